@@ -1,0 +1,509 @@
+"""The article record that flows through every Khabar stage (DESIGN §1).
+
+One :class:`Article` holds the original text and three annotation layers that share its
+offsets: entity :class:`Mention` s, :class:`Quote` s (who said what) and :class:`Stance` s.
+Offsets are half-open ``[start, end)`` in Unicode code points (Python ``str`` indices) on
+``text``, so ``text[start:end]`` is always the surface.
+
+Every record is immutable. Every way in (JSONL, Label Studio export, importers, code) ends in
+:func:`find_problems`, the single validation path; problems name the doc_id, the item and the fix.
+
+>>> art = Article(
+...     doc_id="demo/1",
+...     text='وقال بوتين: "أهلا بكم في روسيا".',
+...     entities=(Mention("m1", 5, 10, "PER"), Mention("m2", 25, 30, "GPE")),
+...     quotes=(Quote("q1", 12, 31, "direct", cue=Span(1, 4), speaker="m1"),),
+...     stances=(Stance("s1", holder="q1", target="روسيا", label="favor", target_mention="m2"),),
+... )
+>>> art.surface(art.entities[0])
+'بوتين'
+>>> Article.from_dict(art.to_dict()) == art
+True
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from benchmark.schema import ARTICLE_HOLDER, KHABAR, LabelSchema
+
+__all__ = [
+    "Article",
+    "ArticleError",
+    "Issue",
+    "Mention",
+    "Provenance",
+    "Quote",
+    "Span",
+    "Stance",
+    "find_problems",
+]
+
+
+# --------------------------------------------------------------------------- problems
+
+
+@dataclass(frozen=True, slots=True)
+class Issue:
+    """One validation problem: where it is, what is wrong, and how to fix it."""
+
+    doc_id: str
+    item: str
+    message: str
+    fix: str
+
+    def __str__(self) -> str:
+        return f"{self.doc_id}: {self.item}: {self.message} (fix: {self.fix})"
+
+    def to_dict(self) -> dict[str, str]:
+        return {"doc_id": self.doc_id, "item": self.item, "message": self.message, "fix": self.fix}
+
+
+class ArticleError(ValueError):
+    """Raised when an article breaks a DESIGN §1 rule; ``issues`` lists every problem found."""
+
+    def __init__(self, issues: Sequence[Issue]):
+        self.issues: tuple[Issue, ...] = tuple(issues)
+        lines = "\n".join(f"  - {issue}" for issue in self.issues)
+        super().__init__(f"{len(self.issues)} problem(s) in article data:\n{lines}")
+
+
+# --------------------------------------------------------------------------- records
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A half-open ``[start, end)`` code-point span on the article text (used for quote cues)."""
+
+    start: int
+    end: int
+
+    def to_dict(self) -> dict[str, int]:
+        return {"start": self.start, "end": self.end}
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """An entity mention. ``cluster`` is the id of the mention that stands for the entity
+    (all mentions of one entity share it); it defaults to the mention's own id."""
+
+    id: str
+    start: int
+    end: int
+    label: str
+    cluster: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.cluster:
+            object.__setattr__(self, "cluster", self.id)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "start": self.start, "end": self.end, "label": self.label,
+                "cluster": self.cluster}
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """A quote span (direct, indirect or mixed) with its cue span and speaker mention.
+
+    ``speaker`` is a :class:`Mention` id, or ``None`` when the speaker is not named anywhere
+    in the text. ``speaker_elided`` is true when the speaker is not named at the quote
+    (``وتابع: "…"``) and ``speaker`` points to an earlier mention of them.
+    """
+
+    id: str
+    start: int
+    end: int
+    kind: str
+    cue: Span | None = None
+    speaker: str | None = None
+    speaker_elided: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "start": self.start, "end": self.end, "kind": self.kind,
+                "cue": None if self.cue is None else self.cue.to_dict(),
+                "speaker": self.speaker, "speaker_elided": self.speaker_elided}
+
+
+@dataclass(frozen=True, slots=True)
+class Stance:
+    """The stance of a holder (``"article"`` or a :class:`Quote` id) toward a target text."""
+
+    id: str
+    holder: str
+    target: str
+    label: str
+    target_mention: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "holder": self.holder, "target": self.target, "label": self.label,
+                "target_mention": self.target_mention}
+
+
+@dataclass(frozen=True, slots=True)
+class Provenance:
+    """Where the record came from: annotator, Label Studio annotation ids, guidelines version,
+    lead time (seconds spent annotating) and the source of the record (export file, importer)."""
+
+    annotator: str | None = None
+    annotation_ids: tuple[str, ...] = ()
+    guidelines_version: str | None = None
+    lead_time: float | None = None
+    source: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"annotator": self.annotator, "annotation_ids": list(self.annotation_ids),
+                "guidelines_version": self.guidelines_version, "lead_time": self.lead_time,
+                "source": self.source}
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One news article and its annotation layers. Construction validates the structure
+    (spans, references, overlaps) and raises :class:`ArticleError` listing every problem;
+    labels are checked against a :class:`~benchmark.schema.LabelSchema` by
+    :meth:`from_dict` / :func:`find_problems`."""
+
+    doc_id: str
+    text: str
+    title: str | None = None
+    source: str | None = None
+    url: str | None = None
+    published: str | None = None
+    variety: str = "msa"
+    meta: Mapping[str, Any] = field(default_factory=dict)
+    entities: tuple[Mention, ...] = ()
+    quotes: tuple[Quote, ...] = ()
+    stances: tuple[Stance, ...] = ()
+    provenance: Provenance = field(default_factory=Provenance)
+
+    def __post_init__(self) -> None:
+        for name in ("entities", "quotes", "stances"):
+            value = getattr(self, name)
+            if not isinstance(value, tuple):
+                object.__setattr__(self, name, tuple(value))
+        problems = find_problems(self, schema=None)
+        if problems:
+            raise ArticleError(problems)
+
+    # -- views -------------------------------------------------------------------------
+
+    def surface(self, item: Mention | Quote | Span) -> str:
+        """The text a span covers: ``text[start:end]``."""
+        return self.text[item.start : item.end]
+
+    def mention(self, mention_id: str) -> Mention:
+        """The mention with this id (``KeyError`` naming the doc when absent)."""
+        for mention in self.entities:
+            if mention.id == mention_id:
+                return mention
+        raise KeyError(f"{self.doc_id}: no mention with id {mention_id!r}")
+
+    def replace(self, **changes: Any) -> Article:
+        """A copy with some fields changed (validated again)."""
+        return dataclasses.replace(self, **changes)
+
+    # -- (de)serialisation ---------------------------------------------------------------
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict; :meth:`from_dict` of it gives back an equal article."""
+        return {
+            "doc_id": self.doc_id,
+            "text": self.text,
+            "title": self.title,
+            "source": self.source,
+            "url": self.url,
+            "published": self.published,
+            "variety": self.variety,
+            "meta": dict(self.meta),
+            "entities": [m.to_dict() for m in self.entities],
+            "quotes": [q.to_dict() for q in self.quotes],
+            "stances": [s.to_dict() for s in self.stances],
+            "provenance": self.provenance.to_dict(),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], schema: LabelSchema | None = KHABAR) -> Article:
+        """Build and validate an article from a JSON dict.
+
+        Raises :class:`ArticleError` listing every problem (types, spans, references, labels).
+        """
+        return _parse_article(data, schema)
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def find_problems(article: Article, schema: LabelSchema | None = KHABAR) -> list[Issue]:
+    """Every DESIGN §1 rule an article breaks. ``schema=None`` skips the label checks.
+
+    This is the single validation path: :class:`Article` construction, JSONL readers, the
+    Label Studio converter, the importers and the CLI all end here.
+    """
+    doc = article.doc_id if isinstance(article.doc_id, str) and article.doc_id else "<no doc_id>"
+    problems: list[Issue] = []
+
+    def add(item: str, message: str, fix: str) -> None:
+        problems.append(Issue(doc, item, message, fix))
+
+    if not isinstance(article.doc_id, str) or not article.doc_id.strip():
+        add("doc_id", "doc_id is missing or empty", "give every article a stable, unique doc_id string")
+    if not isinstance(article.text, str):
+        add("text", f"text must be a string, got {type(article.text).__name__}", "store the original text")
+        return problems
+    text = article.text
+    n = len(text)
+    if not isinstance(article.variety, str) or not article.variety:
+        add("variety", "variety is empty", 'use "msa" or a dialect code')
+    if article.published is not None:
+        try:
+            datetime.fromisoformat(article.published)
+        except (TypeError, ValueError):
+            add("published", f"published {article.published!r} is not an ISO date",
+                'write it as "YYYY-MM-DD" (or a full ISO 8601 timestamp)')
+
+    seen_ids: dict[str, str] = {}
+
+    def check_id(item_id: Any, where: str) -> None:
+        if not isinstance(item_id, str) or not item_id:
+            add(where, "id is missing or empty", "give every item a non-empty string id")
+            return
+        if item_id in seen_ids:
+            add(where, f"id {item_id!r} is used twice (also by {seen_ids[item_id]})",
+                "make item ids unique within the article")
+        else:
+            seen_ids[item_id] = where
+
+    def check_span(start: Any, end: Any, where: str) -> bool:
+        if not (isinstance(start, int) and isinstance(end, int)) or isinstance(start, bool) or isinstance(
+            end, bool
+        ):
+            add(where, f"start/end must be integers, got {start!r}/{end!r}", "use code-point offsets")
+            return False
+        if start < 0 or end > n:
+            add(where, f"span [{start}, {end}) lies outside the text (length {n})",
+                "use code-point offsets on the original text")
+            return False
+        if start >= end:
+            add(where, f"span [{start}, {end}) is empty or reversed", "make end greater than start")
+            return False
+        surface = text[start:end]
+        if surface.strip() != surface:
+            add(where, f"span [{start}, {end}) {surface!r} starts or ends with white space",
+                "trim the span to the first and last non-space character")
+            return False
+        return True
+
+    # entities ---------------------------------------------------------------------------
+    mention_ids: set[str] = set()
+    good_spans: list[tuple[int, int, str]] = []
+    for i, m in enumerate(article.entities):
+        where = f"entities[{i}] id={getattr(m, 'id', None)!r}"
+        check_id(m.id, where)
+        mention_ids.add(m.id)
+        if check_span(m.start, m.end, where):
+            good_spans.append((m.start, m.end, where))
+        if not isinstance(m.label, str) or not m.label:
+            add(where, "label is empty", "give the mention an entity label")
+        elif schema is not None and schema.entity_labels is not None and m.label not in schema.entity_labels:
+            add(where, f"label {m.label!r} is not in the {schema.name} label set {list(schema.entity_labels)}",
+                "use one of the listed labels (or import with the corpus' own schema)")
+    for i, m in enumerate(article.entities):
+        if m.cluster not in mention_ids:
+            add(f"entities[{i}] id={m.id!r}", f"cluster {m.cluster!r} is not a mention id in this article",
+                "set cluster to the id of a mention of the same entity (default: its own id)")
+    good_spans.sort(key=lambda s: (s[0], -s[1]))
+    open_spans: list[tuple[int, int, str]] = []
+    previous: tuple[int, int, str] | None = None
+    for span in good_spans:
+        if previous is not None and previous[:2] == span[:2]:
+            add(span[2], f"span [{span[0]}, {span[1]}) duplicates {previous[2]}",
+                "keep one mention per span (with one label)")
+        previous = span
+        while open_spans and open_spans[-1][1] <= span[0]:
+            open_spans.pop()
+        if open_spans and open_spans[-1][1] < span[1] and open_spans[-1][:2] != span[:2]:
+            outer = open_spans[-1]
+            add(span[2], f"span [{span[0]}, {span[1]}) partially overlaps {outer[2]} [{outer[0]}, {outer[1]})",
+                "mentions may nest but not cross: fix one of the boundaries")
+        open_spans.append(span)
+
+    # quotes ------------------------------------------------------------------------------
+    quote_ids: set[str] = set()
+    quote_spans: dict[tuple[int, int], str] = {}
+    for i, q in enumerate(article.quotes):
+        where = f"quotes[{i}] id={getattr(q, 'id', None)!r}"
+        check_id(q.id, where)
+        quote_ids.add(q.id)
+        if check_span(q.start, q.end, where):
+            if (q.start, q.end) in quote_spans:
+                add(where, f"span [{q.start}, {q.end}) duplicates {quote_spans[(q.start, q.end)]}",
+                    "annotate each quote once")
+            else:
+                quote_spans[(q.start, q.end)] = where
+        if schema is not None and q.kind not in schema.quote_kinds:
+            add(where, f"kind {q.kind!r} is not one of {list(schema.quote_kinds)}", "pick one of the listed kinds")
+        if q.cue is not None:
+            check_span(q.cue.start, q.cue.end, f"{where} cue")
+        if q.speaker is not None and q.speaker not in mention_ids:
+            add(where, f"speaker {q.speaker!r} is not a mention id in this article",
+                "link the quote to an entity mention of its speaker, or set speaker to null")
+        if q.speaker_elided and q.speaker is None:
+            add(where, "speaker_elided is true but no speaker is linked",
+                "link the earlier mention of the speaker, or set speaker_elided to false")
+
+    # stances -----------------------------------------------------------------------------
+    for i, s in enumerate(article.stances):
+        where = f"stances[{i}] id={getattr(s, 'id', None)!r}"
+        check_id(s.id, where)
+        if s.holder != ARTICLE_HOLDER and s.holder not in quote_ids:
+            add(where, f"holder {s.holder!r} is neither 'article' nor a quote id in this article",
+                "set holder to 'article' or to the id of the quote that expresses the stance")
+        if not isinstance(s.target, str) or not s.target.strip():
+            add(where, "target is empty", "write the topic or claim the stance is about")
+        if not isinstance(s.label, str) or not s.label:
+            add(where, "label is empty", "give the stance a label")
+        elif schema is not None and schema.stance_labels is not None and s.label not in schema.stance_labels:
+            add(where, f"label {s.label!r} is not in the {schema.name} stance labels {list(schema.stance_labels)}",
+                "use one of the listed labels")
+        if s.target_mention is not None and s.target_mention not in mention_ids:
+            add(where, f"target_mention {s.target_mention!r} is not a mention id in this article",
+                "link an existing mention or set target_mention to null")
+    return problems
+
+
+# --------------------------------------------------------------------------- parsing
+
+_ARTICLE_FIELDS = {f.name for f in dataclasses.fields(Article)}
+_OPTIONAL_STR = ("title", "source", "url", "published")
+
+
+def _parse_article(data: Mapping[str, Any], schema: LabelSchema | None) -> Article:
+    """Type-check a JSON dict, build the records, and validate; raise listing every problem."""
+    doc = data.get("doc_id") if isinstance(data, Mapping) else None
+    doc = doc if isinstance(doc, str) and doc else "<no doc_id>"
+    problems: list[Issue] = []
+
+    def add(item: str, message: str, fix: str) -> None:
+        problems.append(Issue(doc, item, message, fix))
+
+    if not isinstance(data, Mapping):
+        raise ArticleError([Issue(doc, "record", f"expected a JSON object, got {type(data).__name__}",
+                                  "write one article object per line")])
+    for key in data:
+        if key == "id":
+            add("id", "the key 'id' is reserved (Label Studio uses it for task ids)", "rename it to 'doc_id'")
+        elif key not in _ARTICLE_FIELDS:
+            add(key, f"unknown field {key!r}", "remove it or move it under 'meta'")
+    for key in ("doc_id", "text"):
+        if not isinstance(data.get(key), str):
+            add(key, f"{key} must be a string, got {type(data.get(key)).__name__}", f"give every article a {key}")
+    for key in _OPTIONAL_STR:
+        if data.get(key) is not None and not isinstance(data.get(key), str):
+            add(key, f"{key} must be a string or null", f"write {key} as text")
+    if "variety" in data and not isinstance(data["variety"], str):
+        add("variety", "variety must be a string", 'use "msa" or a dialect code')
+    meta = data.get("meta") or {}
+    if not isinstance(meta, Mapping):
+        add("meta", "meta must be an object", "store extra fields as key/value pairs")
+
+    def items(key: str) -> list[Mapping[str, Any]]:
+        value = data.get(key) or []
+        if not isinstance(value, list):
+            add(key, f"{key} must be a list", f"write {key} as a JSON array")
+            return []
+        good = []
+        for i, item in enumerate(value):
+            if isinstance(item, Mapping):
+                good.append(item)
+            else:
+                add(f"{key}[{i}]", f"expected an object, got {type(item).__name__}", "write each item as an object")
+        return good
+
+    def need(item: Mapping[str, Any], key: str, kind: type | tuple[type, ...], where: str, nullable: bool = False):
+        value = item.get(key)
+        if value is None and nullable:
+            return None
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            add(where, f"{key} must be {getattr(kind, '__name__', kind)}, got {value!r}", f"fix the {key} field")
+            return None
+        return value
+
+    mentions, quotes, stances = [], [], []
+    for i, m in enumerate(items("entities")):
+        where = f"entities[{i}] id={m.get('id')!r}"
+        vals = [need(m, "id", str, where), need(m, "start", int, where), need(m, "end", int, where),
+                need(m, "label", str, where), need(m, "cluster", str, where, nullable=True)]
+        if None not in vals[:4]:
+            mentions.append(Mention(*vals[:4], cluster=vals[4] or ""))
+    for i, q in enumerate(items("quotes")):
+        where = f"quotes[{i}] id={q.get('id')!r}"
+        vals = [need(q, "id", str, where), need(q, "start", int, where), need(q, "end", int, where),
+                need(q, "kind", str, where)]
+        cue = None
+        raw_cue = q.get("cue")
+        if raw_cue is not None:
+            if isinstance(raw_cue, Mapping):
+                cs, ce = need(raw_cue, "start", int, f"{where} cue"), need(raw_cue, "end", int, f"{where} cue")
+                cue = Span(cs, ce) if cs is not None and ce is not None else None
+            else:
+                add(where, "cue must be an object {start, end} or null", "write the cue as {start, end}")
+        speaker = need(q, "speaker", str, where, nullable=True)
+        elided = q.get("speaker_elided", False)
+        if not isinstance(elided, bool):
+            add(where, f"speaker_elided must be true/false, got {elided!r}", "write a JSON boolean")
+            elided = False
+        if None not in vals:
+            quotes.append(Quote(*vals, cue=cue, speaker=speaker, speaker_elided=elided))
+    for i, s in enumerate(items("stances")):
+        where = f"stances[{i}] id={s.get('id')!r}"
+        vals = [need(s, "id", str, where), need(s, "holder", str, where), need(s, "target", str, where),
+                need(s, "label", str, where)]
+        target_mention = need(s, "target_mention", str, where, nullable=True)
+        if None not in vals:
+            stances.append(Stance(*vals, target_mention=target_mention))
+    prov = data.get("provenance") or {}
+    provenance = Provenance()
+    if not isinstance(prov, Mapping):
+        add("provenance", "provenance must be an object", "write provenance as an object")
+    else:
+        ids = prov.get("annotation_ids") or []
+        lead = prov.get("lead_time")
+        if lead is not None and (isinstance(lead, bool) or not isinstance(lead, int | float)):
+            add("provenance", f"lead_time must be a number, got {lead!r}", "write seconds as a number")
+            lead = None
+        provenance = Provenance(
+            annotator=None if prov.get("annotator") is None else str(prov.get("annotator")),
+            annotation_ids=tuple(str(x) for x in ids) if isinstance(ids, list) else (),
+            guidelines_version=prov.get("guidelines_version"),
+            lead_time=lead,
+            source=prov.get("source"),
+        )
+    if problems:
+        raise ArticleError(problems)
+    article = object.__new__(Article)
+    values = {
+        "doc_id": data["doc_id"], "text": data["text"], "title": data.get("title"),
+        "source": data.get("source"), "url": data.get("url"), "published": data.get("published"),
+        "variety": data.get("variety", "msa"), "meta": dict(meta), "entities": tuple(mentions),
+        "quotes": tuple(quotes), "stances": tuple(stances), "provenance": provenance,
+    }
+    for key, value in values.items():
+        object.__setattr__(article, key, value)
+    problems = find_problems(article, schema)
+    if problems:
+        raise ArticleError(problems)
+    return article
+
+
+def iter_problems(records: Iterable[Mapping[str, Any]], schema: LabelSchema | None = KHABAR):
+    """Yield ``(index, article_or_None, problems)`` for each raw record, never stopping early."""
+    for index, record in enumerate(records):
+        try:
+            yield index, Article.from_dict(record, schema), []
+        except ArticleError as error:
+            yield index, None, list(error.issues)
