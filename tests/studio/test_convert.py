@@ -1,0 +1,396 @@
+"""Label Studio export ⇄ Article: round trips (hypothesis) and every named problem."""
+
+from __future__ import annotations
+
+import copy
+import json
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from benchmark.model import Article, Mention, Provenance, Quote, Span, Stance
+from benchmark.studio.convert import (
+    ExportError,
+    article_to_result,
+    article_to_task,
+    articles_to_export,
+    export_to_articles,
+    load_export,
+    write_export,
+)
+
+# --------------------------------------------------------------------------- round trips
+
+
+def test_sample_round_trip_through_a_file(make_article, tmp_path):
+    articles = [
+        make_article("d/1", "ali@example.org", "11"),
+        make_article("d/1", "user-7", "12"),
+        make_article("d/2", "sara@example.org", "13"),
+    ]
+    path = write_export(tmp_path / "export.json", articles_to_export(articles))
+    tasks = load_export(path)
+    assert len(tasks) == 2 and len(tasks[0]["annotations"]) == 2
+    assert tasks[0]["annotations"][1]["completed_by"] == 7
+    result = export_to_articles(tasks, source="export.json")
+    assert result.problems == []
+    assert result.articles == articles
+    assert set(result.by_annotator()) == {"ali@example.org", "user-7", "sara@example.org"}
+
+
+def test_task_data_follows_the_contract(make_article):
+    data = article_to_task(make_article())
+    assert "id" not in data
+    assert set(data) <= {"doc_id", "text", "title", "source", "url", "published", "variety", "target", "meta"}
+    assert data["target"] == "الحوار مع روسيا"
+
+
+def test_result_shape_matches_label_studio(make_article):
+    result = article_to_result(make_article())
+    spk = next(r for r in result if r.get("id") == "m1")
+    assert spk == {
+        "id": "m1",
+        "from_name": "entity",
+        "to_name": "text",
+        "type": "labels",
+        "value": {"start": 5, "end": 10, "text": "بوتين", "labels": ["PER"]},
+    }
+    assert {
+        "from_id": "q1",
+        "to_id": "m1",
+        "type": "relation",
+        "direction": "right",
+        "labels": ["said_by"],
+    } in result
+    elided = next(r for r in result if r.get("from_name") == "speaker_elided")
+    assert elided["id"] == "q2" and elided["value"]["choices"] == ["elided"]
+    target = next(r for r in result if r.get("from_name") == "quote_stance_target" and r["id"] == "q1")
+    assert target["value"]["text"] == ["التعاون"]
+
+
+def test_predictions_convert(make_article):
+    gold = make_article()
+    tasks = articles_to_export([], predictions=[gold.replace(provenance=Provenance())], model_version="crf-1")
+    assert tasks[0]["predictions"][0]["model_version"] == "crf-1"
+    result = export_to_articles(tasks, include_predictions=True)
+    assert result.problems == [] and result.articles == []
+    (pred,) = result.predictions
+    assert pred.provenance.annotator == "model:crf-1"
+    assert (pred.entities, pred.quotes, pred.stances) == (gold.entities, gold.quotes, gold.stances)
+
+
+def test_prediction_ids_only_is_named(make_article):
+    tasks = articles_to_export([make_article()])
+    tasks[0]["predictions"] = [5]
+    result = export_to_articles(tasks, include_predictions=True)
+    assert "prediction is not an object" in str(result.problems[0])
+
+
+WORDS = st.text(alphabet="ابتثجحخدرزسشصضطظعغفقكلمنهوي؟،ًٌٍَُِّ😀", min_size=1, max_size=6)
+
+
+@st.composite
+def articles(draw):
+    words = draw(st.lists(WORDS, min_size=3, max_size=25))
+    text = " ".join(words)
+    offsets, pos = [], 0
+    for word in words:
+        offsets.append((pos, pos + len(word)))
+        pos += len(word) + 1
+    n = len(words)
+    ent_tokens = sorted(draw(st.sets(st.integers(0, n - 1), max_size=min(n, 6))))
+    groups = draw(st.lists(st.integers(0, 2), min_size=len(ent_tokens), max_size=len(ent_tokens)))
+    labels = draw(
+        st.lists(
+            st.sampled_from(["PER", "ORG", "LOC", "GPE", "DATE", "MISC"]),
+            min_size=len(ent_tokens),
+            max_size=len(ent_tokens),
+        )
+    )
+    ids = [f"m{i}" for i in range(len(ent_tokens))]
+    head: dict[int, str] = {}
+    mentions = []
+    for mid, token, group, label in zip(ids, ent_tokens, groups, labels, strict=True):
+        cluster = head.setdefault(group, mid)
+        mentions.append(Mention(mid, *offsets[token], label, cluster=cluster))
+    quote_spans = sorted(draw(st.sets(st.tuples(st.integers(0, n - 1), st.integers(0, 3)), max_size=3)))
+    quotes, seen = [], set()
+    for i, (first, length) in enumerate(quote_spans):
+        last = min(n - 1, first + length)
+        span = (offsets[first][0], offsets[last][1])
+        if span in seen:
+            continue
+        seen.add(span)
+        cue = draw(st.none() | st.sampled_from(offsets).map(lambda o: Span(*o)))
+        speaker = draw(st.none() | st.sampled_from(ids)) if ids else None
+        elided = speaker is not None and draw(st.booleans())
+        quotes.append(
+            Quote(
+                f"q{i}",
+                *span,
+                draw(st.sampled_from(["direct", "indirect", "mixed"])),
+                cue=cue,
+                speaker=speaker,
+                speaker_elided=elided,
+            )
+        )
+    quotes.sort(key=lambda q: (q.start, q.end, q.id))
+    stances = []
+    target = st.text(alphabet="ابت ثج", min_size=1, max_size=8).filter(lambda t: t.strip() != "")
+    for q in quotes:
+        if draw(st.booleans()):
+            mention = draw(st.none() | st.sampled_from(ids)) if ids else None
+            stances.append(
+                Stance(
+                    f"st-{q.id}",
+                    q.id,
+                    draw(target),
+                    draw(st.sampled_from(["favor", "against", "neutral"])),
+                    mention,
+                )
+            )
+    if draw(st.booleans()):
+        stances.append(
+            Stance("st-article", "article", draw(target), draw(st.sampled_from(["favor", "neutral"])))
+        )
+    meta = draw(st.sampled_from([{}, {"outlet": "x"}, {"target": "هدف"}]))
+    provenance = Provenance(
+        annotator=draw(st.sampled_from(["a@example.org", "user-3", None])),
+        annotation_ids=(str(draw(st.integers(1, 10**6))),),
+        guidelines_version=draw(st.sampled_from([None, "1.0"])),
+        lead_time=draw(st.none() | st.floats(0, 1e4, allow_nan=False)),
+        source="gold.json",
+    )
+    return Article(
+        doc_id=draw(st.sampled_from(["a/1", "saudinewsnet/x/2015-07-21/0042"])),
+        text=text,
+        title=draw(st.none() | WORDS),
+        published=draw(st.sampled_from([None, "2015-07-21"])),
+        variety=draw(st.sampled_from(["msa", "egy"])),
+        meta=meta,
+        entities=tuple(mentions),
+        quotes=tuple(quotes),
+        stances=tuple(stances),
+        provenance=provenance,
+    )
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(articles())
+def test_article_round_trip_is_identity(article):
+    tasks = json.loads(json.dumps(articles_to_export([article]), ensure_ascii=False))
+    result = export_to_articles(tasks, source="gold.json")
+    assert result.problems == []
+    assert result.articles == [article]
+
+
+# --------------------------------------------------------------------------- problems
+
+
+def _export(make_article):
+    return articles_to_export([make_article()])
+
+
+def _regions(tasks):
+    return tasks[0]["annotations"][0]["result"]
+
+
+def _one_problem(tasks, fragment, **kwargs):
+    result = export_to_articles(tasks, **kwargs)
+    text = "\n".join(str(p) for p in result.problems)
+    assert fragment in text, text
+    return result
+
+
+def test_text_mismatch_names_task_annotation_and_region(make_article):
+    tasks = _export(make_article)
+    _regions(tasks)[0]["value"]["text"] = "بوتن"
+    result = _one_problem(tasks, "value.text 'بوتن' is not text[5:10] 'بوتين'")
+    problem = result.problems[0]  # later ones: relations to the region that was not converted
+    assert (problem.task_id, problem.annotation_id, problem.region_id, problem.doc_id) == (
+        1,
+        11,
+        "m1",
+        "test/1",
+    )
+    assert {p.action for p in result.problems} == {"rejected"} and result.articles == []
+    assert "fix:" in str(problem)
+
+
+def test_non_strict_drops_the_bad_region_and_says_so(make_article):
+    tasks = _export(make_article)
+    bad = {
+        "id": "zz",
+        "from_name": "entity",
+        "to_name": "text",
+        "type": "labels",
+        "value": {"start": 0, "end": 3, "text": "وقا", "labels": ["PERSON"]},
+    }
+    _regions(tasks).append(bad)
+    strict = _one_problem(tasks, "entity label 'PERSON' is not in the label set")
+    assert strict.articles == []
+    loose = export_to_articles(tasks, strict=False)
+    assert [p.action for p in loose.problems] == ["dropped"]
+    assert loose.articles == [make_article().replace(provenance=loose.articles[0].provenance)]
+
+
+@pytest.mark.parametrize(
+    ("mutate", "fragment"),
+    [
+        (
+            lambda r: r.append(
+                {
+                    "id": "x",
+                    "from_name": "sentiment",
+                    "to_name": "text",
+                    "type": "choices",
+                    "value": {"start": 0, "end": 3, "choices": ["a"]},
+                }
+            ),
+            "unknown from_name 'sentiment'",
+        ),
+        (
+            lambda r: r.append(
+                {
+                    "id": "x",
+                    "from_name": "entity",
+                    "to_name": "text",
+                    "type": "labels",
+                    "value": {"start": "0", "end": 3, "labels": ["PER"]},
+                }
+            ),
+            "must be integers",
+        ),
+        (
+            lambda r: r.append(
+                {
+                    "id": "x",
+                    "from_name": "entity",
+                    "to_name": "text",
+                    "type": "labels",
+                    "value": {"start": 0, "end": 10_000, "labels": ["PER"]},
+                }
+            ),
+            "outside the text",
+        ),
+        (lambda r: r.append({"id": "x", "from_name": "entity", "type": "labels"}), "no value object"),
+        (
+            lambda r: r.append(
+                {"from_id": "q1", "to_id": "ghost", "type": "relation", "labels": ["said_by"]}
+            ),
+            "relation points to region 'ghost'",
+        ),
+        (
+            lambda r: r.append({"from_id": "q1", "to_id": "m2", "type": "relation", "labels": ["said_by"]}),
+            "quote has 2 speakers (m1, m2)",
+        ),
+        (
+            lambda r: r.append({"from_id": "m1", "to_id": "m2", "type": "relation", "labels": ["said_by"]}),
+            "said_by links a entity to a entity",
+        ),
+        (
+            lambda r: r.append({"from_id": "q1", "to_id": "m2", "type": "relation", "labels": ["knows"]}),
+            "relation labels ['knows']",
+        ),
+        (lambda r: r[0]["value"].update(labels=["PER", "ORG"]), "region has 2 entity labels"),
+        (
+            lambda r: r.append(
+                {
+                    "id": "m2",
+                    "from_name": "quote_stance",
+                    "to_name": "text",
+                    "type": "choices",
+                    "value": {"start": 0, "end": 3, "choices": ["favor"]},
+                }
+            ),
+            "which is not a quote region",
+        ),
+        (
+            lambda r: r.append(
+                {
+                    "id": "c9",
+                    "from_name": "cue",
+                    "to_name": "text",
+                    "type": "labels",
+                    "value": {"start": 0, "end": 4, "text": "وقال", "labels": ["CUE"]},
+                }
+            ),
+            "cue region is not linked to any quote",
+        ),
+        (
+            lambda r: r.append(
+                {
+                    "id": "m9",
+                    "from_name": "entity",
+                    "to_name": "text",
+                    "type": "labels",
+                    "value": {"start": 6, "end": 12, "text": "وتين ف", "labels": ["PER"]},
+                }
+            ),
+            "partially overlaps",
+        ),
+    ],
+)
+def test_named_problems(make_article, mutate, fragment):
+    tasks = _export(make_article)
+    mutate(_regions(tasks))
+    result = _one_problem(tasks, fragment)
+    assert result.articles == []
+
+
+def test_elided_without_speaker_and_missing_targets(make_article):
+    tasks = _export(make_article)
+    regions = [
+        r for r in _regions(tasks) if not (r.get("labels") == ["said_by"] and r.get("from_id") == "q2")
+    ]
+    regions = [r for r in regions if r.get("from_name") != "article_stance_target"]
+    tasks[0]["data"].pop("target")
+    tasks[0]["annotations"][0]["result"] = regions
+    result = export_to_articles(tasks)
+    messages = " | ".join(p.message for p in result.problems)
+    assert "speaker_elided is set but the quote has no said_by relation" in messages
+    assert "article_stance is set but there is no target" in messages
+
+
+def test_cancelled_annotations_are_counted_not_converted(make_article):
+    tasks = _export(make_article)
+    extra = copy.deepcopy(tasks[0]["annotations"][0])
+    extra.update(id=99, was_cancelled=True)
+    tasks[0]["annotations"].append(extra)
+    result = export_to_articles(tasks)
+    assert result.cancelled == 1 and len(result.articles) == 1
+    assert "1 cancelled" in result.summary()
+
+
+def test_task_data_problems(make_article):
+    tasks = _export(make_article)
+    tasks[0]["data"]["id"] = 5
+    tasks[0]["data"]["colour"] = "red"
+    text = " | ".join(str(p) for p in export_to_articles(tasks).problems)
+    assert "reserved key 'id'" in text and "unknown task data key 'colour'" in text
+
+
+def test_load_export_errors(tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text("[{", encoding="utf-8")
+    with pytest.raises(ExportError, match=r"bad\.json: not valid JSON"):
+        load_export(bad)
+    bad.write_text('{"data": {}}', encoding="utf-8")
+    with pytest.raises(ExportError, match="expected a JSON list of tasks, got dict"):
+        load_export(bad)
+    bad.write_text('[{"id": 1}]', encoding="utf-8")
+    with pytest.raises(ExportError, match="item 0 is not a task object"):
+        load_export(bad)
+    with pytest.raises(ExportError, match="no such export file"):
+        load_export(tmp_path / "missing.json")
+
+
+def test_inexpressible_articles_are_refused(make_article):
+    art = make_article()
+    two = art.replace(stances=(*art.stances, Stance("s9", "q1", "x", "favor")))
+    with pytest.raises(ValueError, match="quote 'q1' holds two stances"):
+        article_to_result(two)
+    other = Article(doc_id="test/1", text=art.text + " ")
+    with pytest.raises(ValueError, match="different text"):
+        articles_to_export([art, other.replace(provenance=art.provenance)])
