@@ -1,0 +1,158 @@
+"""The ``ner`` task: find entity mentions (character spans + labels) in a news article.
+
+Gold row (one per article)::
+
+    {"doc_id": str, "text": str,
+     "entities": [{"start": int, "end": int, "label": str}],          # sorted by (start, end)
+     "tokens": [str], "token_spans": [{"start": int, "end": int}],   # the BIO view, from benchmark.text
+     "ner_tags": [str]}                                             # "O", "B-PER", "I-PER", … (ClassLabel)
+
+Inputs-only row (public test split): ``{"doc_id", "text", "tokens", "token_spans"}``.
+
+Submission line: ``{"doc_id": str, "entities": [{"start": int, "end": int, "label": str}]}``.
+Scoring is on character spans (:mod:`benchmark.metrics.ner`); the headline is strict span micro-F1.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from benchmark.schema import LabelSchema
+from benchmark.tasks.base import FieldProblem, Row, Task
+from benchmark.tasks.checks import check_list_of_objects, check_span, expect_keys
+
+if TYPE_CHECKING:  # pragma: no cover
+    import datasets
+
+    from benchmark.metrics.base import CountTable
+    from benchmark.model import Article
+
+__all__ = ["NER", "bio_names", "entity_labels"]
+
+
+def entity_labels(schema: LabelSchema) -> tuple[str, ...]:
+    """The entity labels of a schema (an open label set cannot be scored)."""
+    if not schema.entity_labels:
+        raise ValueError(f"schema {schema.name!r} has no closed entity label set; the ner task needs one")
+    return tuple(schema.entity_labels)
+
+
+def bio_names(schema: LabelSchema) -> tuple[str, ...]:
+    """IOB2 tag names: ``O`` then ``B-X``, ``I-X`` for every label X, in schema order."""
+    return ("O", *(f"{prefix}-{label}" for label in entity_labels(schema) for prefix in ("B", "I")))
+
+
+def _features(schema: LabelSchema) -> datasets.Features:
+    from datasets import ClassLabel, Features, List, Value
+
+    span = {"start": Value("int32"), "end": Value("int32")}
+    return Features({
+        "doc_id": Value("string"),
+        "text": Value("string"),
+        "entities": List({**span, "label": Value("string")}),
+        "tokens": List(Value("string")),
+        "token_spans": List(span),
+        "ner_tags": List(ClassLabel(names=list(bio_names(schema)))),
+    })
+
+
+def _input_features(schema: LabelSchema) -> datasets.Features:
+    from datasets import Features
+
+    full = _features(schema)
+    return Features({k: full[k] for k in ("doc_id", "text", "tokens", "token_spans")})
+
+
+def _bio_view(text: str, spans: Sequence[tuple[int, int, str]]) -> tuple[list[Any], list[str]]:
+    """Tokens cut at every entity boundary and their IOB2 tags (from :mod:`benchmark.text`)."""
+    from benchmark.text import spans_to_bio, tokenize_for_spans
+
+    tokens = tokenize_for_spans(text, [(s, e) for s, e, _ in spans])
+    return tokens, list(spans_to_bio(tokens, spans))
+
+
+def _article_rows(article: Article, schema: LabelSchema) -> list[Row]:
+    spans = sorted((m.start, m.end, m.label) for m in article.entities)
+    tokens, tags = _bio_view(article.text, spans)
+    return [{
+        "doc_id": article.doc_id,
+        "text": article.text,
+        "entities": [{"start": s, "end": e, "label": label} for s, e, label in spans],
+        "tokens": [t.text for t in tokens],
+        "token_spans": [{"start": t.start, "end": t.end} for t in tokens],
+        "ner_tags": tags,
+    }]
+
+
+def _input_row(row: Row) -> Row:
+    return {k: row[k] for k in ("doc_id", "text", "tokens", "token_spans") if k in row}
+
+
+def _check_line(record: Mapping[str, Any], gold: Row, schema: LabelSchema) -> list[FieldProblem]:
+    problems = expect_keys(record, required={"doc_id": str, "entities": list}, optional={})
+    entities = record.get("entities")
+    if not isinstance(entities, list):
+        return problems
+    labels = entity_labels(schema)
+    length = len(gold["text"])
+    seen: dict[tuple[int, int], int] = {}
+    for i, item in check_list_of_objects(entities, "entities", problems):
+        where = f"entities[{i}]"
+        problems += expect_keys(item, required={"start": int, "end": int, "label": str}, optional={},
+                                where=where)
+        span_ok = check_span(item.get("start"), item.get("end"), length, where, problems)
+        label = item.get("label")
+        if isinstance(label, str) and label not in labels:
+            problems.append(FieldProblem("E11", f"{where}: label {label!r} is not one of {list(labels)}",
+                                         "use the task's entity labels exactly (case matters)"))
+        if span_ok:
+            key = (item["start"], item["end"])
+            if key in seen:
+                problems.append(FieldProblem("E14", f"{where}: span [{key[0]}, {key[1]}) repeats entities"
+                                             f"[{seen[key]}]", "give each span once, with one label"))
+            else:
+                seen[key] = i
+    return problems
+
+
+def _doc_counts(gold_rows: Sequence[Row], predictions: Mapping[str, Mapping[str, Any]],
+                schema: LabelSchema) -> CountTable:
+    from benchmark.metrics.ner import ner_doc_counts
+
+    doc_ids = [row["doc_id"] for row in gold_rows]
+    y_true = [row["entities"] for row in gold_rows]
+    y_pred = [predictions[d]["entities"] if d in predictions else [] for d in doc_ids]
+    return ner_doc_counts(y_true, y_pred, labels=entity_labels(schema), doc_ids=doc_ids)
+
+
+def _scores_from_counts(totals: Any, columns: Sequence[str], schema: LabelSchema) -> dict[str, Any]:
+    from benchmark.metrics.ner import ner_scores_from_counts
+
+    return ner_scores_from_counts(totals, columns)
+
+
+NER = Task(
+    name="ner",
+    version="1.0",
+    description="Named entity recognition on Arabic news: character spans with labels. Scored by strict "
+                "span micro-F1 (exact boundaries and label); per label and the SemEval-2013 §9.1 schemes "
+                "(strict, exact, partial, ent_type) are also reported.",
+    unit="document",
+    id_field="doc_id",
+    headline="strict/f1",
+    higher_is_better=True,
+    submission_keys=("doc_id", "entities"),
+    submission_example={"doc_id": "saudinewsnet/2015-07-21/0042",
+                        "entities": [{"start": 5, "end": 10, "label": "PER"}]},
+    build_features=_features,
+    build_input_features=_input_features,
+    article_rows=_article_rows,
+    input_row=_input_row,
+    labels=entity_labels,
+    check_line=_check_line,
+    doc_counts=_doc_counts,
+    scores_from_counts=_scores_from_counts,
+    headline_metrics=("strict/f1", "strict/precision", "strict/recall", "macro/f1", "exact/f1",
+                      "partial/f1", "ent_type/f1"),
+)

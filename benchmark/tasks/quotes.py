@@ -1,0 +1,171 @@
+"""The ``quotes`` task: who said what — quote spans, their kind and their speaker's span.
+
+Gold row (one per article)::
+
+    {"doc_id": str, "text": str,
+     "entities": [{"id", "start", "end", "label", "cluster"}],
+     "quotes": [{"id": str, "start": int, "end": int, "kind": str,
+                 "cue_start": int, "cue_end": int,            # -1 when the quote has no cue
+                 "speaker_start": int, "speaker_end": int,    # the linked speaker mention, -1 when none
+                 "speaker_cluster": [{"start": int, "end": int}],  # every mention of the speaker's entity
+                 "speaker_elided": bool}]}
+
+``speaker_cluster`` lists the spans of all mentions in the speaker's entity cluster, sorted: a
+predicted speaker span is right when it is any of them (DESIGN §2: a speaker is scored by
+cluster, not by which mention was picked). It is empty when the speaker is not named anywhere.
+
+Inputs-only row (public test split): ``{"doc_id", "text"}``.
+
+Submission line::
+
+    {"doc_id": str, "quotes": [{"start", "end", "kind", "speaker": {"start", "end"} | null}]}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from benchmark.schema import LabelSchema
+from benchmark.tasks.base import FieldProblem, Row, Task
+from benchmark.tasks.checks import check_list_of_objects, check_span, expect_keys
+
+if TYPE_CHECKING:  # pragma: no cover
+    import datasets
+
+    from benchmark.metrics.base import CountTable
+    from benchmark.model import Article
+
+__all__ = ["QUOTES", "quote_kinds"]
+
+
+def quote_kinds(schema: LabelSchema) -> tuple[str, ...]:
+    """The quote kinds of a schema."""
+    return tuple(schema.quote_kinds)
+
+
+def _features(schema: LabelSchema) -> datasets.Features:
+    from datasets import Features, List, Value
+
+    span = {"start": Value("int32"), "end": Value("int32")}
+    return Features({
+        "doc_id": Value("string"),
+        "text": Value("string"),
+        "entities": List({"id": Value("string"), **span, "label": Value("string"),
+                          "cluster": Value("string")}),
+        "quotes": List({
+            "id": Value("string"), **span, "kind": Value("string"),
+            "cue_start": Value("int32"), "cue_end": Value("int32"),
+            "speaker_start": Value("int32"), "speaker_end": Value("int32"),
+            "speaker_cluster": List(span),
+            "speaker_elided": Value("bool"),
+        }),
+    })
+
+
+def _input_features(schema: LabelSchema) -> datasets.Features:
+    from datasets import Features
+
+    full = _features(schema)
+    return Features({k: full[k] for k in ("doc_id", "text")})
+
+
+def _article_rows(article: Article, schema: LabelSchema) -> list[Row]:
+    by_id = {m.id: m for m in article.entities}
+    cluster_spans: dict[str, list[dict[str, int]]] = {}
+    for m in sorted(article.entities, key=lambda m: (m.start, m.end)):
+        cluster_spans.setdefault(m.cluster, []).append({"start": m.start, "end": m.end})
+    quotes = []
+    for q in sorted(article.quotes, key=lambda q: (q.start, q.end)):
+        speaker = by_id.get(q.speaker) if q.speaker is not None else None
+        quotes.append({
+            "id": q.id, "start": q.start, "end": q.end, "kind": q.kind,
+            "cue_start": q.cue.start if q.cue else -1, "cue_end": q.cue.end if q.cue else -1,
+            "speaker_start": speaker.start if speaker else -1, "speaker_end": speaker.end if speaker else -1,
+            "speaker_cluster": list(cluster_spans[speaker.cluster]) if speaker else [],
+            "speaker_elided": q.speaker_elided,
+        })
+    return [{
+        "doc_id": article.doc_id,
+        "text": article.text,
+        "entities": [m.to_dict() for m in sorted(article.entities, key=lambda m: (m.start, m.end))],
+        "quotes": quotes,
+    }]
+
+
+def _input_row(row: Row) -> Row:
+    return {k: row[k] for k in ("doc_id", "text")}
+
+
+def _check_line(record: Mapping[str, Any], gold: Row, schema: LabelSchema) -> list[FieldProblem]:
+    problems = expect_keys(record, required={"doc_id": str, "quotes": list})
+    quotes = record.get("quotes")
+    if not isinstance(quotes, list):
+        return problems
+    kinds = quote_kinds(schema)
+    length = len(gold["text"])
+    seen: dict[tuple[int, int], int] = {}
+    for i, item in check_list_of_objects(quotes, "quotes", problems):
+        where = f"quotes[{i}]"
+        problems += expect_keys(item, required={"start": int, "end": int, "kind": str,
+                                                "speaker": (dict, type(None))}, where=where)
+        span_ok = check_span(item.get("start"), item.get("end"), length, where, problems)
+        kind = item.get("kind")
+        if isinstance(kind, str) and kind not in kinds:
+            problems.append(FieldProblem("E15", f"{where}: kind {kind!r} is not one of {list(kinds)}",
+                                         "use one of the listed quote kinds"))
+        speaker = item.get("speaker")
+        if isinstance(speaker, dict):
+            problems += expect_keys(speaker, required={"start": int, "end": int}, where=f"{where}.speaker")
+            check_span(speaker.get("start"), speaker.get("end"), length, f"{where}.speaker", problems)
+        if span_ok:
+            key = (item["start"], item["end"])
+            if key in seen:
+                problems.append(FieldProblem("E14", f"{where}: span [{key[0]}, {key[1]}) repeats quotes"
+                                             f"[{seen[key]}]", "give each quote once"))
+            else:
+                seen[key] = i
+    return problems
+
+
+def _doc_counts(gold_rows: Sequence[Row], predictions: Mapping[str, Mapping[str, Any]],
+                schema: LabelSchema) -> CountTable:
+    from benchmark.metrics.quotes import quote_doc_counts
+
+    doc_ids = [row["doc_id"] for row in gold_rows]
+    y_pred = [predictions[d]["quotes"] if d in predictions else [] for d in doc_ids]
+    return quote_doc_counts([row["quotes"] for row in gold_rows], y_pred, kinds=quote_kinds(schema),
+                            doc_ids=doc_ids)
+
+
+def _scores_from_counts(totals: Any, columns: Sequence[str], schema: LabelSchema) -> dict[str, Any]:
+    from benchmark.metrics.quotes import quote_scores_from_counts
+
+    return quote_scores_from_counts(totals, columns)
+
+
+QUOTES = Task(
+    name="quotes",
+    version="1.0",
+    description="Quote attribution on Arabic news: quote spans (direct, indirect, mixed) and the span of "
+                "their speaker. Scored end to end: a quote counts when its span is exact and its speaker "
+                "span is a mention of the gold speaker's entity (any mention of the cluster).",
+    unit="document",
+    id_field="doc_id",
+    headline="e2e/f1",
+    higher_is_better=True,
+    submission_keys=("doc_id", "quotes"),
+    submission_example={"doc_id": "saudinewsnet/2015-07-21/0042",
+                        "quotes": [{"start": 12, "end": 31, "kind": "direct",
+                                    "speaker": {"start": 5, "end": 10}}]},
+    build_features=_features,
+    build_input_features=_input_features,
+    article_rows=_article_rows,
+    input_row=_input_row,
+    labels=quote_kinds,
+    check_line=_check_line,
+    doc_counts=_doc_counts,
+    scores_from_counts=_scores_from_counts,
+    headline_metrics=("e2e/f1", "e2e/precision", "e2e/recall", "span_exact/f1", "span_overlap/f1",
+                      "speaker_accuracy"),
+)
