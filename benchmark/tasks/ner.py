@@ -7,6 +7,11 @@ Gold row (one per article)::
      "tokens": [str], "token_spans": [{"start": int, "end": int}],   # the BIO view, from benchmark.text
      "ner_tags": [str]}                                             # "O", "B-PER", "I-PER", … (ClassLabel)
 
+``entities`` holds every mention, nested ones included, and is what submissions are scored
+against. The token/BIO view (``benchmark.text.article_to_bio``: clitics split, tokens cut at
+every entity boundary) can carry only the outermost layer of nested mentions; it is published
+for training convenience.
+
 Inputs-only row (public test split): ``{"doc_id", "text", "tokens", "token_spans"}``.
 
 Submission line: ``{"doc_id": str, "entities": [{"start": int, "end": int, "label": str}]}``.
@@ -64,24 +69,18 @@ def _input_features(schema: LabelSchema) -> datasets.Features:
     return Features({k: full[k] for k in ("doc_id", "text", "tokens", "token_spans")})
 
 
-def _bio_view(text: str, spans: Sequence[tuple[int, int, str]]) -> tuple[list[Any], list[str]]:
-    """Tokens cut at every entity boundary and their IOB2 tags (from :mod:`benchmark.text`)."""
-    from benchmark.text import spans_to_bio, tokenize_for_spans
-
-    tokens = tokenize_for_spans(text, [(s, e) for s, e, _ in spans])
-    return tokens, list(spans_to_bio(tokens, spans))
-
-
 def _article_rows(article: Article, schema: LabelSchema) -> list[Row]:
+    from benchmark.text import article_to_bio
+
+    view = article_to_bio(article)  # tokens cut at every entity boundary; the outermost layer in BIO
     spans = sorted((m.start, m.end, m.label) for m in article.entities)
-    tokens, tags = _bio_view(article.text, spans)
     return [{
         "doc_id": article.doc_id,
         "text": article.text,
         "entities": [{"start": s, "end": e, "label": label} for s, e, label in spans],
-        "tokens": [t.text for t in tokens],
-        "token_spans": [{"start": t.start, "end": t.end} for t in tokens],
-        "ner_tags": tags,
+        "tokens": [t.text for t in view.tokens],
+        "token_spans": [{"start": t.start, "end": t.end} for t in view.tokens],
+        "ner_tags": list(view.tags),
     }]
 
 
