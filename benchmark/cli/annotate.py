@@ -1,0 +1,320 @@
+"""``khabar annotate``: the Label Studio annotation workflow (DESIGN §6).
+
+    khabar annotate config [--write]                  # print / regenerate annotations/labeling_config.xml
+    khabar annotate serve --data-dir D [--port 8080]       # run a local Label Studio (Ctrl-C stops it)
+    khabar annotate setup [--project TITLE]                # create/update the project (idempotent)
+    khabar annotate push ARTICLES.jsonl [--predictions P.jsonl --model-version V]
+    khabar annotate pull [--out annotations/exports/]      # snapshot export + per-annotator Article JSONL
+    khabar annotate agreement EXPORT.json [--gold GOLD.jsonl] [--json OUT.json]
+    khabar annotate adjudicate EXPORT.json --rule majority|lead|unanimous [--lead EMAIL] --out GOLD.jsonl
+
+Server credentials come from ``--url``/``--token`` or ``KHABAR_LS_URL``/``KHABAR_LS_TOKEN``;
+the token is never printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sys
+from pathlib import Path
+
+NAME = "annotate"
+HELP = "Label Studio workflow: config, serve, setup, push, pull, agreement, adjudicate"
+
+DEFAULT_PROJECT = "Khabar"
+
+
+def _connection_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--url", default=None, help="Label Studio URL (default: $KHABAR_LS_URL or http://127.0.0.1:8080)"
+    )
+    parser.add_argument("--token", default=None, help="API token (default: $KHABAR_LS_TOKEN); never printed")
+    parser.add_argument(
+        "--project", default=DEFAULT_PROJECT, help=f"project title (default {DEFAULT_PROJECT!r})"
+    )
+    parser.add_argument("--timeout", type=float, default=120.0, help="HTTP timeout in seconds (default 120)")
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    sub = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+
+    p = sub.add_parser("config", help="print the labeling config generated from benchmark/schema.py")
+    p.add_argument("--write", action="store_true", help="write it to annotations/labeling_config.xml")
+    p.add_argument(
+        "--path", type=Path, default=None, help="where --write writes (default: the committed copy)"
+    )
+
+    p = sub.add_parser("serve", help="run a local Label Studio server until Ctrl-C")
+    p.add_argument("--data-dir", type=Path, required=True, help="Label Studio data dir (database, uploads)")
+    p.add_argument("--port", type=int, default=8080)
+    p.add_argument(
+        "--username",
+        default=os.environ.get("KHABAR_LS_USERNAME", "admin@khabar.local"),
+        help="admin e-mail (default $KHABAR_LS_USERNAME or admin@khabar.local)",
+    )
+    p.add_argument("--password", default=None, help="admin password (default $KHABAR_LS_PASSWORD)")
+    p.add_argument("--token", default=None, help="admin API token to set (default $KHABAR_LS_TOKEN)")
+
+    p = sub.add_parser("setup", help="create the project, or update its labeling config (idempotent)")
+    _connection_args(p)
+    p.add_argument("--description", default="Khabar: entities, quotes (who said what), stance")
+
+    p = sub.add_parser("push", help="import articles (and predictions) idempotently, keyed on doc_id")
+    _connection_args(p)
+    p.add_argument("articles", type=Path, help="Article JSONL")
+    p.add_argument(
+        "--predictions",
+        type=Path,
+        default=None,
+        help="Article JSONL, or submission rows {doc_id, entities, quotes}, to pre-annotate with",
+    )
+    p.add_argument("--model-version", default=None, help="model version recorded on the predictions")
+    p.add_argument("--batch-size", type=int, default=500)
+
+    p = sub.add_parser("pull", help="snapshot export → raw JSON + per-annotator Article JSONL")
+    _connection_args(p)
+    p.add_argument("--out", type=Path, default=Path("annotations/exports"), help="output folder")
+    p.add_argument(
+        "--lenient",
+        action="store_true",
+        help="drop bad regions (listed) instead of rejecting the whole annotation",
+    )
+
+    p = sub.add_parser("agreement", help="inter-annotator agreement per layer from an export")
+    p.add_argument("export", type=Path, help="Label Studio JSON export")
+    p.add_argument(
+        "--gold", type=Path, default=None, help="adjudicated gold Article JSONL (per annotator scores)"
+    )
+    p.add_argument("--json", type=Path, default=None, help="also write the report as JSON here")
+    p.add_argument("--lenient", action="store_true", help="convert with bad regions dropped (listed)")
+
+    p = sub.add_parser("adjudicate", help="several annotators → one gold article per document")
+    p.add_argument("export", type=Path, help="Label Studio JSON export")
+    p.add_argument("--rule", choices=("majority", "lead", "unanimous"), default="majority")
+    p.add_argument("--lead", default=None, help="the lead annotator (e-mail) for --rule lead")
+    p.add_argument("--out", type=Path, required=True, help="gold Article JSONL to write")
+    p.add_argument(
+        "--report",
+        type=Path,
+        default=None,
+        help="conflict report (.json or .md; default: next to --out as .conflicts.md)",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from benchmark.studio.client import StudioError
+    from benchmark.studio.convert import ExportError
+    from benchmark.studio.server import ServerError
+
+    actions = {
+        "config": _config,
+        "serve": _serve,
+        "setup": _setup,
+        "push": _push,
+        "pull": _pull,
+        "agreement": _agreement,
+        "adjudicate": _adjudicate,
+    }
+    try:
+        return actions[args.action](args)
+    except (StudioError, ServerError, ExportError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+
+
+def _client(args: argparse.Namespace):
+    from benchmark.studio.client import DEFAULT_URL, StudioClient
+
+    url = args.url or os.environ.get("KHABAR_LS_URL") or DEFAULT_URL
+    token = args.token or os.environ.get("KHABAR_LS_TOKEN") or ""
+    client = StudioClient(url, token, timeout=args.timeout)
+    client.check()
+    return client
+
+
+def _config(args: argparse.Namespace) -> int:
+    from benchmark.studio.config import check_config, committed_config_path, labeling_config
+
+    xml = labeling_config()
+    problems = check_config(xml)
+    if problems:
+        print("\n".join(f"error: {p}" for p in problems), file=sys.stderr)
+        return 1
+    if args.write:
+        path = args.path or committed_config_path()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(xml, encoding="utf-8")
+        print(f"wrote {path}")
+    else:
+        sys.stdout.write(xml)
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import time
+
+    from benchmark.studio.server import start_server
+
+    password = args.password or os.environ.get("KHABAR_LS_PASSWORD")
+    token = args.token or os.environ.get("KHABAR_LS_TOKEN")
+    if not password or not token:
+        print(
+            "error: set the admin password and API token (--password/--token or KHABAR_LS_PASSWORD/"
+            "KHABAR_LS_TOKEN); the token is what `khabar annotate setup/push/pull` use",
+            file=sys.stderr,
+        )
+        return 2
+    server = start_server(
+        args.data_dir, port=args.port, username=args.username, password=password, token=token
+    )
+    print(
+        f"Label Studio is up at {server.url} (data {server.data_dir}, log {server.log_path}); Ctrl-C stops it"
+    )
+    try:
+        while server.alive():
+            time.sleep(1)
+        print(
+            f"error: Label Studio exited (code {server.process.returncode}); see {server.log_path}",
+            file=sys.stderr,
+        )
+        return 1
+    except KeyboardInterrupt:
+        server.stop()
+        print("stopped")
+        return 0
+
+
+def _setup(args: argparse.Namespace) -> int:
+    client = _client(args)
+    project, created = client.setup_project(args.project, description=args.description)
+    print(f"{'created' if created else 'updated'} project {args.project!r} (id {project}) at {client.url}")
+    return 0
+
+
+def _push(args: argparse.Namespace) -> int:
+    from benchmark.io import read_articles
+    from benchmark.model import ArticleError
+    from benchmark.studio.client import read_predictions
+
+    try:
+        articles = list(read_articles(args.articles))
+    except ArticleError as error:
+        print(f"error: {args.articles}: {error}", file=sys.stderr)
+        return 1
+    client = _client(args)
+    project = client.project_id(args.project)
+    predictions = None
+    if args.predictions is not None:
+        texts = {a.doc_id: a.text for a in articles}
+        existing, _ = client.existing_tasks(project)
+        for doc_id, info in existing.items():
+            texts.setdefault(doc_id, info.text)
+        try:
+            predictions = read_predictions(args.predictions, texts)
+        except ArticleError as error:
+            print(f"error: {args.predictions}: {error}", file=sys.stderr)
+            return 1
+    report = client.push(
+        project,
+        articles,
+        predictions=predictions,
+        model_version=args.model_version,
+        batch_size=args.batch_size,
+    )
+    print(report.summary())
+    return 0
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-") or "project"
+
+
+def _pull(args: argparse.Namespace) -> int:
+    from benchmark.io import write_articles
+    from benchmark.studio.convert import export_to_articles, write_export
+
+    client = _client(args)
+    project = client.project_id(args.project)
+    tasks = client.export_snapshot(project)
+    out: Path = args.out
+    export_path = write_export(out / f"{_slug(args.project)}.json", tasks)
+    result = export_to_articles(
+        tasks, source=export_path.name, include_predictions=True, strict=not args.lenient
+    )
+    for annotator, articles in sorted(result.by_annotator().items()):
+        path = out / "by_annotator" / f"{_slug(annotator)}.jsonl"
+        write_articles(path, articles)
+        print(f"{annotator}: {len(articles)} article(s) → {path}")
+    by_model: dict[str, list] = {}
+    for article in result.predictions:
+        by_model.setdefault(article.provenance.annotator or "model", []).append(article)
+    for model, articles in sorted(by_model.items()):
+        path = out / "predictions" / f"{_slug(model)}.jsonl"
+        write_articles(path, articles)
+        print(f"{model}: {len(articles)} prediction(s) → {path}")
+    problems_path = out / "problems.json"
+    problems_path.write_text(
+        json.dumps([p.to_dict() for p in result.problems], ensure_ascii=False, indent=1) + "\n",
+        encoding="utf-8",
+    )
+    print(f"export → {export_path}; {result.summary()}")
+    for problem in result.problems[:50]:
+        print(f"  - {problem}", file=sys.stderr)
+    if len(result.problems) > 50:
+        print(f"  … {len(result.problems) - 50} more in {problems_path}", file=sys.stderr)
+    return 1 if result.rejected else 0
+
+
+def _load(args: argparse.Namespace):
+    from benchmark.studio.convert import export_to_articles, load_export
+
+    tasks = load_export(args.export)
+    result = export_to_articles(tasks, source=args.export.name, strict=not getattr(args, "lenient", False))
+    for problem in result.problems:
+        print(f"warning: {problem}", file=sys.stderr)
+    return result
+
+
+def _agreement(args: argparse.Namespace) -> int:
+    from benchmark.io import read_articles
+    from benchmark.studio.agreement import agreement_report
+
+    result = _load(args)
+    gold = list(read_articles(args.gold)) if args.gold else None
+    report = agreement_report(result.by_annotator(), gold=gold)
+    print(report.format_table())
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(
+            json.dumps(report.to_dict(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+        )
+        print(f"wrote {args.json}")
+    return 0
+
+
+def _adjudicate(args: argparse.Namespace) -> int:
+    from benchmark.io import write_articles
+    from benchmark.studio.adjudicate import adjudicate
+
+    if args.rule == "lead" and not args.lead:
+        print("error: --rule lead needs --lead ANNOTATOR (the lead annotator's e-mail)", file=sys.stderr)
+        return 2
+    result = _load(args)
+    outcome = adjudicate(result.articles, rule=args.rule, lead=args.lead)
+    count = write_articles(args.out, outcome.gold)
+    report = args.report or args.out.with_suffix(".conflicts.md")
+    report.parent.mkdir(parents=True, exist_ok=True)
+    if report.suffix == ".json":
+        report.write_text(
+            json.dumps(outcome.to_dict(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+        )
+    else:
+        report.write_text(outcome.to_markdown(), encoding="utf-8")
+    print(
+        f"{count} gold article(s) → {args.out}; {len(outcome.conflicts)} conflict(s), "
+        f"{len(outcome.unresolved)} unresolved document(s) → {report}"
+    )
+    return 0

@@ -1,0 +1,458 @@
+"""Talk to a Label Studio server: set up the project, push articles, pull exports.
+
+Built on ``label-studio-sdk`` 2.x (``from label_studio_sdk import LabelStudio``), imported
+lazily. Every failure becomes a :class:`StudioError` whose message names the server URL and
+the fix — never the token (it is not kept in any repr either).
+
+- :meth:`StudioClient.setup_project` — create or update the project by title (idempotent).
+- :meth:`StudioClient.push` — import articles in batches, keyed on ``doc_id``: tasks that exist
+  are never re-created, annotated tasks are never touched; predictions go inline with new
+  tasks, or onto existing unannotated tasks that lack that model version.
+- :meth:`StudioClient.export_snapshot` — a snapshot export with full predictions and annotator
+  e-mails (``download_sync`` would give prediction ids only).
+
+>>> StudioClient("http://127.0.0.1:1", "secret-token")
+StudioClient(url='http://127.0.0.1:1')
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from benchmark.model import Article, ArticleError, Issue
+from benchmark.schema import KHABAR, LabelSchema
+from benchmark.studio.config import labeling_config
+from benchmark.studio.convert import article_to_result, article_to_task
+
+__all__ = ["PushReport", "StudioClient", "StudioError", "TaskInfo", "read_predictions"]
+
+DEFAULT_URL = "http://127.0.0.1:8080"
+
+
+class StudioError(RuntimeError):
+    """A Label Studio call failed; the message names the URL and the fix (never the token)."""
+
+
+@dataclass(frozen=True, slots=True)
+class TaskInfo:
+    """What the server already holds for one doc_id."""
+
+    id: int
+    text: str
+    annotations: int
+    model_versions: tuple[str, ...]
+
+
+@dataclass(slots=True)
+class PushReport:
+    """What :meth:`StudioClient.push` did; every article is counted in exactly one bucket."""
+
+    created: int = 0
+    existing: int = 0
+    predictions_added: int = 0
+    predictions_skipped_annotated: int = 0
+    predictions_skipped_present: int = 0
+    changed_on_server: list[str] = field(default_factory=list)
+    duplicates_on_server: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        lines = [
+            f"created {self.created} task(s); {self.existing} already on the server (left as they are)",
+            f"predictions: {self.predictions_added} added, {self.predictions_skipped_present} already "
+            f"present, {self.predictions_skipped_annotated} skipped (task already annotated)",
+        ]
+        if self.changed_on_server:
+            lines.append(
+                f"WARNING: {len(self.changed_on_server)} doc_id(s) have a different text on the server "
+                f"(not updated): {', '.join(self.changed_on_server[:10])}"
+            )
+        if self.duplicates_on_server:
+            lines.append(
+                f"WARNING: {len(self.duplicates_on_server)} doc_id(s) appear in several tasks on the "
+                f"server: {', '.join(self.duplicates_on_server[:10])}"
+            )
+        return "\n".join(lines)
+
+
+def _batches(items: list[Any], size: int) -> Iterator[list[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+class StudioClient:
+    """A connection to one Label Studio server (URL + API token)."""
+
+    def __init__(self, url: str, token: str, *, timeout: float = 120.0):
+        if not url:
+            raise StudioError("no Label Studio URL (fix: pass --url or set KHABAR_LS_URL)")
+        if not token:
+            raise StudioError(f"no API token for {url} (fix: pass --token or set KHABAR_LS_TOKEN)")
+        self.url = url.rstrip("/")
+        self.__token = token
+        self.timeout = timeout
+        self._sdk: Any = None
+
+    def __repr__(self) -> str:
+        return f"StudioClient(url={self.url!r})"
+
+    @property
+    def sdk(self) -> Any:
+        """The ``label_studio_sdk.LabelStudio`` client (created on first use)."""
+        if self._sdk is None:
+            from label_studio_sdk import LabelStudio
+
+            self._sdk = LabelStudio(base_url=self.url, api_key=self.__token, timeout=self.timeout)
+        return self._sdk
+
+    @contextlib.contextmanager
+    def _calling(self, what: str) -> Iterator[None]:
+        """Turn SDK/HTTP failures into a :class:`StudioError` naming the URL (never the token)."""
+        import httpx
+        from label_studio_sdk.core.api_error import ApiError
+
+        try:
+            yield
+        except httpx.ConnectError:
+            raise StudioError(
+                f"cannot reach Label Studio at {self.url} while trying to {what} (fix: start it "
+                "with `khabar annotate serve`, or set --url / KHABAR_LS_URL)"
+            ) from None
+        except httpx.TimeoutException:
+            raise StudioError(
+                f"Label Studio at {self.url} did not answer in {self.timeout:.0f} s while trying to "
+                f"{what} (fix: retry, or raise --timeout)"
+            ) from None
+        except ApiError as error:
+            status = error.status_code
+            if status in (401, 403):
+                raise StudioError(
+                    f"Label Studio at {self.url} rejected the API token (HTTP {status}) while trying "
+                    f"to {what} (fix: check --token / KHABAR_LS_TOKEN; the token is not shown)"
+                ) from None
+            body = error.body if isinstance(error.body, str | dict | list) else repr(error.body)
+            text = json.dumps(body, ensure_ascii=False)[:500].replace(self.__token, "***")
+            raise StudioError(
+                f"Label Studio at {self.url} answered HTTP {status} while trying to {what}: {text}"
+            ) from None
+
+    # -- basics --------------------------------------------------------------------------
+
+    def check(self) -> str:
+        """Check the server answers and the token is accepted; return the user's e-mail."""
+        with self._calling("check the connection"):
+            return str(self.sdk.users.whoami().email)
+
+    def user_emails(self) -> dict[int, str]:
+        """Label Studio user id → e-mail."""
+        with self._calling("list users"):
+            return {int(user.id): str(user.email) for user in self.sdk.users.list()}
+
+    def ensure_user(self, email: str, password: str) -> int:
+        """The id of the user with this e-mail, created when missing (for annotator accounts)."""
+        for user_id, known in self.user_emails().items():
+            if known == email:
+                return user_id
+        with self._calling(f"create user {email}"):
+            return int(self.sdk.users.create(username=email.split("@")[0], email=email, password=password).id)
+
+    # -- project -------------------------------------------------------------------------
+
+    def find_project(self, title: str) -> int | None:
+        """The id of the project with this exact title (``StudioError`` when several share it)."""
+        with self._calling("list projects"):
+            found = [p.id for p in self.sdk.projects.list(title=title, page_size=100) if p.title == title]
+        if len(found) > 1:
+            raise StudioError(
+                f"{len(found)} projects at {self.url} are titled {title!r} (ids {found}) "
+                "(fix: rename or delete the extra ones)"
+            )
+        return int(found[0]) if found else None
+
+    def project_id(self, title: str) -> int:
+        found = self.find_project(title)
+        if found is None:
+            raise StudioError(f"no project titled {title!r} at {self.url} (fix: run `khabar annotate setup`)")
+        return found
+
+    def setup_project(
+        self, title: str, *, description: str = "", schema: LabelSchema = KHABAR
+    ) -> tuple[int, bool]:
+        """Create the project, or update its labeling config; return ``(id, created)``."""
+        config = labeling_config(schema)
+        project = self.find_project(title)
+        if project is None:
+            with self._calling(f"create project {title!r}"):
+                created = self.sdk.projects.create(
+                    title=title, description=description, label_config=config, show_skip_button=True
+                )
+            return int(created.id), True
+        with self._calling(f"update the labeling config of project {title!r}"):
+            self.sdk.projects.update(project, label_config=config, description=description)
+        return project, False
+
+    # -- tasks ---------------------------------------------------------------------------
+
+    def existing_tasks(self, project: int) -> tuple[dict[str, TaskInfo], list[str]]:
+        """doc_id → :class:`TaskInfo` for every task (one paged listing), plus doc_ids seen twice."""
+        found: dict[str, TaskInfo] = {}
+        duplicates: list[str] = []
+        with self._calling("list existing tasks"):
+            for task in self.sdk.tasks.list(
+                project=project,
+                page_size=1000,
+                include="id,data,total_annotations,predictions_model_versions",
+            ):
+                data = task.data or {}
+                doc_id = data.get("doc_id")
+                if not isinstance(doc_id, str):
+                    continue
+                versions = getattr(task, "predictions_model_versions", None) or ()
+                if isinstance(versions, str):
+                    versions = tuple(v.strip() for v in versions.split(",") if v.strip())
+                info = TaskInfo(
+                    int(task.id), str(data.get("text", "")), int(task.total_annotations or 0), tuple(versions)
+                )
+                if doc_id in found:
+                    duplicates.append(doc_id)
+                else:
+                    found[doc_id] = info
+        return found, duplicates
+
+    def push(
+        self,
+        project: int,
+        articles: Iterable[Article],
+        *,
+        predictions: Mapping[str, Article] | None = None,
+        model_version: str | None = None,
+        batch_size: int = 500,
+        progress: bool = True,
+    ) -> PushReport:
+        """Import articles (and predictions) idempotently, keyed on doc_id.
+
+        New doc_ids become tasks (with their prediction inline); existing tasks are left as they
+        are; a prediction is added to an existing task only when it has no annotation and no
+        prediction of ``model_version`` yet. Safe to re-run after an interruption.
+        """
+        from tqdm.auto import tqdm
+
+        predictions = dict(predictions or {})
+        if predictions and not model_version:
+            raise StudioError("predictions need a model version (fix: pass --model-version)")
+        existing, duplicates = self.existing_tasks(project)
+        report = PushReport(duplicates_on_server=duplicates)
+        new: list[dict[str, Any]] = []
+        texts: dict[str, str] = {doc: info.text for doc, info in existing.items()}
+        seen: set[str] = set()
+        for article in articles:
+            if article.doc_id in seen:
+                raise StudioError(
+                    f"{article.doc_id}: doc_id appears twice in the input (fix: make doc_ids unique)"
+                )
+            seen.add(article.doc_id)
+            info = existing.get(article.doc_id)
+            if info is not None:
+                report.existing += 1
+                if info.text != article.text:
+                    report.changed_on_server.append(article.doc_id)
+                continue
+            texts[article.doc_id] = article.text
+            task: dict[str, Any] = {"data": article_to_task(article)}
+            prediction = predictions.get(article.doc_id)
+            if prediction is not None:
+                _check_prediction(prediction, article.text)
+                task["predictions"] = [
+                    {"model_version": model_version, "result": article_to_result(prediction)}
+                ]
+            new.append(task)
+        late: list[dict[str, Any]] = []
+        for doc_id, prediction in predictions.items():
+            info = existing.get(doc_id)
+            if info is None:
+                if doc_id not in texts:
+                    raise StudioError(
+                        f"{doc_id}: prediction for a doc_id that is neither in the articles nor on "
+                        "the server (fix: push the article too, or drop the prediction)"
+                    )
+                continue
+            _check_prediction(prediction, info.text)
+            if info.annotations:
+                report.predictions_skipped_annotated += 1
+            elif model_version in info.model_versions:
+                report.predictions_skipped_present += 1
+            else:
+                late.append(
+                    {"task": info.id, "model_version": model_version, "result": article_to_result(prediction)}
+                )
+        bar = tqdm(total=len(new) + len(late), unit="task", desc="push", disable=not progress)
+        for batch in _batches(new, batch_size):
+            with self._calling(f"import {len(batch)} task(s)"):
+                self.sdk.projects.import_tasks(project, request=batch)
+            report.created += len(batch)
+            report.predictions_added += sum(1 for t in batch if "predictions" in t)
+            bar.update(len(batch))
+        for batch in _batches(late, batch_size):
+            with self._calling(f"import {len(batch)} prediction(s)"):
+                self.sdk.projects.import_predictions(project, request=batch)
+            report.predictions_added += len(batch)
+            bar.update(len(batch))
+        bar.close()
+        return report
+
+    # -- export --------------------------------------------------------------------------
+
+    def export_snapshot(self, project: int, *, title: str = "khabar pull") -> list[dict[str, Any]]:
+        """Every task with its annotations (``completed_by`` with e-mail) and full predictions."""
+        options = {"predictions": {"only_id": False}, "annotations__completed_by": {"only_id": False}}
+        with self._calling("create a snapshot export"):
+            export = self.sdk.projects.exports.create(project, title=title, serialization_options=options)
+        with self._calling("download the snapshot export"):
+            raw = b"".join(self.sdk.projects.exports.download(project, export.id, export_type="JSON"))
+        with contextlib.suppress(
+            Exception
+        ):  # the snapshot file is a server-side copy; failing to delete is harmless
+            self.sdk.projects.exports.delete(project, export.id)
+        try:
+            tasks = json.loads(raw)
+        except json.JSONDecodeError as error:
+            raise StudioError(
+                f"the export from {self.url} is not valid JSON ({error.msg}) (fix: retry the pull)"
+            ) from None
+        if not isinstance(tasks, list):
+            raise StudioError(f"the export from {self.url} is not a list of tasks (fix: retry the pull)")
+        return tasks
+
+
+def _check_prediction(prediction: Article, text: str) -> None:
+    if prediction.text != text:
+        raise StudioError(
+            f"{prediction.doc_id}: the prediction's text differs from the article text, so its "
+            "offsets would be wrong (fix: predict on the same text that is pushed)"
+        )
+
+
+# --------------------------------------------------------------------------- prediction files
+
+
+def read_predictions(
+    path: str | Path, texts: Mapping[str, str], schema: LabelSchema = KHABAR
+) -> dict[str, Article]:
+    """Read a prediction file: JSONL of Article dicts, or of submission rows.
+
+    A submission row (DESIGN §5) is ``{"doc_id", "entities": [{"start", "end", "label"}],
+    "quotes": [{"start", "end", "kind", "cue": {start, end} | null, "speaker": {start, end} | null}]}``;
+    its text is taken from ``texts`` (doc_id → article text) and a quote's speaker span must be one
+    of the row's entity spans. Raises :class:`~benchmark.model.ArticleError` listing every bad line.
+    """
+    from benchmark.io import iter_jsonl_records
+
+    found: dict[str, Article] = {}
+    problems: list[Issue] = []
+    for number, record, issue in iter_jsonl_records(path):
+        where = f"{Path(path).name}:{number}"
+        if issue is not None:
+            problems.append(issue)
+            continue
+        if not isinstance(record, dict) or not isinstance(record.get("doc_id"), str):
+            problems.append(
+                Issue(where, "doc_id", "line has no doc_id", "write one object with a doc_id per line")
+            )
+            continue
+        doc_id = record["doc_id"]
+        try:
+            if "text" in record:
+                article = Article.from_dict(record, schema)
+            else:
+                article = _submission_row_to_article(record, texts, where, schema)
+        except ArticleError as error:
+            problems.extend(
+                Issue(p.doc_id, f"line {number}: {p.item}", p.message, p.fix) for p in error.issues
+            )
+            continue
+        if doc_id in found:
+            problems.append(
+                Issue(doc_id, f"line {number}", "duplicate doc_id", "keep one prediction per doc_id")
+            )
+            continue
+        found[doc_id] = article
+    if problems:
+        raise ArticleError(problems)
+    return found
+
+
+def _submission_row_to_article(
+    row: Mapping[str, Any], texts: Mapping[str, str], where: str, schema: LabelSchema
+) -> Article:
+    doc_id = row["doc_id"]
+    unknown = set(row) - {"doc_id", "entities", "quotes"}
+    if unknown:
+        raise ArticleError(
+            [
+                Issue(
+                    doc_id,
+                    where,
+                    f"submission row has unsupported keys {sorted(unknown)}",
+                    "use Article JSONL (with text) for stances and other layers",
+                )
+            ]
+        )
+    if doc_id not in texts:
+        raise ArticleError(
+            [
+                Issue(
+                    doc_id,
+                    where,
+                    "no article text for this doc_id",
+                    "push the article in the same command, or push it first",
+                )
+            ]
+        )
+    entities = []
+    by_span: dict[tuple[int, int], str] = {}
+    for i, ent in enumerate(row.get("entities") or []):
+        mention = {
+            "id": f"p-e{i}",
+            "start": ent.get("start"),
+            "end": ent.get("end"),
+            "label": ent.get("label"),
+        }
+        entities.append(mention)
+        by_span.setdefault((ent.get("start"), ent.get("end")), mention["id"])
+    quotes = []
+    problems: list[Issue] = []
+    for i, quote in enumerate(row.get("quotes") or []):
+        speaker = quote.get("speaker")
+        speaker_id = None
+        if isinstance(speaker, Mapping):
+            speaker_id = by_span.get((speaker.get("start"), speaker.get("end")))
+            if speaker_id is None:
+                problems.append(
+                    Issue(
+                        doc_id,
+                        f"{where} quotes[{i}]",
+                        "speaker span is not one of the row's entities",
+                        "add the speaker mention to entities",
+                    )
+                )
+        cue = quote.get("cue")
+        quotes.append(
+            {
+                "id": f"p-q{i}",
+                "start": quote.get("start"),
+                "end": quote.get("end"),
+                "kind": quote.get("kind"),
+                "speaker": speaker_id,
+                "cue": dict(cue) if isinstance(cue, Mapping) else None,
+            }
+        )
+    if problems:
+        raise ArticleError(problems)
+    article = Article.from_dict(
+        {"doc_id": doc_id, "text": texts[doc_id], "entities": entities, "quotes": quotes}, schema
+    )
+    return article
