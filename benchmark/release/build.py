@@ -1,0 +1,516 @@
+"""``khabar build``: articles + split manifest → a Hugging Face Hub-layout dataset folder (DESIGN §4).
+
+Layout of the public folder (what ``khabar publish`` uploads)::
+
+    README.md                                   generated dataset card (YAML configs + features)
+    khabar_release.json                         revision, task versions, package version, counts
+    splits.json                                 the split manifest of exactly the released documents
+    data/<config>/<split>-00000-of-0000N.parquet
+
+and of the private folder (``<out>-private/`` unless given; the leaderboard reads it): the same
+layout holding only the hidden split (``test``) *with* gold. In the public folder every gold
+column of the hidden split is null: the inputs are there, the labels are not.
+
+Configs: ``articles`` (every layer, features declared in :mod:`benchmark.release.rows`) and one per
+task (``ner``, ``quotes``, ``stance``: features and rows from the task registry). An imported
+corpus builds into a config named after it, holding the rows of its task.
+
+Everything streams: articles are read one at a time, rows are buffered per (config, split) and
+written as parquet row groups (``pyarrow.parquet.ParquetWriter``), shards roll over at
+``shard_bytes``; only the doc_ids and counters are kept in memory.
+
+>>> import tempfile, pathlib
+>>> from benchmark.model import Article, Mention
+>>> out = pathlib.Path(tempfile.mkdtemp()) / "khabar"
+>>> arts = [Article(doc_id=f"d{i}", text=f"زار بوتين روسيا {i}", entities=(Mention("m1", 4, 9, "PER"),))
+...         for i in range(6)]
+>>> manifest = Manifest(ratios={"train": 0.5, "test": 0.5}, documents={
+...     a.doc_id: Assignment("train" if i % 2 else "test", a.doc_id, "hash") for i, a in enumerate(arts)})
+>>> sources = [ReleaseSource("khabar", arts, kinds=("articles",))]
+>>> result = build_release(sources, manifest, out, progress=False)
+>>> result.rows["articles"]
+{'test': 3, 'train': 3}
+>>> sorted(p.name for p in (out / "data" / "articles").iterdir())
+['test-00000-of-00001.parquet', 'train-00000-of-00001.parquet']
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from benchmark.model import Article
+from benchmark.release.revision import dataset_revision, file_sha256, manifest_sha256
+from benchmark.release.rows import ArticleRows
+from benchmark.release.splits import Assignment, Manifest, official_split
+from benchmark.schema import GUIDELINES_VERSION, KHABAR, LabelSchema
+
+__all__ = [
+    "KHABAR_KINDS",
+    "PRIVATE_MARKER",
+    "RELEASE_FILE",
+    "BuildError",
+    "BuildResult",
+    "ConfigPlan",
+    "ReleaseSource",
+    "build_release",
+    "plan_config",
+]
+
+KHABAR_KINDS: tuple[str, ...] = ("articles", "ner", "quotes", "stance")
+RELEASE_FILE = "khabar_release.json"
+PRIVATE_MARKER = "KHABAR_PRIVATE_GOLD"
+"""A file present only in private folders; ``khabar publish`` refuses any folder holding it."""
+DEFAULT_LICENSE = "cc-by-4.0"
+
+
+class BuildError(ValueError):
+    """The build cannot go on; the message names the documents or files and the fix."""
+
+
+# --------------------------------------------------------------------------- plans
+
+
+@dataclass(frozen=True)
+class ConfigPlan:
+    """How one config is built: its features, which columns are gold, and Article → encoded rows
+    (``hidden=True`` gives the inputs-only rows of the public test split)."""
+
+    name: str
+    kind: str
+    source: str
+    schema: LabelSchema
+    features: Any
+    gold_columns: tuple[str, ...]
+    rows: Callable[[Article, bool], list[dict[str, Any]]]
+    version: str | None = None
+    submission_example: Mapping[str, Any] | None = None
+
+
+def _get_task(name: str) -> Any:
+    try:
+        import benchmark.tasks as registry
+    except ImportError as error:  # pragma: no cover - only while the registry is being written
+        raise BuildError(f"config {name!r} needs the task registry (benchmark.tasks): {error}") from None
+    getter = getattr(registry, "get_task", None)
+    if getter is not None:
+        return getter(name)
+    tasks = getattr(registry, "TASKS", None) or getattr(registry, "REGISTRY", None) or {}
+    if name not in tasks:
+        raise BuildError(f"no task named {name!r} in the registry; known: {sorted(tasks)}")
+    return tasks[name]
+
+
+def plan_config(name: str, kind: str, source: str, schema: LabelSchema) -> ConfigPlan:
+    """The plan of config ``name`` holding ``kind`` rows (``"articles"`` or a task name)."""
+    if kind == "articles":
+        layout = ArticleRows(schema)
+
+        def article_rows(article: Article, hidden: bool) -> list[dict[str, Any]]:
+            row = layout.row(article)
+            return [layout.input_row(row) if hidden else row]
+
+        return ConfigPlan(name, kind, source, schema, layout.features(), layout.gold_columns, article_rows)
+
+    task = _get_task(kind)
+    features = task.features(schema)
+    input_features = task.input_features(schema)
+    gold = tuple(column for column in features if column not in input_features)
+    encode = features.encode_example
+    blank = dict.fromkeys(gold)
+
+    def task_rows(article: Article, hidden: bool) -> list[dict[str, Any]]:
+        rows = task.article_rows(article, schema)
+        if hidden:
+            rows = [
+                {**blank, **{k: v for k, v in task.input_row(row).items() if k not in blank}} for row in rows
+            ]
+        return [encode(row) for row in rows]
+
+    example = getattr(task, "submission_example", None)
+    return ConfigPlan(
+        name,
+        kind,
+        source,
+        schema,
+        features,
+        gold,
+        task_rows,
+        getattr(task, "version", None),
+        dict(example) if example else None,
+    )
+
+
+@dataclass
+class ReleaseSource:
+    """One body of articles to release: Khabar's own (``name="khabar"``, configs ``articles``,
+    ``ner``, ``quotes``, ``stance``) or an imported corpus (one config named after it)."""
+
+    name: str
+    articles: Iterable[Article]
+    schema: LabelSchema = KHABAR
+    kinds: Sequence[str] = KHABAR_KINDS
+    license: str = DEFAULT_LICENSE
+    citation: str = ""
+    description: str = ""
+    homepage: str = ""
+    total: int | None = None
+
+    def config_names(self) -> dict[str, str]:
+        """kind → config name."""
+        if self.name == "khabar":
+            return {kind: kind for kind in self.kinds}
+        if len(self.kinds) == 1:
+            return {self.kinds[0]: self.name}
+        return {kind: f"{self.name}_{kind}" for kind in self.kinds}
+
+
+# --------------------------------------------------------------------------- writing
+
+
+class _ShardWriter:
+    """Rows of one (folder, config, split) → parquet shards, written in record batches."""
+
+    def __init__(self, directory: Path, split: str, features: Any, batch_rows: int, shard_bytes: int):
+        self.directory, self.split = directory, split
+        self.schema = features.arrow_schema
+        self.batch_rows, self.shard_bytes = batch_rows, shard_bytes
+        self.buffer: list[dict[str, Any]] = []
+        self.writer: Any = None
+        self.paths: list[Path] = []
+        self.rows = 0
+        self.num_bytes = 0
+
+    def add(self, rows: list[dict[str, Any]]) -> None:
+        self.buffer.extend(rows)
+        if len(self.buffer) >= self.batch_rows:
+            self.flush()
+
+    def flush(self) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        if not self.buffer:
+            return
+        batch = pa.RecordBatch.from_pylist(self.buffer, schema=self.schema)
+        if self.writer is None:
+            path = self.directory / f"{self.split}-{len(self.paths):05d}.parquet.partial"
+            self.directory.mkdir(parents=True, exist_ok=True)
+            self.writer = pq.ParquetWriter(path, self.schema)
+            self.paths.append(path)
+        self.writer.write_batch(batch)
+        self.num_bytes += batch.nbytes
+        self.rows += len(self.buffer)
+        self.buffer = []
+        if self.paths[-1].stat().st_size >= self.shard_bytes:
+            self.writer.close()
+            self.writer = None
+
+    def close(self) -> list[Path]:
+        """Flush, close, and rename the shards to ``<split>-0000i-of-0000N.parquet``."""
+        self.flush()
+        if self.writer is not None:
+            self.writer.close()
+            self.writer = None
+        final = []
+        for i, path in enumerate(self.paths):
+            target = self.directory / f"{self.split}-{i:05d}-of-{len(self.paths):05d}.parquet"
+            path.replace(target)
+            final.append(target)
+        return final
+
+
+@dataclass
+class _Stats:
+    """Per-split counts of one source's articles (labels only outside the hidden split)."""
+
+    documents: Counter = field(default_factory=Counter)
+    labels: dict[str, dict[str, Counter]] = field(
+        default_factory=lambda: defaultdict(lambda: defaultdict(Counter))
+    )
+    guidelines: Counter = field(default_factory=Counter)
+
+    def add(self, article: Article, split: str) -> None:
+        self.documents[split] += 1
+        layer = self.labels[split]
+        layer["entities"].update(m.label for m in article.entities)
+        layer["quotes"].update(q.kind for q in article.quotes)
+        layer["quote speakers"].update(
+            "elided" if q.speaker_elided else "named" if q.speaker else "unnamed" for q in article.quotes
+        )
+        layer["stances"].update(s.label for s in article.stances)
+        if article.provenance.guidelines_version:
+            self.guidelines[article.provenance.guidelines_version] += 1
+
+    def to_dict(self, hidden_split: str) -> dict[str, Any]:
+        return {
+            "documents": dict(sorted(self.documents.items())),
+            "labels": {
+                split: {layer: dict(sorted(c.items())) for layer, c in layers.items() if c}
+                for split, layers in sorted(self.labels.items())
+                if split != hidden_split
+            },
+            "guidelines_versions": dict(sorted(self.guidelines.items())),
+        }
+
+
+@dataclass
+class BuildResult:
+    """What was built: folders, revision, rows per config and split, the release record."""
+
+    public: Path
+    private: Path
+    revision: str
+    rows: dict[str, dict[str, int]]
+    release: dict[str, Any]
+
+
+def _split_of(article: Article, manifest: Manifest) -> tuple[str | None, Assignment | None]:
+    assignment = manifest.documents.get(article.doc_id)
+    if assignment is not None:
+        return assignment.split, assignment
+    split = official_split(article)
+    if split is not None:
+        return split, Assignment(split, article.doc_id, "official", None)
+    return None, None
+
+
+def _prepare(folder: Path, overwrite: bool) -> Path:
+    if folder.exists():
+        if not overwrite:
+            raise BuildError(f"{folder} exists; pass --overwrite to replace it, or choose another --out")
+        if not (folder / RELEASE_FILE).exists() and any(folder.iterdir()):
+            raise BuildError(
+                f"{folder} exists and is not a Khabar release folder (no {RELEASE_FILE}); "
+                f"refusing to delete it: choose another --out"
+            )
+    staging = folder.with_name(folder.name + ".building")
+    if staging.exists():
+        shutil.rmtree(staging)
+    staging.mkdir(parents=True)
+    return staging
+
+
+def build_release(
+    sources: Sequence[ReleaseSource],
+    manifest: Manifest | None,
+    out: str | Path,
+    private: str | Path | None = None,
+    *,
+    hidden_split: str = "test",
+    agreement: Mapping[str, Any] | None = None,
+    pretty_name: str = "Khabar",
+    overwrite: bool = False,
+    batch_rows: int = 1000,
+    shard_bytes: int = 256 * 2**20,
+    progress: bool = True,
+) -> BuildResult:
+    """Build the public folder ``out`` and the private gold folder (``<out>-private`` by default).
+
+    Every article must have a split: in ``manifest`` or, for corpora with an official split,
+    in ``meta["split"]``. Unassigned articles stop the build (all of them are listed) and nothing
+    is left behind; a finished build replaces ``out`` only at the end (``overwrite=True``).
+    """
+    from tqdm.auto import tqdm
+
+    from benchmark import __version__
+    from benchmark.release.card import render_card
+
+    public = Path(out)
+    private_dir = Path(private) if private is not None else public.with_name(public.name + "-private")
+    if private_dir.resolve() == public.resolve():
+        raise BuildError("the private gold folder must differ from the public folder")
+    manifest = manifest or Manifest()
+    stage_public, stage_private = _prepare(public, overwrite), _prepare(private_dir, overwrite)
+
+    plans: list[ConfigPlan] = []
+    source_plans: dict[str, list[ConfigPlan]] = {}
+    for source in sources:
+        source_plans[source.name] = [
+            plan_config(config, kind, source.name, source.schema)
+            for kind, config in source.config_names().items()
+        ]
+        plans.extend(source_plans[source.name])
+    names = [plan.name for plan in plans]
+    if len(set(names)) != len(names):
+        raise BuildError(
+            f"two sources build the same config name: {sorted(n for n in names if names.count(n) > 1)}"
+        )
+
+    writers: dict[tuple[str, str, str], _ShardWriter] = {}
+
+    def writer(visibility: str, plan: ConfigPlan, split: str) -> _ShardWriter:
+        key = (visibility, plan.name, split)
+        if key not in writers:
+            root = stage_public if visibility == "public" else stage_private
+            writers[key] = _ShardWriter(
+                root / "data" / plan.name, split, plan.features, batch_rows, shard_bytes
+            )
+        return writers[key]
+
+    released: dict[str, Assignment] = {}
+    unassigned: list[str] = []
+    stats: dict[str, _Stats] = {source.name: _Stats() for source in sources}
+    try:
+        for source in sources:
+            for article in tqdm(
+                source.articles,
+                desc=f"building {source.name}",
+                unit="doc",
+                total=source.total,
+                disable=not progress,
+            ):
+                split, assignment = _split_of(article, manifest)
+                if article.doc_id in released:
+                    raise BuildError(
+                        f"{article.doc_id}: doc_id appears twice in the inputs; every released "
+                        f"article needs a unique doc_id"
+                    )
+                if split is None or assignment is None:
+                    unassigned.append(article.doc_id)
+                    continue
+                released[article.doc_id] = assignment
+                stats[source.name].add(article, split)
+                hidden = split == hidden_split
+                for plan in source_plans[source.name]:
+                    writer("public", plan, split).add(plan.rows(article, hidden))
+                    if hidden:
+                        writer("private", plan, split).add(plan.rows(article, False))
+        if unassigned:
+            shown = ", ".join(unassigned[:20]) + (" …" if len(unassigned) > 20 else "")
+            raise BuildError(
+                f"{len(unassigned)} article(s) have no split ({shown}): run `khabar split` on the "
+                f"articles to add them to the manifest (existing assignments never move)"
+            )
+        files: dict[str, dict[str, list[Path]]] = {"public": defaultdict(list), "private": defaultdict(list)}
+        rows: dict[str, dict[str, int]] = defaultdict(dict)
+        private_rows: dict[str, dict[str, int]] = defaultdict(dict)
+        sizes: dict[str, dict[str, dict[str, int]]] = {
+            "public": defaultdict(dict),
+            "private": defaultdict(dict),
+        }
+        for (visibility, config, split), shard_writer in sorted(writers.items()):
+            paths = shard_writer.close()
+            if paths:
+                files[visibility][config].extend(paths)
+                (rows if visibility == "public" else private_rows)[config][split] = shard_writer.rows
+                sizes[visibility][config][split] = shard_writer.num_bytes
+    except BaseException:
+        for shard_writer in writers.values():
+            if shard_writer.writer is not None:
+                shard_writer.writer.close()
+        shutil.rmtree(stage_public, ignore_errors=True)
+        shutil.rmtree(stage_private, ignore_errors=True)
+        raise
+
+    released_manifest = Manifest(
+        ratios=dict(manifest.ratios),
+        salt=manifest.salt,
+        dedup=manifest.dedup,
+        documents=dict(sorted(released.items())),
+    )
+    (stage_public / "splits.json").write_text(released_manifest.to_json(), encoding="utf-8")
+    public_hashes = {
+        str(p.relative_to(stage_public)): file_sha256(p)
+        for config in sorted(files["public"])
+        for p in files["public"][config]
+    }
+    private_hashes = {
+        str(p.relative_to(stage_private)): file_sha256(p)
+        for config in sorted(files["private"])
+        for p in files["private"][config]
+    }
+    manifest_digest = manifest_sha256(released_manifest)
+    revision, gold_digest = dataset_revision(manifest_digest, public_hashes, private_hashes)
+
+    configs: dict[str, Any] = {}
+    for source in sources:
+        for plan in source_plans[source.name]:
+            if plan.name not in rows:
+                continue
+            configs[plan.name] = {
+                "kind": plan.kind,
+                "source": source.name,
+                "schema": plan.schema.name,
+                "task_version": plan.version,
+                "gold_columns": list(plan.gold_columns),
+                "features": plan.features.to_dict(),
+                "rows": dict(sorted(rows[plan.name].items())),
+                "submission_example": plan.submission_example,
+                "num_bytes": dict(sorted(sizes["public"][plan.name].items())),
+                "private_rows": dict(sorted(private_rows.get(plan.name, {}).items())),
+                "private_num_bytes": dict(sorted(sizes["private"].get(plan.name, {}).items())),
+                "files": sorted(str(p.relative_to(stage_public)) for p in files["public"][plan.name]),
+            }
+    release: dict[str, Any] = {
+        "name": pretty_name,
+        "revision": revision,
+        "package_version": __version__,
+        "guidelines_version": GUIDELINES_VERSION,
+        "hidden_split": hidden_split,
+        "manifest_sha256": manifest_digest,
+        "gold_sha256": gold_digest,
+        "tasks": {p.kind: p.version for p in plans if p.version is not None and p.name in configs},
+        "documents": {name: s.to_dict(hidden_split) for name, s in stats.items()},
+        "configs": configs,
+        "sources": {
+            s.name: {
+                "license": s.license,
+                "citation": s.citation,
+                "description": s.description,
+                "homepage": s.homepage,
+                "schema": s.schema.name,
+            }
+            for s in sources
+        },
+        "files": public_hashes,
+    }
+    skipped = sorted({p.name for p in plans} - set(configs))
+    if skipped:
+        release["empty_configs"] = skipped
+    if agreement is not None:
+        release["agreement"] = agreement
+
+    _write_json(stage_public / RELEASE_FILE, {**release, "visibility": "public"})
+    (stage_public / "README.md").write_text(render_card(release, visibility="public"), encoding="utf-8")
+    private_release = {
+        **release,
+        "visibility": "private",
+        "files": private_hashes,
+        "configs": {
+            name: {
+                **c,
+                "rows": c["private_rows"],
+                "num_bytes": c["private_num_bytes"],
+                "files": sorted(str(p.relative_to(stage_private)) for p in files["private"].get(name, [])),
+            }
+            for name, c in configs.items()
+            if files["private"].get(name)
+        },
+    }
+    _write_json(stage_private / RELEASE_FILE, private_release)
+    (stage_private / PRIVATE_MARKER).write_text(
+        f"Private gold of the hidden '{hidden_split}' split of {pretty_name} revision {revision}.\n"
+        f"Read by the leaderboard; never publish this folder.\n",
+        encoding="utf-8",
+    )
+    (stage_private / "README.md").write_text(
+        render_card(private_release, visibility="private"), encoding="utf-8"
+    )
+
+    for staging, final in ((stage_public, public), (stage_private, private_dir)):
+        if final.exists():
+            shutil.rmtree(final)
+        staging.replace(final)
+    return BuildResult(
+        public, private_dir, revision, {k: dict(sorted(v.items())) for k, v in rows.items()}, release
+    )
+
+
+def _write_json(path: Path, data: Mapping[str, Any]) -> None:
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

@@ -1,0 +1,234 @@
+"""The ``articles`` config: one row per :class:`~benchmark.model.Article`, every layer included.
+
+Its ``datasets.Features`` are declared here from the data model (labels as ``ClassLabel`` when the
+corpus schema has a closed label set, ``meta`` as ``Json``), with a fast row encoder (labels →
+class ids, no per-row ``Features.encode_example``) and the way back, so that a released row
+turns into the very same article.
+
+In the public test split the gold layers (``entities``, ``quotes``, ``stances``) are null: the
+text is there, the labels are not (they live in the private folder).
+
+>>> from benchmark.model import Article, Mention
+>>> art = Article(doc_id="d1", text="زار بوتين روسيا", entities=(Mention("m1", 4, 9, "PER"),))
+>>> layout = ArticleRows()
+>>> row = layout.row(art)
+>>> row["entities"][0]["label"]
+0
+>>> layout.article(layout.decode(row)) == art
+True
+>>> layout.input_row(row)["entities"] is None
+True
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from benchmark.model import Article, Mention, Provenance, Quote, Span, Stance
+from benchmark.schema import KHABAR, LabelSchema
+
+__all__ = ["ARTICLE_GOLD_COLUMNS", "ArticleRows"]
+
+ARTICLE_GOLD_COLUMNS: tuple[str, ...] = ("entities", "quotes", "stances")
+"""Columns of the ``articles`` config that carry gold annotations (null in the public test split)."""
+
+
+def _closed(labels: tuple[str, ...] | None) -> tuple[str, ...] | None:
+    return tuple(labels) if labels else None
+
+
+class ArticleRows:
+    """Features, encoder and decoder of the ``articles`` config for one label schema."""
+
+    gold_columns = ARTICLE_GOLD_COLUMNS
+
+    def __init__(self, schema: LabelSchema = KHABAR):
+        self.schema = schema
+        self.entity_labels = _closed(schema.entity_labels)
+        self.quote_kinds = _closed(schema.quote_kinds)
+        self.stance_labels = _closed(schema.stance_labels)
+        self._entity_index = {n: i for i, n in enumerate(self.entity_labels or ())}
+        self._kind_index = {n: i for i, n in enumerate(self.quote_kinds or ())}
+        self._stance_index = {n: i for i, n in enumerate(self.stance_labels or ())}
+
+    def features(self):
+        """The ``datasets.Features`` of an ``articles`` row."""
+        from datasets import ClassLabel, Features, Json, List, Value
+
+        def label(names: tuple[str, ...] | None):
+            return ClassLabel(names=list(names)) if names else Value("string")
+
+        string, offset = Value("string"), Value("int32")
+        return Features(
+            {
+                "doc_id": string,
+                "text": string,
+                "title": string,
+                "source": string,
+                "url": string,
+                "published": string,
+                "variety": string,
+                "meta": Json(),
+                "entities": List(
+                    {
+                        "id": string,
+                        "start": offset,
+                        "end": offset,
+                        "label": label(self.entity_labels),
+                        "cluster": string,
+                    }
+                ),
+                "quotes": List(
+                    {
+                        "id": string,
+                        "start": offset,
+                        "end": offset,
+                        "kind": label(self.quote_kinds),
+                        "cue": {"start": offset, "end": offset},
+                        "speaker": string,
+                        "speaker_elided": Value("bool"),
+                    }
+                ),
+                "stances": List(
+                    {
+                        "id": string,
+                        "holder": string,
+                        "target": string,
+                        "label": label(self.stance_labels),
+                        "target_mention": string,
+                    }
+                ),
+                "provenance": {
+                    "annotator": string,
+                    "annotation_ids": List(string),
+                    "guidelines_version": string,
+                    "lead_time": Value("float64"),
+                    "source": string,
+                },
+            }
+        )
+
+    # -- article → encoded row (arrow-ready: class ids, meta as JSON text) ----------------
+
+    def row(self, article: Article) -> dict[str, Any]:
+        """The encoded row of one article (what goes into parquet)."""
+        ent, kind, stance = self._entity_index, self._kind_index, self._stance_index
+        prov = article.provenance
+        return {
+            "doc_id": article.doc_id,
+            "text": article.text,
+            "title": article.title,
+            "source": article.source,
+            "url": article.url,
+            "published": article.published,
+            "variety": article.variety,
+            "meta": json.dumps(dict(article.meta), ensure_ascii=False, sort_keys=True),
+            "entities": [
+                {
+                    "id": m.id,
+                    "start": m.start,
+                    "end": m.end,
+                    "label": ent[m.label] if ent else m.label,
+                    "cluster": m.cluster,
+                }
+                for m in article.entities
+            ],
+            "quotes": [
+                {
+                    "id": q.id,
+                    "start": q.start,
+                    "end": q.end,
+                    "kind": kind[q.kind] if kind else q.kind,
+                    "cue": None if q.cue is None else {"start": q.cue.start, "end": q.cue.end},
+                    "speaker": q.speaker,
+                    "speaker_elided": q.speaker_elided,
+                }
+                for q in article.quotes
+            ],
+            "stances": [
+                {
+                    "id": s.id,
+                    "holder": s.holder,
+                    "target": s.target,
+                    "label": stance[s.label] if stance else s.label,
+                    "target_mention": s.target_mention,
+                }
+                for s in article.stances
+            ],
+            "provenance": {
+                "annotator": prov.annotator,
+                "annotation_ids": list(prov.annotation_ids),
+                "guidelines_version": prov.guidelines_version,
+                "lead_time": None if prov.lead_time is None else float(prov.lead_time),
+                "source": prov.source,
+            },
+        }
+
+    def input_row(self, row: Mapping[str, Any]) -> dict[str, Any]:
+        """The same row for the public test split: gold layers set to null."""
+        return {**row, **dict.fromkeys(self.gold_columns)}
+
+    # -- loaded row → article ---------------------------------------------------------------
+
+    def decode(self, row: Mapping[str, Any]) -> dict[str, Any]:
+        """An encoded row as ``datasets`` returns it (``meta`` parsed; labels stay class ids)."""
+        meta = row["meta"]
+        return {**row, "meta": json.loads(meta) if isinstance(meta, str) else meta}
+
+    def article(self, row: Mapping[str, Any]) -> Article:
+        """The :class:`Article` of a loaded gold row (``datasets`` output: class ids, parsed meta)."""
+
+        def name(names: Sequence[str] | None, value: Any) -> str:
+            return names[value] if names and isinstance(value, int) else value
+
+        if row.get("entities") is None:
+            raise ValueError(
+                f"{row.get('doc_id')}: this row carries no gold (public test split); read the "
+                f"private folder for the gold articles"
+            )
+        prov = row.get("provenance") or {}
+        return Article(
+            doc_id=row["doc_id"],
+            text=row["text"],
+            title=row["title"],
+            source=row["source"],
+            url=row["url"],
+            published=row["published"],
+            variety=row["variety"],
+            meta=dict(row.get("meta") or {}),
+            entities=tuple(
+                Mention(m["id"], m["start"], m["end"], name(self.entity_labels, m["label"]), m["cluster"])
+                for m in row["entities"]
+            ),
+            quotes=tuple(
+                Quote(
+                    q["id"],
+                    q["start"],
+                    q["end"],
+                    name(self.quote_kinds, q["kind"]),
+                    None if q["cue"] is None else Span(q["cue"]["start"], q["cue"]["end"]),
+                    q["speaker"],
+                    bool(q["speaker_elided"]),
+                )
+                for q in row["quotes"]
+            ),
+            stances=tuple(
+                Stance(
+                    s["id"],
+                    s["holder"],
+                    s["target"],
+                    name(self.stance_labels, s["label"]),
+                    s["target_mention"],
+                )
+                for s in row["stances"]
+            ),
+            provenance=Provenance(
+                annotator=prov.get("annotator"),
+                annotation_ids=tuple(prov.get("annotation_ids") or ()),
+                guidelines_version=prov.get("guidelines_version"),
+                lead_time=prov.get("lead_time"),
+                source=prov.get("source"),
+            ),
+        )

@@ -1,0 +1,176 @@
+"""Where release articles come from: a JSONL file, a Label Studio export, or a corpus importer.
+
+All three stream (the Label Studio export is a JSON list, read one task at a time with
+:func:`iter_json_array`) and all end in validated :class:`~benchmark.model.Article` records.
+
+- ``articles.jsonl`` — Khabar JSONL (:func:`benchmark.io.read_articles`);
+- ``export.json`` — a Label Studio JSON export, converted with
+  :func:`benchmark.studio.convert.export_to_articles` (strict: any problem stops the build; each
+  doc_id must have exactly one annotation, i.e. adjudicated gold);
+- ``anercorp:/path/to/corpus`` — a registered importer (:data:`benchmark.importers.IMPORTERS`).
+
+>>> spec = parse_source("anercorp:/data/anercorp")
+>>> spec.kind, spec.name, str(spec.path)
+('corpus', 'anercorp', '/data/anercorp')
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from benchmark.model import Article
+from benchmark.schema import KHABAR, LabelSchema
+
+__all__ = ["SourceError", "SourceSpec", "iter_json_array", "parse_source", "read_source"]
+
+
+class SourceError(ValueError):
+    """An input that cannot be released as it is; the message names the item and the fix."""
+
+
+@dataclass(frozen=True)
+class SourceSpec:
+    """One input: ``kind`` is ``"jsonl"``, ``"studio"`` or ``"corpus"``; ``name`` is the corpus name
+    (``"khabar"`` for Khabar's own annotation)."""
+
+    kind: str
+    path: Path
+    name: str = "khabar"
+
+    def schema(self) -> LabelSchema:
+        if self.kind != "corpus":
+            return KHABAR
+        from benchmark.importers import get_importer
+
+        return get_importer(self.name).schema
+
+
+def parse_source(text: str) -> SourceSpec:
+    """``PATH.jsonl`` | ``PATH.json`` (Label Studio export) | ``CORPUS:PATH`` (importer)."""
+    name, sep, rest = text.partition(":")
+    if sep and name and "/" not in name and not Path(text).exists():
+        from benchmark.importers import IMPORTERS
+
+        if name not in IMPORTERS:
+            raise SourceError(
+                f"{text}: no importer named {name!r}; known: {sorted(IMPORTERS)} "
+                f"(or pass a .jsonl / Label Studio .json path)"
+            )
+        return SourceSpec("corpus", Path(rest), name)
+    path = Path(text)
+    if path.suffix == ".jsonl":
+        return SourceSpec("jsonl", path)
+    if path.suffix == ".json":
+        return SourceSpec("studio", path)
+    raise SourceError(
+        f"{text}: cannot tell what this input is; pass a .jsonl file of articles, a Label "
+        f"Studio JSON export (.json), or CORPUS:PATH for a registered importer"
+    )
+
+
+def iter_json_array(path: str | Path, chunk_chars: int = 1 << 20) -> Iterator[Any]:
+    """Yield the items of a JSON array file one at a time (memory: one item plus one chunk).
+
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "x.json"
+    >>> _ = p.write_text('[{"a": 1}, {"b": [2, 3]} ,\\n {"c": "ع"}]', encoding="utf-8")
+    >>> list(iter_json_array(p, chunk_chars=4))
+    [{'a': 1}, {'b': [2, 3]}, {'c': 'ع'}]
+    """
+    path = Path(path)
+    decoder = json.JSONDecoder()
+    with path.open("r", encoding="utf-8-sig") as handle:
+        buffer, pos, eof = "", 0, False
+
+        def fill() -> bool:
+            nonlocal buffer, pos, eof
+            more = handle.read(chunk_chars)
+            eof = not more
+            buffer, pos = buffer[pos:] + more, 0
+            return bool(more)
+
+        def skip_space() -> str:
+            nonlocal pos
+            while True:
+                while pos < len(buffer) and buffer[pos] in " \t\r\n":
+                    pos += 1
+                if pos < len(buffer):
+                    return buffer[pos]
+                if not fill():
+                    return ""
+
+        if skip_space() != "[":
+            raise SourceError(f"{path}: expected a JSON list of tasks (a Label Studio JSON export)")
+        pos += 1
+        first, index = True, 0
+        while True:
+            char = skip_space()
+            if char == "]":
+                return
+            if not first:
+                if char != ",":
+                    raise SourceError(
+                        f"{path}: item {index}: expected ',' or ']' in the JSON list, got {char!r}"
+                    )
+                pos += 1
+                skip_space()
+            while True:
+                try:
+                    item, end = decoder.raw_decode(buffer, pos)
+                    break
+                except json.JSONDecodeError as error:
+                    if eof or not fill():
+                        raise SourceError(
+                            f"{path}: item {index} is not valid JSON ({error.msg}); export "
+                            f"again with Label Studio's JSON format"
+                        ) from None
+            yield item
+            pos, first, index = end, False, index + 1
+
+
+def _studio_articles(path: Path) -> Iterator[Article]:
+    from benchmark.studio.convert import export_to_articles
+
+    seen: dict[str, Any] = {}
+    for index, task in enumerate(iter_json_array(path)):
+        if not isinstance(task, dict) or not isinstance(task.get("data"), dict):
+            raise SourceError(
+                f"{path}: item {index} is not a task object with a 'data' object; use Label "
+                f"Studio's JSON export"
+            )
+        result = export_to_articles([task], source=path.name, strict=True)
+        if result.problems:
+            lines = "\n".join(f"  - {p}" for p in result.problems)
+            raise SourceError(f"{path}: task {task.get('id')} cannot be released:\n{lines}")
+        if len(result.articles) > 1:
+            who = [a.provenance.annotator for a in result.articles]
+            raise SourceError(
+                f"{path}: task {task.get('id')} (doc_id {result.articles[0].doc_id}) has "
+                f"{len(result.articles)} annotations (by {who}); release adjudicated gold: one "
+                f"annotation per task"
+            )
+        for article in result.articles:
+            if article.doc_id in seen:
+                raise SourceError(
+                    f"{path}: doc_id {article.doc_id} appears in tasks {seen[article.doc_id]} and "
+                    f"{task.get('id')}; keep one task per article"
+                )
+            seen[article.doc_id] = task.get("id")
+            yield article
+
+
+def read_source(spec: SourceSpec, **importer_options: Any) -> Iterator[Article]:
+    """Stream the validated articles of one input."""
+    if spec.kind == "jsonl":
+        from benchmark.io import read_articles
+
+        return read_articles(spec.path)
+    if spec.kind == "studio":
+        return _studio_articles(spec.path)
+    from benchmark.importers import get_importer
+
+    return get_importer(spec.name).load(spec.path, **importer_options)
