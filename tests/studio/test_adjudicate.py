@@ -1,0 +1,97 @@
+"""Adjudication rules (majority, unanimous, lead) and the conflict report."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from benchmark.model import Mention, Provenance, Quote, Stance
+from benchmark.studio.adjudicate import adjudicate
+
+
+def _as(article, annotator, annotation_id):
+    return article.replace(
+        provenance=Provenance(
+            annotator=annotator,
+            annotation_ids=(annotation_id,),
+            guidelines_version="1.0",
+            source="export.json",
+        )
+    )
+
+
+@pytest.fixture()
+def three(make_article):
+    """a = the reference; b drops the GPE 'موسكو' and says q1 is 'against'; c picks another mention
+    of Putin's cluster as q1's speaker and labels 'موسكو' LOC."""
+    a = _as(make_article(), "a@x", "1")
+    b = _as(
+        a.replace(
+            entities=tuple(m for m in a.entities if m.id != "m2"),
+            stances=tuple(
+                Stance(s.id, s.holder, s.target, "against") if s.id == "st-q1" else s for s in a.stances
+            ),
+        ),
+        "b@x",
+        "2",
+    )
+    ents = tuple(Mention(m.id, m.start, m.end, "LOC") if m.id == "m2" else m for m in a.entities)
+    quotes = tuple(Quote(q.id, q.start, q.end, q.kind, q.cue, "m3") if q.id == "q1" else q for q in a.quotes)
+    c = _as(a.replace(entities=ents, quotes=quotes), "c@x", "3")
+    return a, b, c
+
+
+def test_majority_keeps_what_most_said_and_reports_the_rest(three):
+    a, b, c = three
+    result = adjudicate([c, b, a], "majority")
+    (gold,) = result.gold
+    surfaces = {(gold.surface(m), m.label) for m in gold.entities}
+    assert ("موسكو", "GPE") not in surfaces and ("موسكو", "LOC") not in surfaces  # 1 vote each of 3
+    assert {("بوتين", "PER"), ("الرئيس الروسي", "PER"), ("روسيا", "GPE")} <= surfaces
+    q1 = gold.quotes[0]
+    assert gold.surface(gold.mention(q1.speaker)) == "بوتين"  # all three speakers are in Putin's cluster
+    assert {s.holder: s.label for s in gold.stances}[q1.id] == "favor"
+    assert gold.provenance.annotator == "adjudicated:majority"
+    assert gold.provenance.annotation_ids == ("1", "2", "3")
+    layers = {(c.layer, c.surface) for c in result.conflicts}
+    assert ("entity", "موسكو") in layers and ("stance (quote)", gold.surface(q1)) in layers
+    speaker = next(c for c in result.conflicts if c.layer == "quote speaker")
+    assert speaker.votes["c@x"]["text"] == "الرئيس الروسي" and speaker.resolution.startswith("kept 'بوتين'")
+    md = result.to_markdown()
+    assert "| `test/1` | entity | [" in md and "c@x" in md
+    json.dumps(result.to_dict(), ensure_ascii=False)
+
+
+def test_unanimous_drops_every_disputed_item(three):
+    a, b, c = three
+    (gold,) = adjudicate([a, b, c], "unanimous").gold
+    assert "موسكو" not in {gold.surface(m) for m in gold.entities}
+    assert [s.holder for s in gold.stances if s.holder != "article"] == ["q2"]  # q1 disputed, q3 has none
+    # speakers differ by mention (c picked الرئيس الروسي) but every speaker cluster holds بوتين: unanimous
+    assert gold.surface(gold.mention(gold.quotes[0].speaker)) == "بوتين"
+
+
+def test_lead_wins_and_missing_lead_is_unresolved(three, make_article):
+    a, b, c = three
+    other = _as(make_article("test/2"), "b@x", "4")
+    result = adjudicate([a, b, c, other], "lead", lead="c@x")
+    (gold,) = result.gold
+    assert (gold.entities, gold.quotes, gold.stances) == (c.entities, c.quotes, c.stances)
+    assert result.unresolved == {"test/2": "the lead annotator 'c@x' did not annotate it"}
+    assert all(conflict.resolution.startswith("lead c@x wins") for conflict in result.conflicts)
+    with pytest.raises(ValueError, match="needs the lead annotator"):
+        adjudicate([a], "lead")
+
+
+def test_agreeing_annotators_give_the_same_article_and_no_conflict(make_article):
+    a = _as(make_article(), "a@x", "1")
+    b = _as(make_article(), "b@x", "2")
+    result = adjudicate([a, b], "unanimous")
+    assert result.conflicts == []
+    (gold,) = result.gold
+    assert [gold.surface(m) for m in gold.entities] == [a.surface(m) for m in a.entities]
+    assert [(q.start, q.end, q.kind, q.cue, q.speaker_elided) for q in gold.quotes] == [
+        (q.start, q.end, q.kind, q.cue, q.speaker_elided) for q in a.quotes
+    ]
+    assert [(s.label, s.target) for s in gold.stances] == [(s.label, s.target) for s in a.stances]
