@@ -15,6 +15,7 @@ Usage::
 
     python annotations/gold/author_gold.py           # regenerate both files
     python annotations/gold/author_gold.py --check   # exit 1 when the committed files are stale
+    python annotations/gold/author_gold.py --stats   # print the counts
 
 Locators
 --------
@@ -38,12 +39,13 @@ import hashlib
 import re
 import sys
 import tempfile
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from benchmark.model import Article, Mention, Provenance, Quote, Span, Stance
-from benchmark.schema import ARTICLE_HOLDER, GUIDELINES_VERSION
+from benchmark.schema import ARTICLE_HOLDER, GUIDELINES_VERSION, QUOTE_KINDS, STANCE_LABELS
 
 HERE = Path(__file__).resolve().parent
 SEED = HERE / "seed_article.txt"
@@ -647,6 +649,28 @@ def gold_provenance(annotation_id: int) -> Provenance:
                       guidelines_version=GUIDELINES_VERSION, source=EXPORT.name)
 
 
+def summary(articles: Sequence[Article]) -> str:
+    """One line of counts, quoted verbatim in README.md and guidelines.md §9 (a test keeps them equal)."""
+
+    def spread(counter: Counter[str], order: Sequence[str]) -> str:
+        return ", ".join(f"{key} {counter[key]}" for key in order if counter[key])
+
+    mentions = [m for a in articles for m in a.entities]
+    quotes = [q for a in articles for q in a.quotes]
+    stances = [s for a in articles for s in a.stances]
+    clusters = sum(len({m.cluster for m in a.entities}) for a in articles)
+    labels = Counter(m.label for m in mentions)
+    return (
+        f"{len(articles)} articles, {len(mentions)} entity mentions "
+        f"({spread(labels, sorted(labels, key=lambda k: (-labels[k], k)))}) in {clusters} clusters, "
+        f"{len(quotes)} quotes ({spread(Counter(q.kind for q in quotes), QUOTE_KINDS)}; "
+        f"{sum(q.speaker_elided for q in quotes)} with an elided speaker, "
+        f"{sum(q.speaker is None for q in quotes)} with no named speaker), "
+        f"{len(stances)} stances ({spread(Counter(s.label for s in stances), STANCE_LABELS)}; "
+        f"{sum(s.holder == ARTICLE_HOLDER for s in stances)} article-level)"
+    )
+
+
 # --------------------------------------------------------------------------- output
 
 
@@ -676,7 +700,11 @@ def render() -> dict[Path, bytes]:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="exit 1 when the committed files are stale")
+    parser.add_argument("--stats", action="store_true", help="print the counts line and exit")
     args = parser.parse_args(argv)
+    if args.stats:
+        print(summary(build_articles()[0]))
+        return 0
     outputs = render()
     if args.check:
         stale = [p.name for p, data in outputs.items() if not p.exists() or p.read_bytes() != data]
