@@ -1,0 +1,78 @@
+"""``khabar leakage DATASET``: near-duplicate and exact-duplicate texts across the splits of a built folder.
+
+Example::
+
+    khabar leakage release/khabar            # exit 1 when any pair crosses splits
+    khabar leakage release/khabar --threshold 0.7 --json leakage.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+NAME = "leakage"
+HELP = "report near-duplicate articles across the splits of a built dataset folder (exit 1 if any)"
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("dataset", help="a folder built by `khabar build` (Hub layout)")
+    parser.add_argument(
+        "--threshold",
+        type=float,
+        default=None,
+        help="Jaccard threshold (default: the one in the folder's splits.json, else 0.8)",
+    )
+    parser.add_argument("--shingle-size", type=int, default=None, help="words per shingle (default as above)")
+    parser.add_argument("--json", default=None, help="also write the report as JSON here")
+    parser.add_argument("--quiet", action="store_true", help="no progress bars")
+
+
+def run(args: argparse.Namespace) -> int:
+    import dataclasses
+    import json
+    from pathlib import Path
+
+    from benchmark.release.dedup import DedupConfig
+    from benchmark.release.leakage import find_leakage
+    from benchmark.release.splits import Manifest, ManifestError
+
+    folder = Path(args.dataset)
+    try:
+        dedup = None
+        if args.threshold is not None or args.shingle_size is not None:
+            base = (
+                Manifest.load(folder / "splits.json").dedup
+                if (folder / "splits.json").exists()
+                else DedupConfig()
+            )
+            dedup = dataclasses.replace(
+                base,
+                threshold=args.threshold if args.threshold is not None else base.threshold,
+                shingle_size=args.shingle_size or base.shingle_size,
+            )
+        report = find_leakage(folder, dedup, progress=not args.quiet)
+    except (FileNotFoundError, ManifestError, ValueError) as error:
+        print(f"khabar leakage: {error}", file=sys.stderr)
+        return 2
+    print(report.summary())
+    if args.json:
+        Path(args.json).write_text(
+            json.dumps(
+                {
+                    "dataset": str(folder),
+                    "documents": report.documents,
+                    "dedup": report.config.to_dict(),
+                    "pairs": [dataclasses.asdict(p) for p in report.pairs],
+                    "doc_ids_in_several_splits": report.doc_ids_in_several_splits,
+                    "exact_within_split": report.exact_within_split,
+                    "configs": report.configs,
+                    "skipped_configs": report.skipped_configs,
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+            + "\n",
+            encoding="utf-8",
+        )
+    return 1 if report.leaks else 0

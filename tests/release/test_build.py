@@ -1,0 +1,230 @@
+"""``build_release``: Hub layout, exact round trip through ``datasets.load_dataset``, hidden test gold."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from benchmark.release.build import PRIVATE_MARKER, RELEASE_FILE, BuildError, ReleaseSource, build_release
+from benchmark.release.revision import verify_release
+from benchmark.release.rows import ArticleRows
+from benchmark.release.splits import Assignment, Manifest, assign_splits
+from benchmark.schema import KHABAR, LabelSchema
+from benchmark.tasks import get_task
+
+
+def _manifest(articles, test_every=3):
+    """A hand-made manifest: every third article in test, one in validation, the rest in train."""
+    documents = {}
+    for i, article in enumerate(articles):
+        split = "test" if i % test_every == 0 else "validation" if i == 1 else "train"
+        documents[article.doc_id] = Assignment(split, article.doc_id, "hash")
+    return Manifest(documents=documents)
+
+
+@pytest.fixture
+def built(tmp_path, corpus):
+    manifest = _manifest(corpus)
+    result = build_release(
+        [ReleaseSource("khabar", corpus)], manifest, tmp_path / "khabar", progress=False, batch_rows=4
+    )
+    return result, manifest, {a.doc_id: a for a in corpus}
+
+
+def test_layout_and_release_record(built):
+    result = built[0]
+    public, private = result.public, result.private
+    assert private.name == "khabar-private"
+    for config in ("articles", "ner", "quotes", "stance"):
+        names = sorted(p.name for p in (public / "data" / config).iterdir())
+        assert names == [
+            "test-00000-of-00001.parquet",
+            "train-00000-of-00001.parquet",
+            "validation-00000-of-00001.parquet",
+        ]
+        assert sorted(p.name for p in (private / "data" / config).iterdir()) == [
+            "test-00000-of-00001.parquet"
+        ]
+    record = json.loads((public / RELEASE_FILE).read_text(encoding="utf-8"))
+    assert record["revision"] == result.revision and record["visibility"] == "public"
+    assert record["tasks"] == {
+        "ner": get_task("ner").version,
+        "quotes": get_task("quotes").version,
+        "stance": get_task("stance").version,
+    }
+    assert record["documents"]["khabar"]["documents"] == {"test": 9, "train": 16, "validation": 1}
+    assert record["configs"]["stance"]["rows"] == {"test": 18, "train": 32, "validation": 2}
+    assert "test" not in record["documents"]["khabar"]["labels"]
+    assert (private / PRIVATE_MARKER).exists() and not (public / PRIVATE_MARKER).exists()
+    assert verify_release(public) == [] and verify_release(private) == []
+
+
+def test_load_dataset_gives_back_every_row_exactly(built):
+    from datasets import load_dataset
+
+    result, manifest, by_id = built
+    layout = ArticleRows(KHABAR)
+    for config in ("articles", "ner", "quotes", "stance"):
+        public = load_dataset(str(result.public), config)
+        private = load_dataset(str(result.private), config)
+        assert set(public) == {"train", "validation", "test"} and set(private) == {"test"}
+        task = None if config == "articles" else get_task(config)
+        features = layout.features() if task is None else task.features(KHABAR)
+        assert public["train"].features == features
+        for split in ("train", "validation", "test"):
+            docs = [d for d, a in sorted(manifest.documents.items()) if a.split == split]
+            expected = []
+            for doc_id in sorted(docs, key=list(by_id).index):
+                article = by_id[doc_id]
+                if task is None:
+                    expected.append(layout.decode(layout.row(article)))
+                else:
+                    expected.extend(features.encode_example(r) for r in task.article_rows(article, KHABAR))
+            gold_columns = (
+                layout.gold_columns
+                if task is None
+                else [c for c in features if c not in task.input_features(KHABAR)]
+            )
+            if split == "test":
+                assert list(private["test"]) == expected
+                expected = [{**row, **dict.fromkeys(gold_columns)} for row in expected]
+            assert list(public[split]) == expected, (config, split)
+    articles = load_dataset(str(result.public), "articles")["train"]
+    assert [layout.article(row) for row in articles] == [
+        by_id[d] for d in by_id if manifest.split_of(d) == "train"
+    ]
+
+
+def test_hidden_split_has_inputs_only(built):
+    from datasets import load_dataset
+
+    result, _, _ = built
+    stance = load_dataset(str(result.public), "stance")["test"]
+    assert all(row["label"] is None and row["target"] for row in stance)
+    ner = load_dataset(str(result.public), "ner")["test"]
+    assert all(row["entities"] is None and row["ner_tags"] is None and row["tokens"] for row in ner)
+
+
+def test_card_has_yaml_configs_counts_licence_and_how_to(built):
+    import yaml
+
+    result, _, _ = built
+    card = (result.public / "README.md").read_text(encoding="utf-8")
+    header = yaml.safe_load(card.split("---")[1])
+    assert header["language"] == ["ar"] and header["license"] == "cc-by-4.0"
+    assert {c["config_name"] for c in header["configs"]} == {"articles", "ner", "quotes", "stance"}
+    ner_info = next(i for i in header["dataset_info"] if i["config_name"] == "ner")
+    assert {s["name"]: s["num_examples"] for s in ner_info["splits"]} == {
+        "test": 9,
+        "train": 16,
+        "validation": 1,
+    }
+    assert "token-classification" in header["task_categories"]
+    for needle in (result.revision, "load_dataset(", "khabar evaluate", "PER", "favor", "cc-by-4.0"):
+        assert needle in card
+    private_card = (result.private / "README.md").read_text(encoding="utf-8")
+    assert "PRIVATE GOLD" in private_card
+
+
+def test_build_is_reproducible_and_revision_tracks_gold(tmp_path, corpus, make_article, make_story):
+    manifest = _manifest(corpus)
+    one = build_release([ReleaseSource("khabar", corpus)], manifest, tmp_path / "a", progress=False)
+    two = build_release([ReleaseSource("khabar", corpus)], manifest, tmp_path / "b", progress=False)
+    assert one.revision == two.revision
+    test_doc = next(a for a in corpus if manifest.split_of(a.doc_id) == "test")
+    relabelled = [a.replace(stances=()) if a.doc_id == test_doc.doc_id else a for a in corpus]
+    three = build_release([ReleaseSource("khabar", relabelled)], manifest, tmp_path / "c", progress=False)
+    assert three.revision != one.revision  # only private gold changed, the revision still moves
+
+
+def test_unassigned_articles_stop_the_build_and_leave_nothing(tmp_path, corpus):
+    manifest = _manifest(corpus[:-2])
+    with pytest.raises(
+        BuildError, match=r"2 article\(s\) have no split \(khabar/dup-of-003, khabar/dup-of-010\)"
+    ):
+        build_release([ReleaseSource("khabar", corpus)], manifest, tmp_path / "out", progress=False)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_existing_folder_needs_overwrite(tmp_path, corpus):
+    manifest = _manifest(corpus)
+    build_release([ReleaseSource("khabar", corpus)], manifest, tmp_path / "out", progress=False)
+    with pytest.raises(BuildError, match="--overwrite"):
+        build_release([ReleaseSource("khabar", corpus)], manifest, tmp_path / "out", progress=False)
+    again = build_release(
+        [ReleaseSource("khabar", corpus)], manifest, tmp_path / "out", progress=False, overwrite=True
+    )
+    assert verify_release(again.public) == []
+    (tmp_path / "stranger").mkdir()
+    (tmp_path / "stranger" / "notes.txt").write_text("mine", encoding="utf-8")
+    with pytest.raises(BuildError, match="not a Khabar release folder"):
+        build_release(
+            [ReleaseSource("khabar", corpus)], manifest, tmp_path / "stranger", progress=False, overwrite=True
+        )
+
+
+def test_corpus_builds_its_own_config_with_official_splits_and_licence(
+    tmp_path, corpus, make_article, make_story
+):
+    from datasets import load_dataset
+
+    schema = LabelSchema(name="toy", entity_labels=(), stance_labels=("agree", "disagree", "other"))
+    from benchmark.model import Article, Stance
+
+    imported = [
+        Article(
+            doc_id=f"toy/{i}",
+            text=make_story(100 + i),
+            meta={"split": "train" if i % 2 else "test"},
+            stances=(Stance("s", "article", "ادعاء", ("agree", "other")[i % 2]),),
+        )
+        for i in range(6)
+    ]
+    sources = [
+        ReleaseSource("khabar", corpus, kinds=("articles",)),
+        ReleaseSource(
+            "toy",
+            imported,
+            schema=schema,
+            kinds=("stance",),
+            license="apache-2.0",
+            citation="Toy et al. 2020",
+        ),
+    ]
+    result = build_release(sources, _manifest(corpus), tmp_path / "mixed", progress=False)
+    assert result.rows["toy"] == {"test": 3, "train": 3}
+    toy = load_dataset(str(result.public), "toy")
+    assert toy["train"].features["label"].names == ["agree", "disagree", "other"]
+    assert [r["label"] for r in toy["train"]] == [2, 2, 2]
+    card = (result.public / "README.md").read_text(encoding="utf-8")
+    assert "license: other" in card and "Toy et al. 2020" in card and "apache-2.0" in card
+    splits = Manifest.load(result.public / "splits.json")
+    assert splits.documents["toy/0"].by == "official" and len(splits) == len(corpus) + 6
+
+
+def test_sharding_rolls_over_and_names_every_shard(tmp_path, corpus):
+    from datasets import load_dataset
+
+    result = build_release(
+        [ReleaseSource("khabar", corpus, kinds=("articles",))],
+        _manifest(corpus),
+        tmp_path / "sharded",
+        progress=False,
+        batch_rows=2,
+        shard_bytes=1,
+    )
+    train = sorted(p.name for p in (result.public / "data" / "articles").glob("train-*"))
+    assert (
+        len(train) == 8
+        and train[0] == "train-00000-of-00008.parquet"
+        and train[-1].endswith("-of-00008.parquet")
+    )
+    assert len(load_dataset(str(result.public), "articles")["train"]) == 16
+
+
+def test_assign_then_build_end_to_end(tmp_path, corpus):
+    manifest = assign_splits(corpus, progress=False).manifest
+    result = build_release([ReleaseSource("khabar", corpus)], manifest, tmp_path / "e2e", progress=False)
+    released = Manifest.load(result.public / "splits.json")
+    assert released.splits() == manifest.splits()

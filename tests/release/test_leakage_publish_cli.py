@@ -1,0 +1,149 @@
+"""``khabar split/build/leakage/publish`` on small folders built by the tests."""
+
+from __future__ import annotations
+
+import json
+
+import pyarrow.parquet as pq
+import pytest
+
+from benchmark.cli import main
+from benchmark.io import write_articles
+from benchmark.release.build import ReleaseSource, build_release
+from benchmark.release.leakage import find_leakage
+from benchmark.release.publish import PublishError, check_publishable, publish_folder
+from benchmark.release.splits import Assignment, Manifest
+
+
+def _leaky_manifest(corpus):
+    """Puts khabar/003 in train and its republished copy in test: a leak."""
+    documents = {a.doc_id: Assignment("train", a.doc_id, "hash") for a in corpus}
+    documents["khabar/dup-of-003"] = Assignment("test", "khabar/dup-of-003", "hash")
+    documents["khabar/005"] = Assignment("test", "khabar/005", "hash")
+    return Manifest(documents=documents)
+
+
+def test_leakage_finds_the_cross_split_near_duplicate(tmp_path, corpus):
+    result = build_release(
+        [ReleaseSource("khabar", corpus)], _leaky_manifest(corpus), tmp_path / "leaky", progress=False
+    )
+    report = find_leakage(result.public, progress=False)
+    assert report.leaks and report.documents == len(corpus)
+    assert [(p.first_doc, p.second_doc) for p in report.pairs] in (
+        [("khabar/003", "khabar/dup-of-003")],
+        [("khabar/dup-of-003", "khabar/003")],
+    )
+    assert "LEAK" in report.summary()
+    assert set(report.configs) == {"articles", "ner", "quotes", "stance"}
+
+
+def test_leakage_command_exit_codes_and_json(tmp_path, corpus, capsys):
+    leaky = build_release(
+        [ReleaseSource("khabar", corpus)], _leaky_manifest(corpus), tmp_path / "leaky", progress=False
+    )
+    assert main(["leakage", str(leaky.public), "--quiet", "--json", str(tmp_path / "l.json")]) == 1
+    data = json.loads((tmp_path / "l.json").read_text(encoding="utf-8"))
+    assert len(data["pairs"]) == 1 and data["pairs"][0]["exact"] is False
+    clean_manifest = Manifest(documents={a.doc_id: Assignment("train", a.doc_id, "hash") for a in corpus})
+    clean = build_release(
+        [ReleaseSource("khabar", corpus)], clean_manifest, tmp_path / "clean", progress=False
+    )
+    assert main(["leakage", str(clean.public), "--quiet"]) == 0
+    assert main(["leakage", str(tmp_path / "nowhere"), "--quiet"]) == 2
+    assert "no data/ folder" in capsys.readouterr().err
+
+
+def test_same_doc_id_in_two_splits_is_leakage(tmp_path, corpus):
+    result = build_release(
+        [ReleaseSource("khabar", corpus, kinds=("articles",))],
+        _leaky_manifest(corpus),
+        tmp_path / "twice",
+        progress=False,
+    )
+    source = result.public / "data" / "articles" / "test-00000-of-00001.parquet"
+    pq.write_table(
+        pq.read_table(source), result.public / "data" / "articles" / "validation-00000-of-00001.parquet"
+    )
+    report = find_leakage(result.public, progress=False)
+    assert report.doc_ids_in_several_splits["khabar/005"] == ["test", "validation"]
+
+
+def test_publish_refuses_private_gold_and_tampered_folders(tmp_path, corpus):
+    result = build_release(
+        [ReleaseSource("khabar", corpus)], _leaky_manifest(corpus), tmp_path / "rel", progress=False
+    )
+    assert check_publishable(result.public) == []
+    assert "private gold folder" in check_publishable(result.private)[0]
+    with pytest.raises(PublishError, match="refusing to publish"):
+        publish_folder(result.private, "org/name")  # refused before any network call
+    # Copy the private gold over the public test file: labels would leak.
+    name = "data/stance/test-00000-of-00001.parquet"
+    (result.public / name).write_bytes((result.private / name).read_bytes())
+    problems = check_publishable(result.public)
+    assert any("carry gold in column 'label'" in p for p in problems)
+    assert any("changed since the build" in p for p in problems)
+    assert main(["publish", str(result.public), "--repo", "org/name", "--check"]) == 1
+
+
+def test_split_then_build_commands(tmp_path, corpus, capsys):
+    articles = tmp_path / "articles.jsonl"
+    write_articles(articles, corpus[:20])
+    manifest = tmp_path / "manifest.json"
+    assert main(["split", str(articles), "--manifest", str(manifest), "--quiet"]) == 0
+    first = Manifest.load(manifest)
+    write_articles(articles, corpus)
+    assert main(["split", str(articles), "--manifest", str(manifest), "--quiet", "--ratios", "train=1"]) == 2
+    assert "differs from the manifest" in capsys.readouterr().err
+    assert main(["split", str(articles), "--manifest", str(manifest), "--quiet"]) == 0
+    second = Manifest.load(manifest)
+    assert all(second.documents[d] == a for d, a in first.documents.items()) and len(second) == len(corpus)
+    out = tmp_path / "release"
+    assert main(["build", str(articles), "--manifest", str(manifest), "--out", str(out), "--quiet"]) == 0
+    assert (out / "README.md").exists() and (tmp_path / "release-private" / "KHABAR_PRIVATE_GOLD").exists()
+    assert main(["build", str(articles), "--manifest", str(manifest), "--out", str(out), "--quiet"]) == 2
+    assert "--overwrite" in capsys.readouterr().err
+    assert main(["leakage", str(out), "--quiet"]) == 0
+
+
+def test_build_command_reads_a_label_studio_export(tmp_path, corpus):
+    from datasets import load_dataset
+
+    from benchmark.release.rows import ArticleRows
+    from benchmark.studio.convert import articles_to_export, write_export
+
+    export = write_export(tmp_path / "export.json", articles_to_export(corpus[:6]))
+    manifest = Manifest(documents={a.doc_id: Assignment("train", a.doc_id, "hash") for a in corpus[:6]})
+    manifest.save(tmp_path / "m.json")
+    out = tmp_path / "from-studio"
+    assert (
+        main(
+            [
+                "build",
+                str(export),
+                "--manifest",
+                str(tmp_path / "m.json"),
+                "--out",
+                str(out),
+                "--quiet",
+                "--configs",
+                "articles",
+            ]
+        )
+        == 0
+    )
+    layout = ArticleRows()
+    loaded = [layout.article(r) for r in load_dataset(str(out), "articles")["train"]]
+    assert [a.doc_id for a in loaded] == [a.doc_id for a in corpus[:6]]
+    assert [len(a.entities) for a in loaded] == [len(a.entities) for a in corpus[:6]]
+
+
+def test_build_command_refuses_unreleasable_export(tmp_path, corpus, capsys):
+    from benchmark.studio.convert import articles_to_export, write_export
+
+    twice = [
+        corpus[0],
+        corpus[0].replace(provenance=corpus[0].provenance.__class__(annotator="other@example.org")),
+    ]
+    export = write_export(tmp_path / "export.json", articles_to_export(twice))
+    assert main(["build", str(export), "--out", str(tmp_path / "x"), "--quiet"]) == 2
+    assert "has 2 annotations" in capsys.readouterr().err
