@@ -1,0 +1,34 @@
+"""``khabar stats FILE``: per-layer, per-label counts of an articles file, as a table (or JSON)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+NAME = "stats"
+HELP = "per-layer, per-label counts of articles (JSONL) or a Label Studio export (JSON)"
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", type=Path, help="Article JSONL (.jsonl) or Label Studio JSON export (.json)")
+    parser.add_argument("--json", action="store_true", help="print the counts as JSON")
+
+
+def run(args: argparse.Namespace) -> int:
+    from benchmark.stats import corpus_stats
+    from benchmark.validate import check_file
+
+    try:
+        report = check_file(args.file)
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    stats = corpus_stats(report.articles)
+    print(json.dumps(stats.to_dict(), ensure_ascii=False, indent=2) if args.json else stats.to_table())
+    if report.problems:
+        print(f"warning: {len(report.problems)} problem(s); invalid records are not counted "
+              f"(run `khabar validate {args.file}` for the list)", file=sys.stderr)
+        return 1
+    return 0

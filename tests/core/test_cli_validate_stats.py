@@ -1,0 +1,93 @@
+"""`khabar validate` lists every problem of a broken copy; `khabar stats` prints the sample's counts."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+import pytest
+
+from benchmark.cli import main
+
+SAMPLE = Path(__file__).resolve().parents[2] / "annotations" / "gold" / "sample.json"
+SAMPLE_JSONL = SAMPLE.with_name("sample.articles.jsonl")
+
+
+def test_stats_on_bundled_sample_meets_the_issue_thresholds(capsys) -> None:
+    assert main(["stats", str(SAMPLE), "--json"]) == 0
+    counts = json.loads(capsys.readouterr().out)
+    assert counts["articles"] == 2
+    assert counts["entities"]["total"] >= 40
+    assert counts["quotes"]["with_speaker"] >= 12
+    assert counts["stances"]["total"] >= 4
+    assert set(counts["entities"]["by_label"]) <= {"PER", "ORG", "LOC", "GPE", "DATE", "MISC"}
+
+
+def test_stats_table_and_jsonl_agree(capsys) -> None:
+    assert main(["stats", str(SAMPLE_JSONL)]) == 0
+    table = capsys.readouterr().out
+    assert "entities" in table and "quotes" in table and "stances" in table
+    assert main(["stats", str(SAMPLE_JSONL), "--json"]) == 0
+    from_jsonl = json.loads(capsys.readouterr().out)
+    assert main(["stats", str(SAMPLE), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == from_jsonl
+
+
+def test_validate_sample_is_clean(capsys) -> None:
+    assert main(["validate", str(SAMPLE)]) == 0
+    assert "OK" in capsys.readouterr().out
+    assert main(["validate", str(SAMPLE_JSONL)]) == 0
+
+
+def test_validate_lists_each_problem_of_a_broken_export(tmp_path, capsys) -> None:
+    tasks = json.loads(SAMPLE.read_text(encoding="utf-8"))
+    first = tasks[0]["annotations"][0]["result"]
+    entity = next(r for r in first if r.get("from_name") == "entity")
+    entity["value"]["end"] += 1                                   # misaligned: value.text ≠ text[start:end]
+    other = [r for r in first if r.get("from_name") == "entity"][5]
+    other["value"]["labels"] = ["PERSON"]                        # label not in the set
+    relation = next(r for r in first if r.get("type") == "relation")
+    relation["to_id"] = "ghost"                                  # relation to a missing region
+    second = tasks[1]["annotations"][0]["result"]
+    second[0]["value"]["start"] = 99_999                         # span outside the text
+    broken = tmp_path / "broken.json"
+    broken.write_text(json.dumps(tasks, ensure_ascii=False), encoding="utf-8")
+
+    assert main(["validate", str(broken)]) == 1
+    out = capsys.readouterr().out
+    assert f"region {entity['id']}: value.text" in out
+    assert f"region {other['id']}: entity label 'PERSON'" in out
+    assert "region 'ghost', which is missing" in out
+    assert "doc_id seed/un-security-council" in out and "outside the text" in out
+    assert "problem(s)" in out.splitlines()[-1]
+
+
+def test_validate_lists_each_problem_of_broken_jsonl(tmp_path, capsys) -> None:
+    lines = SAMPLE_JSONL.read_text(encoding="utf-8").splitlines()
+    first, second = json.loads(lines[0]), json.loads(lines[1])
+    bad = copy.deepcopy(first)
+    bad["entities"][0]["start"] = bad["entities"][0]["end"]       # empty span
+    bad["quotes"][0]["speaker"] = "nobody"                        # dangling speaker
+    second["stances"][0]["label"] = "maybe"                       # bad stance label
+    path = tmp_path / "broken.jsonl"
+    path.write_text("\n".join([json.dumps(bad, ensure_ascii=False), "{oops",
+                               json.dumps(second, ensure_ascii=False)]) + "\n", encoding="utf-8")
+    assert main(["validate", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert "line 1: seed/vostochny: entities[0]" in out and "empty or reversed" in out
+    assert "speaker 'nobody'" in out
+    assert "line 2:" in out and "not valid JSON" in out
+    assert "line 3: seed/un-security-council: stances[0]" in out and "'maybe'" in out
+    assert "3 record(s) checked" in out
+
+
+@pytest.mark.parametrize("name", ["missing.jsonl", "notes.txt"])
+def test_validate_bad_path_or_kind_is_a_clear_error(tmp_path, capsys, name) -> None:
+    path = tmp_path / name
+    if name.endswith(".txt"):
+        path.write_text("x")
+    code = main(["validate", str(path)])
+    captured = capsys.readouterr()
+    assert code in (1, 2)
+    assert "fix:" in captured.out + captured.err
