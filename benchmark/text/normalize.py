@@ -22,9 +22,11 @@ so the map is a strictly increasing tuple and both directions are exact.
 
 Why not pyarabic here: ``pyarabic.araby.strip_tashkeel``/``strip_tatweel``/``normalize_hamza``
 return plain strings with no offsets (and ``normalize_hamza`` rewrites madda as two characters),
-so they cannot tell where a character came from. The core is one per-character translation
-table applied with :meth:`str.translate` (C speed) and one regex pass over the removed
-characters to build the offset map; the tests cross-check the results against pyarabic.
+so they cannot tell where a character came from. The core is one per-character table
+(:meth:`NormalizationConfig.table`); it is applied with C-speed primitives: one regex pass
+removes characters and yields the removed runs for the offset map, then ``str.replace`` per
+substituted character (faster than ``str.translate`` on non-Latin text; substitutions never
+feed each other, so the order does not matter). The tests cross-check results against pyarabic.
 """
 
 from __future__ import annotations
@@ -127,15 +129,18 @@ def _table(config: NormalizationConfig) -> dict[int, str]:
     table = {ord(ch): "" for ch in removed}
     table.update({ord(src): dst for src, dst in replaced.items()})
     assert all(len(v) <= 1 for v in table.values()), "rules must map one character to 0 or 1"
+    assert not {ord(v) for v in table.values() if v} & table.keys(), "a substitute must not be rewritten"
     return table
 
 
 @cache
-def _removed_runs(config: NormalizationConfig) -> re.Pattern[str] | None:
-    removed = sorted(cp for cp, dst in _table(config).items() if dst == "")
-    if not removed:
-        return None
-    return re.compile("[" + "".join(re.escape(chr(cp)) for cp in removed) + "]+")
+def _plan(config: NormalizationConfig) -> tuple[re.Pattern[str] | None, tuple[tuple[str, str], ...]]:
+    """The table as C-speed steps: a regex matching runs of removed characters, and the
+    (character, substitute) pairs."""
+    table = _table(config)
+    removed = sorted(cp for cp, dst in table.items() if dst == "")
+    runs = re.compile("[" + "".join(re.escape(chr(cp)) for cp in removed) + "]+") if removed else None
+    return runs, tuple((chr(cp), dst) for cp, dst in sorted(table.items()) if dst)
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,19 +210,23 @@ def normalize(text: str, config: NormalizationConfig | None = None, **options: A
         config = NormalizationConfig(**options) if options else _DEFAULT
     elif options:
         config = dataclasses.replace(config, **options)
-    new_text = text.translate(_table(config))
-    runs = _removed_runs(config)
-    if runs is None or len(new_text) == len(text):
-        return Normalized(text, new_text, tuple(range(len(text))))
+    runs, substitutions = _plan(config)
     to_original: list[int] = []
+    kept: list[str] = []
     kept_from = 0
-    for match in runs.finditer(text):
+    for match in runs.finditer(text) if runs is not None else ():
         to_original.extend(range(kept_from, match.start()))
+        kept.append(text[kept_from : match.start()])
         kept_from = match.end()
-    to_original.extend(range(kept_from, len(text)))
-    if len(to_original) != len(new_text):  # a rule mapped to more than one character
-        raise AssertionError("normalisation table broke the one-character rule")
-    return Normalized(text, new_text, tuple(to_original))
+    if kept_from == 0:  # nothing removed
+        new_text, offsets = text, tuple(range(len(text)))
+    else:
+        to_original.extend(range(kept_from, len(text)))
+        kept.append(text[kept_from:])
+        new_text, offsets = "".join(kept), tuple(to_original)
+    for char, substitute in substitutions:
+        new_text = new_text.replace(char, substitute)
+    return Normalized(text, new_text, offsets)
 
 
 _DEFAULT = NormalizationConfig()

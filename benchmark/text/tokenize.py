@@ -32,7 +32,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 __all__ = ["DEFAULT_CLITIC_RULE", "KEEP_WHOLE", "CliticRule", "Token", "split_at", "split_proclitics",
            "tokenize"]
@@ -185,8 +185,12 @@ def _keep_whole_tuple(keep_whole: frozenset[str]) -> tuple[str, ...]:
     return tuple(sorted(keep_whole))
 
 
-def _clitic_cuts(word: str, rule: CliticRule) -> list[int]:
+@lru_cache(maxsize=1 << 16)  # news vocabulary repeats a lot: most words are decided once
+def _clitic_cuts(word: str, rule: CliticRule) -> tuple[int, ...]:
     """Character offsets inside ``word`` where proclitics end (empty: keep whole)."""
+    keep = _keep_whole_tuple(rule.keep_whole)
+    if word.isalpha() and "\u0640" not in word:  # no diacritics or tatweel: letters are characters
+        return tuple(_letter_cuts(word, rule, keep)) if word[0] in _CLITIC_INITIALS else ()
     letters: list[str] = []
     positions: list[int] = []  # positions[k] = index in word of the k-th letter
     for i, ch in enumerate(word):
@@ -196,10 +200,8 @@ def _clitic_cuts(word: str, rule: CliticRule) -> list[int]:
         positions.append(i)
     base = "".join(letters)
     if not base or base[0] not in _CLITIC_INITIALS:
-        return []
-    keep = _keep_whole_tuple(rule.keep_whole)
-    cuts = _letter_cuts(base, rule, keep)
-    return [positions[k] for k in cuts]
+        return ()
+    return tuple(positions[k] for k in _letter_cuts(base, rule, keep))
 
 
 def _letter_cuts(base: str, rule: CliticRule, keep: tuple[str, ...]) -> list[int]:
