@@ -235,7 +235,7 @@ def import_anercorp(path: str | Path, *, sentences_per_doc: int = 10, report: Im
             "lines": [doc_tokens[0].line, doc_tokens[-1].line],
         }
         doc_id = f"anercorp/s{first:05d}-{end - 1:05d}"
-        fields = {"doc_id": doc_id, "text": text, "source": "anercorp", "variety": "msa", "meta": meta,
+        fields = {"doc_id": doc_id, "text": text, "variety": "msa", "meta": meta,
                   "entities": tuple(mentions), "provenance": Provenance(source=f"anercorp:{file.name}")}
         where = f"{file.name}:{doc_tokens[0].line}-{doc_tokens[-1].line} ({doc_id})"
         article = checked(fields, ANERCORP_SCHEMA, where, report, strict)

@@ -171,7 +171,7 @@ def import_newsfane(path: str | Path, *, labels: str = "khabar", sentences_per_d
         meta = {"sentences": [first, end], "sentence_offsets": sentence_offsets,
                 "lines": [sentences[first][0].line, sentences[end - 1][-1].line], "labels": labels}
         where = f"{file.name}:{meta['lines'][0]}-{meta['lines'][1]} ({doc_id})"
-        fields = {"doc_id": doc_id, "text": "\n".join(parts), "source": "newsfane", "variety": "msa",
+        fields = {"doc_id": doc_id, "text": "\n".join(parts), "variety": "msa",
                   "meta": meta, "entities": tuple(mentions),
                   "provenance": Provenance(source=f"newsfane:{file.name}")}
         article = checked(fields, schema, where, report, strict)
