@@ -1,7 +1,9 @@
 r"""The Arabic text layer: normalisation with offset maps, tokenization, span ↔ BIO alignment.
 
 Every offset is a half-open code-point offset on the ORIGINAL text (DESIGN §1); nothing here
-modifies a text.
+modifies a text. The submodules ``normalize`` and ``tokenize`` share their names with their main
+functions, which this package exports: import from ``benchmark.text`` (or use
+``from benchmark.text.tokenize import CliticRule``), not ``import benchmark.text.tokenize as m``.
 
 Normalise for a model or for matching, and map spans back::
 
@@ -39,6 +41,7 @@ from benchmark.text.align import (
     outermost_layer,
     spans_to_bio,
     tokenize_for_spans,
+    trim_span,
 )
 from benchmark.text.normalize import NormalizationConfig, Normalized, SpanMappingError, normalize
 from benchmark.text.tokenize import (
@@ -70,4 +73,5 @@ __all__ = [
     "split_proclitics",
     "tokenize",
     "tokenize_for_spans",
+    "trim_span",
 ]

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from benchmark.model import Article, Mention
 
 __all__ = ["AlignmentError", "BioView", "article_to_bio", "bio_to_spans", "outermost_layer",
-           "spans_to_bio", "tokenize_for_spans"]
+           "spans_to_bio", "tokenize_for_spans", "trim_span"]
 
 
 class SpanObject(Protocol):
@@ -57,6 +57,22 @@ class AlignmentError(ValueError):
         self.span = span
         self.surface = surface
         self.token = token
+
+
+def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
+    r"""The span without whitespace or invisible format marks (bidi, BOM, ZWJ…) at its edges.
+
+    Public corpora often carry them inside entity tokens (ANERcorp has ``ألمانيا\u200f``).
+    Returns ``(start, start)`` shifted to the first kept position when nothing visible remains.
+
+    >>> trim_span("قال بوتين\u200f .", 3, 11)
+    (4, 9)
+    """
+    while start < end and _is_separator(text[start]):
+        start += 1
+    while end > start and _is_separator(text[end - 1]):
+        end -= 1
+    return start, end
 
 
 def tokenize_for_spans(text: str, spans: Iterable[SpanLike], *,
@@ -89,7 +105,7 @@ def tokenize_for_spans(text: str, spans: Iterable[SpanLike], *,
                 raise AlignmentError(
                     f"span {_describe(span)} {text[start:end]!r} has a boundary at {offset} next to "
                     f"{_char_name(char)}, which is never part of a token (fix: trim whitespace and "
-                    "invisible marks from the span's edges)", span=span, surface=text[start:end])
+                    "invisible marks from the span's edges, e.g. with trim_span)", span=span, surface=text[start:end])
     return tokens
 
 
@@ -109,6 +125,9 @@ def spans_to_bio(tokens: Sequence[Token], spans: Iterable[SpanLike], *, text: st
     ordered = sorted(spans, key=lambda s: _triple(s)[:2])
     for previous, span in zip([None, *ordered], ordered, strict=False):
         start, end, label = _triple(span)
+        if not (isinstance(start, int) and isinstance(end, int)) or start >= end:
+            raise AlignmentError(f"span {_describe(span)} is empty or reversed (fix: end must be greater "
+                                 "than start)", span=span)
         if not isinstance(label, str) or not label or label == "O":
             raise AlignmentError(f"span {_describe(span)} has no usable label (fix: give it an entity "
                                  "type such as 'PER')", span=span)
@@ -237,6 +256,12 @@ def _describe(span: SpanLike) -> str:
     start, end, label = _triple(span)
     item = getattr(span, "id", None)
     return f"{item + ' ' if item else ''}[{start}, {end}) {label}"
+
+
+def _is_separator(char: str) -> bool:
+    import unicodedata
+
+    return char.isspace() or unicodedata.category(char) == "Cf"
 
 
 def _char_name(char: str) -> str:

@@ -99,6 +99,8 @@ def test_bad_span_offsets_are_errors(span: tuple[int, int, str]) -> None:
 
 def test_bad_labels_and_overlaps_are_errors() -> None:
     tokens = tokenize("كيم جونج أون")
+    with pytest.raises(AlignmentError, match="empty or reversed"):
+        spans_to_bio(tokens, [(4, 4, "PER")])
     with pytest.raises(AlignmentError, match="no usable label"):
         spans_to_bio(tokens, [(0, 3, "")])
     with pytest.raises(AlignmentError, match=r"overlap.*outermost_layer"):
