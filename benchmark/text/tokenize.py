@@ -54,12 +54,12 @@ KEEP_WHOLE: frozenset[str] = frozenset({
     "واشنطن", "وزير", "وزارة", "وزارات", "وزراء", "وسائل", "وسيلة", "وكالة", "وكالات", "ولاية",
     "ولايات", "وثيقة", "وثائق", "وحدة", "وحدات", "وطني", "وطنية", "وقائع", "واقع", "واضح", "واحد",
     "وجود", "وظيفة", "وظائف", "وصول", "وفاة", "وقود", "والد", "وادي", "وراء", "وليد", "وائل",
-    "ويلز", "ويكيليكس",
+    "ويلز", "ويكيليكس", "ويكيبيديا", "ويمبلدون", "ويليام", "ويلسون", "وودورد", "وقاص",
     # ل-initial
     "لبنان", "ليبي", "لافروف", "لاجئ", "لاعب", "لحظة", "ليلة", "لهجة", "لوحة", "لائحة", "لاهاي",
     "لديه", "لديها", "لدينا", "لديهم", "لديك", "لديكم", "لكنه", "لكنها", "لكنهم", "لماذا", "لوكسمبورغ",
     # ب/ك + ال look-alikes
-    "بالون", "بالست", "بالتيك", "كالمار",
+    "بالون", "بالست", "بالتيك", "كالمار", "كاليفورنيا", "كالديرون", "فالنسيا",
     # relative pronouns and God's name, kept whole when the article is split
     "الذي", "التي", "الذين", "اللذان", "اللتان", "اللذين", "اللتين", "اللاتي", "اللواتي", "الله",
 })
@@ -74,11 +74,12 @@ class CliticRule:
     * ``ال`` chains: ``بال``/``كال``/``وال``/``فال``/``وبال``/``لل``/``ولل``… are split when the
       stem after the article has at least ``min_stem`` letters (``بالزعيم`` → ``ب`` ``الزعيم``;
       ``للزوار`` → ``ل`` ``لزوار``: the article's alef is not written after ل).
-    * ``ل`` alone: split when the stem has at least ``min_stem_after_lam`` letters
-      (``لروسيا`` → ``ل`` ``روسيا``; ``لندن``, ``لقاء`` stay whole).
-    * ``و`` alone: split when the stem has at least ``min_stem`` letters (``وبوتين`` → ``و``
-      ``بوتين``, ``وقال`` → ``و`` ``قال``; three-letter words like ``وقت``, ``وجد``, ``وقع``, ``وود``
-      stay whole).
+    * ``ل`` alone: split when the stem has at least ``min_stem_after_lam`` letters and does not
+      begin with ``ي`` (``لروسيا`` → ``ل`` ``روسيا``; ``لندن``, ``لقاء``, and transliterated
+      names like ``ليبرمان``, ``ليفربول`` stay whole).
+    * ``و`` alone: split when the stem has at least ``min_stem`` letters, one more when it begins
+      with a bare alef ``ا`` (``وبوتين`` → ``و`` ``بوتين``, ``وقال`` → ``و`` ``قال``,
+      ``وانتصار`` → ``و`` ``انتصار``; ``وقت``, ``وجد``, ``وقع``, ``وود``, ``وانغ``, ``وايت`` stay whole).
     * ``ف``, ``ب`` and ``ك`` are split only before an ``ال`` chain: names often begin with
       them (فرنسا، فلاديمير، بوتين، بريطانيا، كوريا، كيم).
     * The article ``ال`` itself is split off only with ``split_article=True`` (default False:
@@ -214,7 +215,7 @@ def _letter_cuts(base: str, rule: CliticRule, keep: tuple[str, ...]) -> list[int
     found = _chain(base, 1, rule, keep)
     if found is not None and (base[0] == "و" or found[1] == "article"):
         return [1, *found[0]]
-    if base[0] == "و" and len(base) - 1 >= rule.min_stem:
+    if base[0] == "و" and len(base) - 1 >= rule.min_stem + (base[1:2] == "ا"):
         return [1]
     return []
 
@@ -231,7 +232,8 @@ def _chain(base: str, i: int, rule: CliticRule, keep: tuple[str, ...]) -> tuple[
         return ([i + 1, i + 3] if rule.split_article else [i + 1]), "article"
     if base.startswith("لل", i) and stem - 2 >= rule.min_stem:
         return ([i + 1, i + 2] if rule.split_article else [i + 1]), "article"
-    if base[i : i + 1] == "ل" and stem - 1 >= rule.min_stem_after_lam and not base.startswith(keep, i + 1):
+    if (base[i : i + 1] == "ل" and stem - 1 >= rule.min_stem_after_lam and base[i + 1] != "ي"
+            and not base.startswith(keep, i + 1)):
         return [i + 1], "lam"
     return None
 
