@@ -127,6 +127,12 @@ class StudioClient:
                 f"Label Studio at {self.url} did not answer in {self.timeout:.0f} s while trying to "
                 f"{what} (fix: retry, or raise --timeout)"
             ) from None
+        except httpx.TransportError as error:
+            raise StudioError(
+                f"the connection to Label Studio at {self.url} broke while trying to {what} "
+                f"({type(error).__name__}; the server may have stopped) (fix: check the server, then rerun: "
+                "push and setup are idempotent)"
+            ) from None
         except ApiError as error:
             status = error.status_code
             if status in (401, 403):

@@ -45,7 +45,9 @@ def free_port() -> int:
 
 
 def _port_is_free(port: int) -> bool:
+    """No one listens on the port (connections lingering in TIME_WAIT do not count, as for the server)."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind(("127.0.0.1", port))
         except OSError:

@@ -7,14 +7,20 @@ migrated data dir is cached under the pytest cache dir so later sessions start i
 
 from __future__ import annotations
 
+import fcntl
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
 import pytest
 
 from benchmark.model import Article, Mention, Provenance, Quote, Span, Stance
+from benchmark.studio.client import StudioClient
+from benchmark.studio.server import StudioServer, copy_data_dir, start_server
 
 # A short made-up news paragraph in the house style (speaker named, then elided with وتابع).
-TEXT = (
-    'وقال بوتين في موسكو: "نحن مستعدون للتعاون". وتابع: "روسيا لن تتراجع". وأكد الرئيس الروسي أن الحوار ممكن.'
-)
+TEXT = 'وقال بوتين في موسكو: "نحن مستعدون للتعاون". وتابع: "روسيا لن تتراجع". وأكد الرئيس الروسي أن الحوار ممكن.'
 
 
 def sample_article(
@@ -55,9 +61,7 @@ def sample_article(
                 speaker="m1",
                 speaker_elided=True,
             ),
-            Quote(
-                "q3", q3s, q3e, "indirect", cue=Span(text.index("أكد"), text.index("أكد") + 3), speaker="m3"
-            ),
+            Quote("q3", q3s, q3e, "indirect", cue=Span(text.index("أكد"), text.index("أكد") + 3), speaker="m3"),
         ),
         stances=(
             Stance("st-q1", "q1", "التعاون", "favor"),
@@ -78,3 +82,79 @@ def sample_article(
 def make_article():
     """The :func:`sample_article` factory."""
     return sample_article
+
+
+# --------------------------------------------------------------------------- a real Label Studio server
+
+STUDIO_USER = "admin@khabar.test"
+STUDIO_PASSWORD = "khabar-test-password"
+STUDIO_TOKEN = "khabar0test0token0not0a0secret0123456789"  # a throw-away server's admin token
+
+
+@dataclass
+class Studio:
+    """The session's server plus a way to start another one on a copy of the migrated template."""
+
+    server: StudioServer
+    template: Path
+    factory: pytest.TempPathFactory
+
+    @property
+    def url(self) -> str:
+        return self.server.url
+
+    def client(self, timeout: float = 60.0) -> StudioClient:
+        return StudioClient(self.server.url, STUDIO_TOKEN, timeout=timeout)
+
+    token: str = STUDIO_TOKEN
+
+    def restart(self, server: StudioServer) -> StudioServer:
+        """Start a server again on a (killed) server's data dir and port."""
+        return start_server(
+            server.data_dir,
+            username=STUDIO_USER,
+            password=STUDIO_PASSWORD,
+            token=STUDIO_TOKEN,
+            port=server.port,
+        )
+
+    def start_another(self) -> StudioServer:
+        data = copy_data_dir(self.template, self.factory.mktemp("studio-extra"))
+        return start_server(data, username=STUDIO_USER, password=STUDIO_PASSWORD, token=STUDIO_TOKEN)
+
+
+def _migrated_template(cache_dir: Path) -> Path:
+    """A data dir whose database is migrated and has the admin user; built once, then reused."""
+    template = cache_dir / "data"
+    with (cache_dir / "lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # several test sessions may start at once
+        if not (template / "label_studio.sqlite3").exists():
+            shutil.rmtree(template, ignore_errors=True)
+            building = cache_dir / "building"
+            shutil.rmtree(building, ignore_errors=True)
+            server = start_server(building, username=STUDIO_USER, password=STUDIO_PASSWORD, token=STUDIO_TOKEN)
+            server.stop()
+            building.rename(template)
+    return template
+
+
+@pytest.fixture(scope="session")
+def studio(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Studio]:
+    """ONE real Label Studio server for the whole test session (skips when label-studio is absent)."""
+    if shutil.which("label-studio") is None:
+        pytest.skip("label-studio is not installed (pip install 'khabar[annotate]'); the studio tests need it")
+    import label_studio
+
+    cache = request.config.cache
+    if cache is not None:
+        cache_dir = Path(cache.mkdir(f"khabar-studio-{label_studio.__version__}"))
+    else:
+        cache_dir = tmp_path_factory.mktemp("studio-cache")
+    template = _migrated_template(cache_dir)
+    data = copy_data_dir(template, tmp_path_factory.mktemp("studio"))
+    server = start_server(data, username=STUDIO_USER, password=STUDIO_PASSWORD, token=STUDIO_TOKEN)
+    studio = Studio(server, template, tmp_path_factory)
+    try:
+        yield studio
+    finally:
+        studio.server.stop()

@@ -29,9 +29,7 @@ def three(make_article):
     b = _as(
         a.replace(
             entities=tuple(m for m in a.entities if m.id != "m2"),
-            stances=tuple(
-                Stance(s.id, s.holder, s.target, "against") if s.id == "st-q1" else s for s in a.stances
-            ),
+            stances=tuple(Stance(s.id, s.holder, s.target, "against") if s.id == "st-q1" else s for s in a.stances),
         ),
         "b@x",
         "2",

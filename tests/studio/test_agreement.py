@@ -95,9 +95,7 @@ def test_span_agreement_and_speaker_by_cluster(make_article):
     ents[1] = Mention("m2", ents[1].start, ents[1].end - 1, "GPE")
     b = a.replace(
         entities=tuple(ents[:2] + ents[3:]),
-        quotes=tuple(
-            q if q.id != "q1" else Quote("q1", q.start, q.end, q.kind, q.cue, "m3") for q in a.quotes
-        ),
+        quotes=tuple(q if q.id != "q1" else Quote("q1", q.start, q.end, q.kind, q.cue, "m3") for q in a.quotes),
         stances=tuple(s for s in a.stances if s.target_mention is None),
     )
     e = entity_scores(a, b)
@@ -111,9 +109,7 @@ def test_span_agreement_and_speaker_by_cluster(make_article):
 def test_agreement_report_pairs_stance_and_gold(make_article):
     a = make_article(annotator="a@x")
     b = a.replace(
-        stances=tuple(
-            Stance(s.id, s.holder, s.target, "against") if s.holder == "article" else s for s in a.stances
-        )
+        stances=tuple(Stance(s.id, s.holder, s.target, "against") if s.holder == "article" else s for s in a.stances)
     )
     c = a.replace(entities=a.entities[:1], quotes=(), stances=a.stances[-1:])
     report = agreement_report({"a": [a], "b": [b], "c": [c]}, gold=[a])

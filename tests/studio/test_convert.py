@@ -151,9 +151,7 @@ def articles(draw):
                 )
             )
     if draw(st.booleans()):
-        stances.append(
-            Stance("st-article", "article", draw(target), draw(st.sampled_from(["favor", "neutral"])))
-        )
+        stances.append(Stance("st-article", "article", draw(target), draw(st.sampled_from(["favor", "neutral"]))))
     meta = draw(st.sampled_from([{}, {"outlet": "x"}, {"target": "هدف"}]))
     provenance = Provenance(
         annotator=draw(st.sampled_from(["a@example.org", "user-3", None])),
@@ -276,9 +274,7 @@ def test_non_strict_drops_the_bad_region_and_says_so(make_article):
         ),
         (lambda r: r.append({"id": "x", "from_name": "entity", "type": "labels"}), "no value object"),
         (
-            lambda r: r.append(
-                {"from_id": "q1", "to_id": "ghost", "type": "relation", "labels": ["said_by"]}
-            ),
+            lambda r: r.append({"from_id": "q1", "to_id": "ghost", "type": "relation", "labels": ["said_by"]}),
             "relation points to region 'ghost'",
         ),
         (
@@ -341,9 +337,7 @@ def test_named_problems(make_article, mutate, fragment):
 
 def test_elided_without_speaker_and_missing_targets(make_article):
     tasks = _export(make_article)
-    regions = [
-        r for r in _regions(tasks) if not (r.get("labels") == ["said_by"] and r.get("from_id") == "q2")
-    ]
+    regions = [r for r in _regions(tasks) if not (r.get("labels") == ["said_by"] and r.get("from_id") == "q2")]
     regions = [r for r in regions if r.get("from_name") != "article_stance_target"]
     tasks[0]["data"].pop("target")
     tasks[0]["annotations"][0]["result"] = regions

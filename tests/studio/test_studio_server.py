@@ -1,0 +1,242 @@
+"""The annotation workflow against a REAL Label Studio server (one per test session, see conftest.py)."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import threading
+
+import pytest
+
+from benchmark.cli import main
+from benchmark.io import read_articles, write_articles
+from benchmark.model import Article, Mention, Stance
+from benchmark.studio.client import StudioClient, StudioError
+from benchmark.studio.convert import article_to_result
+
+pytestmark = pytest.mark.studio
+
+_titles = itertools.count(1)
+
+
+def _project(client: StudioClient) -> tuple[str, int]:
+    title = f"khabar-test-{next(_titles)}"
+    project, created = client.setup_project(title)
+    assert created
+    return title, project
+
+
+def _env(monkeypatch, studio, token=None):
+    monkeypatch.setenv("KHABAR_LS_URL", studio.url)
+    monkeypatch.setenv("KHABAR_LS_TOKEN", token or studio.token)
+
+
+def _bare(make_article, n: int) -> list[Article]:
+    base = make_article()
+    return [Article(doc_id=f"doc/{i}", text=base.text, title=f"خبر {i}") for i in range(n)]
+
+
+def test_setup_is_idempotent_and_uses_the_generated_config(studio):
+    client = studio.client()
+    title, project = _project(client)
+    assert client.setup_project(title) == (project, False)
+    assert client.find_project(title) == project
+    config = client.sdk.projects.get(project).label_config
+    assert 'name="quote_stance"' in config and "direction: rtl" in config
+
+
+def test_push_is_idempotent_and_never_touches_annotated_tasks(studio, make_article):
+    client = studio.client()
+    _, project = _project(client)
+    articles = _bare(make_article, 5)
+    gold = make_article()
+    predictions = {a.doc_id: gold.replace(doc_id=a.doc_id, provenance=gold.provenance) for a in articles}
+    report = client.push(project, articles, predictions=predictions, model_version="v1", batch_size=2, progress=False)
+    assert (report.created, report.existing, report.predictions_added) == (5, 0, 5)
+    existing, _ = client.existing_tasks(project)
+    client.sdk.annotations.create(id=existing["doc/0"].id, result=article_to_result(gold), lead_time=1.0)
+    more = [*articles, Article(doc_id="doc/5", text=gold.text)]
+    predictions["doc/5"] = gold.replace(doc_id="doc/5")
+    again = client.push(project, more, predictions=predictions, model_version="v2", batch_size=2, progress=False)
+    assert (again.created, again.existing) == (1, 5)
+    assert again.predictions_added == 5 and again.predictions_skipped_annotated == 1
+    third = client.push(project, more, predictions=predictions, model_version="v2", progress=False)
+    assert (third.created, third.predictions_added, third.predictions_skipped_present) == (0, 0, 5)
+    existing, duplicates = client.existing_tasks(project)
+    assert len(existing) == 6 and duplicates == []
+    assert existing["doc/0"].model_versions == ("v1",) and existing["doc/0"].annotations == 1
+    assert set(existing["doc/1"].model_versions) == {"v1", "v2"}
+    bad = {"doc/1": gold.replace(doc_id="doc/1", text=gold.text + " ")}
+    with pytest.raises(StudioError, match="doc/1: the prediction's text differs"):
+        client.push(project, more, predictions=bad, model_version="v3", progress=False)
+
+
+def test_two_annotators_end_to_end(studio, make_article, tmp_path, monkeypatch, capsys):
+    """push → two annotators annotate differently → pull → convert → agreement → adjudicate."""
+    client = studio.client()
+    title, project = _project(client)
+    _env(monkeypatch, studio)
+    articles = tmp_path / "articles.jsonl"
+    docs = _bare(make_article, 3)
+    write_articles(articles, docs)
+    predictions = tmp_path / "pred.jsonl"
+    gold = make_article()
+    write_articles(predictions, [gold.replace(doc_id=d.doc_id) for d in docs])
+    assert (
+        main(
+            [
+                "annotate",
+                "push",
+                str(articles),
+                "--project",
+                title,
+                "--predictions",
+                str(predictions),
+                "--model-version",
+                "crf-0.1",
+            ]
+        )
+        == 0
+    )
+    assert "created 3 task(s)" in capsys.readouterr().out
+
+    ali = client.ensure_user("ali@khabar.test", "pass-ali-123")
+    sara = client.ensure_user("sara@khabar.test", "pass-sara-123")
+    assert client.ensure_user("ali@khabar.test", "pass-ali-123") == ali
+    tasks, _ = client.existing_tasks(project)
+    # sara labels موسكو as LOC (ali: GPE) and q1 'against' (ali: favor); both skip doc/2's stance.
+    ents = tuple(Mention(m.id, m.start, m.end, "LOC") if m.id == "m2" else m for m in gold.entities)
+    sts = tuple(Stance(s.id, s.holder, s.target, "against") if s.id == "st-q1" else s for s in gold.stances)
+    sara_version = gold.replace(entities=ents, stances=sts)
+    for doc in docs:
+        task = tasks[doc.doc_id].id
+        client.sdk.annotations.create(id=task, result=article_to_result(gold), completed_by=ali, lead_time=30.0)
+        client.sdk.annotations.create(
+            id=task, result=article_to_result(sara_version), completed_by=sara, lead_time=42.0
+        )
+
+    out = tmp_path / "exports"
+    assert main(["annotate", "pull", "--project", title, "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "ali@khabar.test: 3 article(s)" in printed and "model:crf-0.1: 3 prediction(s)" in printed
+    export = out / f"{title}.json"
+    raw = json.loads(export.read_text(encoding="utf-8"))
+    assert len(raw) == 3 and all(isinstance(p, dict) for t in raw for p in t["predictions"])
+    ali_articles = list(read_articles(out / "by_annotator" / "ali-khabar.test.jsonl"))
+    assert [a.doc_id for a in ali_articles] == ["doc/0", "doc/1", "doc/2"]
+    first = ali_articles[0]
+    assert (first.entities, first.quotes, first.stances) == (gold.entities, gold.quotes, gold.stances)
+    assert first.provenance.annotator == "ali@khabar.test" and first.provenance.lead_time == 30.0
+    assert first.provenance.source == export.name
+    preds = list(read_articles(out / "predictions" / "model-crf-0.1.jsonl"))
+    assert preds[0].entities == gold.entities
+    assert json.loads((out / "problems.json").read_text()) == []
+
+    report_path = tmp_path / "agreement.json"
+    assert main(["annotate", "agreement", str(export), "--json", str(report_path)]) == 0
+    report = json.loads(report_path.read_text(encoding="utf-8"))
+    (pair,) = report["pairs"]
+    assert pair["documents"] == 3
+    assert pair["entities"]["strict"]["f1"] == pytest.approx(0.75)  # 3 of 4 mentions agree per doc
+    assert pair["entities"]["partial"]["f1"] == pytest.approx(0.75)  # same span, different label: no match
+    assert pair["quotes"]["speaker_agreement"] == 1.0
+    assert pair["stance"]["accuracy"] == pytest.approx(2 / 3, abs=1e-3)
+    assert "ali@khabar.test × sara@khabar.test" in capsys.readouterr().out
+
+    gold_path = tmp_path / "gold.jsonl"
+    assert (
+        main(
+            [
+                "annotate",
+                "adjudicate",
+                str(export),
+                "--rule",
+                "lead",
+                "--lead",
+                "ali@khabar.test",
+                "--out",
+                str(gold_path),
+                "--report",
+                str(tmp_path / "conflicts.json"),
+            ]
+        )
+        == 0
+    )
+    adjudicated = list(read_articles(gold_path))
+    assert [a.entities for a in adjudicated] == [gold.entities] * 3
+    conflicts = json.loads((tmp_path / "conflicts.json").read_text(encoding="utf-8"))["conflicts"]
+    assert {c["layer"] for c in conflicts} >= {"entity", "stance (quote)"}
+    assert main(["annotate", "agreement", str(export), "--gold", str(gold_path)]) == 0
+    assert "annotator vs gold" in capsys.readouterr().out
+
+
+def test_malformed_region_in_the_export_is_named(studio, make_article, tmp_path, monkeypatch, capsys):
+    client = studio.client()
+    title, project = _project(client)
+    client.push(project, _bare(make_article, 1), progress=False)
+    (task,) = client.existing_tasks(project)[0].values()
+    result = article_to_result(make_article())
+    result[0] = {**result[0], "value": {**result[0]["value"], "end": 9}}  # text no longer text[start:end]
+    result.append(
+        {
+            "id": "zz9",
+            "from_name": "entity",
+            "to_name": "text",
+            "type": "labels",
+            "value": {"start": 0, "end": 4, "text": "وقال", "labels": ["PERSON"]},
+        }
+    )
+    client.sdk.annotations.create(id=task.id, result=result)
+    _env(monkeypatch, studio)
+    assert main(["annotate", "pull", "--project", title, "--out", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert f"task {task.id}, doc_id doc/0, annotation" in err
+    assert "region m1: value.text 'بوتين' is not text[5:9]" in err
+    assert "region zz9: entity label 'PERSON' is not in the label set" in err
+
+
+def test_wrong_token_and_server_down_give_clear_messages(studio, monkeypatch, capsys):
+    wrong = "wrong-token-0123456789"
+    _env(monkeypatch, studio, token=wrong)
+    assert main(["annotate", "setup"]) == 1
+    captured = capsys.readouterr()
+    assert f"Label Studio at {studio.url} rejected the API token" in captured.err
+    assert wrong not in captured.err + captured.out
+    real = studio.token
+    assert real not in repr(studio.client()) and real not in repr(studio.server)
+    from benchmark.studio.server import free_port
+
+    down = f"http://127.0.0.1:{free_port()}"
+    monkeypatch.setenv("KHABAR_LS_URL", down)
+    assert main(["annotate", "setup"]) == 1
+    assert f"cannot reach Label Studio at {down}" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_server_killed_mid_push_then_rerun(studio, make_article):
+    """Kill the session's server (SIGKILL) while an import request is in flight, restart it on the
+    same data, push again: every article is there exactly once, nothing lost, nothing doubled."""
+    server = studio.server
+    client = studio.client(timeout=30)
+    _, project = _project(client)
+    articles = _bare(make_article, 40)
+    original = client.sdk.projects.import_tasks
+    calls = itertools.count(1)
+
+    def import_then_crash(*args, **kwargs):
+        if next(calls) == 3:  # third batch: the server dies while the request is in flight
+            threading.Timer(0.05, server.kill).start()
+        return original(*args, **kwargs)
+
+    client.sdk.projects.import_tasks = import_then_crash
+    with pytest.raises(StudioError, match=f"at {server.url}"):
+        client.push(project, articles, batch_size=8, progress=False)
+    assert not server.alive()
+    studio.server = studio.restart(server)  # same port and data: the later tests keep working
+    client = studio.client(timeout=30)
+    report = client.push(project, articles, batch_size=8, progress=False)
+    assert report.created + report.existing == 40 and report.existing >= 16
+    existing, duplicates = client.existing_tasks(project)
+    assert sorted(existing) == sorted(a.doc_id for a in articles) and duplicates == []
+    again = client.push(project, articles, batch_size=8, progress=False)
+    assert (again.created, again.existing) == (0, 40)
