@@ -96,8 +96,9 @@ class _Walk:
     def where(self, path: Path) -> str:
         return path.relative_to(self.root).as_posix() if path != self.root else "."
 
-    def entries(self, folder: Path) -> list[Path]:
-        """The entries of a folder, sorted, each one checked to stay inside the root (else rejected)."""
+    def entries(self, folder: Path, folder_task: str | None, system_id: str | None = None) -> list[Path]:
+        """The entries of a folder, sorted, each one checked to stay inside the root (else rejected,
+        on the board of the task its name or folder gives, when it gives one)."""
         safe: list[Path] = []
         with os.scandir(folder) as listing:
             names = sorted(entry.name for entry in listing)
@@ -109,7 +110,11 @@ class _Walk:
             try:
                 inside(self.root, path)
             except UnsafePath as error:
-                self.found.rejections.append(Rejection(self.where(path), (str(error),)))
+                system, task = self.split_name(name) if name.endswith(PREDICTIONS_SUFFIX) else (name, None)
+                if system_id is not None:  # inside a system folder: <task>.jsonl names the task only
+                    system, task = system_id, _stem(name) if _stem(name) in self.task_names else None
+                self.found.rejections.append(Rejection(self.where(path), (str(error),), system,
+                                                       task or folder_task))
                 continue
             safe.append(path)
         return safe
@@ -153,7 +158,7 @@ class _Walk:
 
     def system_folder(self, folder: Path, folder_task: str | None) -> None:
         system_id = folder.name
-        entries = self.entries(folder)
+        entries = self.entries(folder, folder_task, system_id)
         meta_path = next((p for p in entries if p.name == FOLDER_METADATA and p.is_file()), None)
         info, meta_problems = self.metadata(meta_path)
         predictions = 0
@@ -190,7 +195,7 @@ class _Walk:
 
     def folder(self, folder: Path, folder_task: str | None) -> None:
         """The submissions folder itself, or a task folder inside it."""
-        entries = self.entries(folder)
+        entries = self.entries(folder, folder_task)
         names = {p.name for p in entries}
         used_metadata: set[str] = set()
         for path in entries:

@@ -56,3 +56,93 @@ def build_sample_board() -> Leaderboard:
 def sample_board() -> Leaderboard:
     """Four ranked ner systems (two sharing rank 1, one hostile), an empty stance board, refusals."""
     return build_sample_board()
+
+
+# --------------------------------------------------------------------------- scored fixtures
+
+WORDS = ("قال", "الرئيس", "في", "مؤتمر", "صحفي", "إن", "الحكومة", "ستدعم", "المشروع", "الجديد")
+ENTITY_WORDS = (("بوتين", "PER"), ("الأمم المتحدة", "ORG"), ("خاركيف", "LOC"), ("روسيا", "GPE"),
+                ("يناير 2024", "DATE"), ("كأس العالم", "MISC"))
+
+
+def gold_articles(n_docs: int = 16) -> list[dict]:
+    """``n_docs`` small Arabic articles (as Article dicts) with 4–6 entities of varied types."""
+    from benchmark.model import Article, Mention
+
+    articles = []
+    for d in range(n_docs):
+        parts: list[str] = []
+        mentions = []
+        position = 0
+        for k in range(4 + d % 3):
+            filler = " ".join(WORDS[(d + k + j) % len(WORDS)] for j in range(2 + (d + k) % 3))
+            surface, label = ENTITY_WORDS[(d + 2 * k) % len(ENTITY_WORDS)]
+            chunk = f"{filler} {surface}"
+            start = position + len(filler) + 1
+            mentions.append(Mention(f"m{k}", start, start + len(surface), label))
+            parts.append(chunk)
+            position += len(chunk) + 2
+        text = "، ".join(parts) + "."
+        articles.append(Article(doc_id=f"khabar/test/{d:03d}", text=text, entities=tuple(mentions)).to_dict())
+    return articles
+
+
+def ner_line(article: dict, keep=lambda index, entity: True) -> dict:
+    """A ner submission line predicting the gold entities that ``keep`` accepts."""
+    return {"doc_id": article["doc_id"],
+            "entities": [{"start": e["start"], "end": e["end"], "label": e["label"]}
+                         for i, e in enumerate(article["entities"]) if keep(i, e)]}
+
+
+def write_jsonl(path, records) -> None:
+    import json
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+
+
+@pytest.fixture
+def ner_arena(tmp_path):
+    """A gold Article JSONL and a submissions folder with good, worse, near-identical, malformed,
+    wrong-task, too-large and malicious ner submissions. Returns ``(submissions, gold, outside)``."""
+    import json
+    import os
+
+    articles = gold_articles()
+    gold = tmp_path / "private" / "gold.jsonl"
+    write_jsonl(gold, articles)
+    subs = tmp_path / "submissions"
+    outside = tmp_path / "outside"
+    write_jsonl(outside / "stolen.jsonl", [ner_line(a) for a in articles])
+
+    write_jsonl(subs / "oracle" / "ner.jsonl", [ner_line(a) for a in articles])
+    (subs / "oracle" / "metadata.json").write_text(json.dumps(
+        {"name": "العرّاف", "team": "فريق الخبر", "model": "gold copy", "url": "https://example.org/oracle"},
+        ensure_ascii=False), encoding="utf-8")
+    # one entity missed in a single document: not significantly worse than the oracle
+    write_jsonl(subs / "twin.ner.jsonl",
+                [ner_line(a, (lambda i, e: i != 0) if n == 0 else (lambda i, e: True))
+                 for n, a in enumerate(articles)])
+    (subs / "twin.meta.json").write_text('{"name": "Twin", "team": "Team Twin"}', encoding="utf-8")
+    # drops every third entity: clearly worse
+    write_jsonl(subs / "ner" / "dropper.jsonl", [ner_line(a, lambda i, e: i % 3 != 2) for a in articles])
+    # finds only people: far worse
+    write_jsonl(subs / "people-only" / "submission.jsonl",
+                [ner_line(a, lambda i, e: e["label"] == "PER") for a in articles])
+    (subs / "people-only" / "metadata.json").write_text('{"task": "ner", "team": "=SUM(A1)"}',
+                                                        encoding="utf-8")
+
+    # refused: invalid JSON, wrong task, too large, malicious
+    lines = [json.dumps(ner_line(a), ensure_ascii=False) for a in articles[1:]]
+    (subs / "broken").mkdir(parents=True)
+    (subs / "broken" / "ner.jsonl").write_text(lines[0] + "\n{oops\n" + "\n".join(lines[2:]) + "\n",
+                                               encoding="utf-8")
+    write_jsonl(subs / "confused.ner.jsonl",
+                [{"doc_id": a["doc_id"], "quotes": []} for a in articles])
+    (subs / "huge.ner.jsonl").write_text(" " * 300_000 + "\n", encoding="utf-8")
+    write_jsonl(subs / "sneaky.ner.jsonl",
+                [{"doc_id": "../../etc/passwd", "entities": []}] + [ner_line(a) for a in articles])
+    (subs / "sneaky.meta.json").write_text('{"name": "../../etc/passwd"}', encoding="utf-8")
+    os.symlink(outside / "stolen.jsonl", subs / "thief.ner.jsonl")
+    (subs / "exploit.py").write_text(f"open({str(tmp_path / 'pwned')!r}, 'w')\n", encoding="utf-8")
+    return subs, gold, outside
