@@ -250,7 +250,7 @@ def _token_pattern() -> re.Pattern[str]:
         elif category[0] == "M":
             marks.append(cp)
     number = r"\d+(?:[.,٫٬/:]\d+)*"
-    word = rf"(?:[^\W\d_]|[{_char_class(marks)}])+"
+    word = rf"(?:[^\W\d_]+|[{_char_class(marks)}]+)+"  # runs, not characters: one loop per mark run
     other = rf"[^\s{_char_class(invisible)}]"
     return re.compile(f"{number}|{word}|{other}")
 
