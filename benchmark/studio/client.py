@@ -374,7 +374,7 @@ def read_predictions(
             if "text" in record:
                 article = Article.from_dict(record, schema)
             else:
-                article = _submission_row_to_article(record, texts, where, schema)
+                article = _submission_row_to_article(record, texts, schema)
         except ArticleError as error:
             problems.extend(
                 Issue(p.doc_id, f"line {number}: {p.item}", p.message, p.fix) for p in error.issues
@@ -392,7 +392,7 @@ def read_predictions(
 
 
 def _submission_row_to_article(
-    row: Mapping[str, Any], texts: Mapping[str, str], where: str, schema: LabelSchema
+    row: Mapping[str, Any], texts: Mapping[str, str], schema: LabelSchema
 ) -> Article:
     doc_id = row["doc_id"]
     unknown = set(row) - {"doc_id", "entities", "quotes"}
@@ -401,7 +401,7 @@ def _submission_row_to_article(
             [
                 Issue(
                     doc_id,
-                    where,
+                    "row",
                     f"submission row has unsupported keys {sorted(unknown)}",
                     "use Article JSONL (with text) for stances and other layers",
                 )
@@ -412,7 +412,7 @@ def _submission_row_to_article(
             [
                 Issue(
                     doc_id,
-                    where,
+                    "row",
                     "no article text for this doc_id",
                     "push the article in the same command, or push it first",
                 )
@@ -440,7 +440,7 @@ def _submission_row_to_article(
                 problems.append(
                     Issue(
                         doc_id,
-                        f"{where} quotes[{i}]",
+                        f"quotes[{i}]",
                         "speaker span is not one of the row's entities",
                         "add the speaker mention to entities",
                     )

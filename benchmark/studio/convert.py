@@ -714,17 +714,19 @@ def export_to_articles(
 
 
 def article_to_task(article: Article) -> dict[str, Any]:
-    """The Label Studio task ``data`` for an article (keys: the contract's, never ``id``)."""
+    """The Label Studio task ``data`` for an article (keys: the contract's, never ``id``).
+
+    ``data.target`` (the claim/topic suggested for the article-level stance) comes from
+    ``article.meta["target"]``, so every annotation of a document shares the same task data; the
+    annotated article stance target itself travels in ``article_stance_target``.
+    """
     data: dict[str, Any] = {"doc_id": article.doc_id, "text": article.text}
     for key in ("title", "source", "url", "published"):
         if getattr(article, key) is not None:
             data[key] = getattr(article, key)
     data["variety"] = article.variety
-    article_stances = [s for s in article.stances if s.holder == ARTICLE_HOLDER]
-    if article_stances:
-        data["target"] = article_stances[0].target
-    elif isinstance(article.meta.get("target"), str):
-        data["target"] = article.meta["target"]
+    if isinstance(article.meta.get("target"), str):
+        data["target"] = article.meta["target"]  # the suggested claim/topic shown to annotators
     data["meta"] = dict(article.meta)
     return data
 

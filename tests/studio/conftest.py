@@ -43,7 +43,7 @@ def sample_article(
         title="بوتين والتعاون",
         source="test",
         published="2024-01-02",
-        meta={"outlet": "test"},
+        meta={"outlet": "test", "target": "الحوار مع روسيا"},
         entities=(
             Mention("m1", 5, 10, "PER"),
             Mention("m2", moscow, moscow + 5, "GPE"),

@@ -1,0 +1,98 @@
+"""`khabar annotate` commands that need no server, and prediction files (Article JSONL or submission rows)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from benchmark.cli import main
+from benchmark.io import read_articles
+from benchmark.model import ArticleError
+from benchmark.studio.client import StudioClient, StudioError, read_predictions
+from benchmark.studio.config import labeling_config
+from benchmark.studio.convert import articles_to_export, write_export
+
+
+def test_config_prints_and_writes(tmp_path, capsys):
+    assert main(["annotate", "config"]) == 0
+    assert capsys.readouterr().out == labeling_config()
+    target = tmp_path / "labeling_config.xml"
+    assert main(["annotate", "config", "--write", "--path", str(target)]) == 0
+    assert target.read_text(encoding="utf-8") == labeling_config()
+
+
+def test_read_predictions_accepts_articles_and_submission_rows(make_article, tmp_path):
+    article = make_article()
+    text = article.text
+    putin = (5, 10)
+    q = article.quotes[0]
+    rows = [
+        article.to_dict(),
+        {
+            "doc_id": "sub/1",
+            "entities": [{"start": 5, "end": 10, "label": "PER"}],
+            "quotes": [
+                {
+                    "start": q.start,
+                    "end": q.end,
+                    "kind": "direct",
+                    "cue": {"start": 1, "end": 4},
+                    "speaker": {"start": putin[0], "end": putin[1]},
+                }
+            ],
+        },
+    ]
+    path = tmp_path / "pred.jsonl"
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", encoding="utf-8")
+    found = read_predictions(path, {"sub/1": text})
+    assert found["test/1"] == article
+    sub = found["sub/1"]
+    assert sub.quotes[0].speaker == sub.entities[0].id and sub.surface(sub.entities[0]) == "بوتين"
+
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(
+        json.dumps(
+            {
+                "doc_id": "sub/1",
+                "quotes": [{"start": q.start, "end": q.end, "kind": "direct", "speaker": {"start": 0, "end": 2}}],
+            }
+        )
+        + "\n"
+        + json.dumps({"doc_id": "nope", "entities": []})
+        + "\n"
+        + "{oops\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ArticleError) as error:
+        read_predictions(bad, {"sub/1": text})
+    message = str(error.value)
+    assert "speaker span is not one of the row's entities" in message
+    assert "nope: line 2: row: no article text for this doc_id" in message
+    assert "bad.jsonl:3: line: not valid JSON" in message
+
+
+def test_client_refuses_missing_credentials_without_showing_the_token():
+    with pytest.raises(StudioError, match="no API token for http://x"):
+        StudioClient("http://x", "")
+    assert "s3cret" not in repr(StudioClient("http://x", "s3cret"))
+
+
+def test_agreement_and_adjudicate_commands_on_a_stored_export(make_article, tmp_path, capsys):
+    a = make_article(annotator="a@x", annotation_id="1")
+    b = make_article(annotator="b@x", annotation_id="2")
+    b = b.replace(stances=b.stances[:-1])
+    export = write_export(tmp_path / "export.json", articles_to_export([a, b]))
+    assert main(["annotate", "agreement", str(export)]) == 0
+    assert "a@x × b@x" in capsys.readouterr().out
+    out = tmp_path / "gold.jsonl"
+    assert main(["annotate", "adjudicate", str(export), "--rule", "unanimous", "--out", str(out)]) == 0
+    (gold,) = list(read_articles(out))
+    assert [s.holder for s in gold.stances] == ["q1", "q2"]  # the article stance was b's omission
+    report = (tmp_path / "gold.conflicts.md").read_text(encoding="utf-8")
+    assert "stance (article)" in report and "dropped" in report
+    assert main(["annotate", "adjudicate", str(export), "--rule", "lead", "--out", str(out)]) == 2
+    broken = tmp_path / "broken.json"
+    broken.write_text("{}", encoding="utf-8")
+    assert main(["annotate", "agreement", str(broken)]) == 1
+    assert "expected a JSON list of tasks" in capsys.readouterr().err
