@@ -73,6 +73,11 @@ class Rejection:
     system_id: str | None = None
     task: str | None = None
 
+    @property
+    def self_numbered(self) -> bool:
+        """True when the reasons carry their own numbers (the harness' ``#1 [E02 …]``)."""
+        return all(reason.startswith("#") for reason in self.reasons)
+
     def to_dict(self) -> dict[str, object]:
         return {"where": self.where, "system_id": self.system_id, "task": self.task,
                 "reasons": list(self.reasons)}

@@ -87,8 +87,9 @@ def _rejections(rejections: Sequence[Rejection]) -> str:
     for rejection in rejections:
         system = f" (system {_text(rejection.system_id)})" if rejection.system_id else ""
         reasons = "".join(f"<li>{_text(reason)}</li>" for reason in rejection.reasons)
+        listing = "ul" if rejection.self_numbered else "ol"
         items.append(f'<li><code dir="auto">{escape(rejection.where)}</code>{system}'
-                     f'<ol class="reasons">{reasons}</ol></li>')
+                     f'<{listing} class="reasons">{reasons}</{listing}></li>')
     return f'<ul class="rejections">{"".join(items)}</ul>'
 
 

@@ -42,7 +42,7 @@ def _rejections(rejections: Sequence[Rejection]) -> list[str]:
     for rejection in rejections:
         lines.append(f"- `{md_escape(rejection.where)}`"
                      + (f" (system {md_escape(rejection.system_id)})" if rejection.system_id else ""))
-        lines.extend(f"    {number}. {md_escape(reason)}"
+        lines.extend(f"    {'-' if rejection.self_numbered else f'{number}.'} {md_escape(reason)}"
                      for number, reason in enumerate(rejection.reasons, 1))
     return lines
 

@@ -47,8 +47,8 @@ def inside(root: Path, candidate: Path) -> Path:
         raise UnsafePath(f"{candidate.name}: cannot be resolved "
                          f"({error.__class__.__name__}: {error})") from None
     if resolved != root and not resolved.is_relative_to(root):
-        raise UnsafePath(f"{candidate.name}: points outside the submissions folder (to {resolved}); "
-                         "symlinks must stay inside it")
+        raise UnsafePath(f"{candidate.name}: points outside the submissions folder; symlinks must stay "
+                         "inside it (where it points is not shown)")
     mode = resolved.stat().st_mode
     if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
         raise UnsafePath(f"{candidate.name}: is not a regular file or folder")

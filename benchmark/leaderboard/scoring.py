@@ -81,7 +81,19 @@ def load_task_gold(task: str, gold: str | Path, split: str = "test"):
     return load_gold(task, path)
 
 
-def _refusal(candidate: Candidate, reasons: Sequence[str]) -> Rejection:
+def _redact(reason: str, paths: Sequence[tuple[Path, str]]) -> str:
+    """Local folder names (the private gold, the submissions folder) replaced by placeholders:
+    the reasons are published on the board."""
+    for path, placeholder in paths:
+        for spelling in sorted({str(path), str(path.resolve())}, key=len, reverse=True):
+            if "/" in spelling.strip("/"):  # a real folder path, never a bare name or "/"
+                reason = reason.replace(spelling, placeholder)
+    return reason
+
+
+def _refusal(candidate: Candidate, reasons: Sequence[str],
+             redact: Sequence[tuple[Path, str]] = ()) -> Rejection:
+    reasons = [_redact(reason, redact) for reason in reasons]
     shown = list(reasons[:MAX_REASONS])
     if len(reasons) > MAX_REASONS:
         shown.append(f"… and {len(reasons) - MAX_REASONS} more error(s); validate locally with "
@@ -90,25 +102,26 @@ def _refusal(candidate: Candidate, reasons: Sequence[str]) -> Rejection:
 
 
 def _score_one(candidate: Candidate, root: Path, gold, options: ScoringOptions, results_dir: Path,
-               scratch: Path):
+               scratch: Path, redact: Sequence[tuple[Path, str]]):
     """Score one submission; return its harness Results, or a Rejection saying why not."""
     from benchmark.harness import SubmissionInvalid, evaluate_submission
 
     try:
         data = read_bounded(root, candidate.path, options.max_bytes)
     except UnsafePath as error:
-        return _refusal(candidate, [str(error)])
-    copy = scratch / "submission.jsonl"
+        return _refusal(candidate, [str(error)], redact)
+    copy = scratch / Path(candidate.where).name  # a listed file name: harness messages name the file
+    redact = [*redact, (scratch, "<submissions>")]
     copy.write_bytes(data)
     try:
         results = evaluate_submission(candidate.task, copy, gold=gold, split=options.split,
                                       n_resamples=options.n_resamples, confidence=options.confidence,
                                       seed=options.seed)
     except SubmissionInvalid as invalid:
-        return _refusal(candidate, [str(error) for error in invalid.report.errors])
+        return _refusal(candidate, [str(error) for error in invalid.report.errors], redact)
     except Exception as error:  # a bad submission must never stop the board: report it, go on
         return _refusal(candidate, [f"could not be scored: {type(error).__name__}: {error} "
-                                    "(please report this as a harness bug, with the file)"])
+                                    "(please report this as a harness bug, with the file)"], redact)
     finally:
         copy.unlink(missing_ok=True)
     results.submission["path"] = candidate.where
@@ -124,6 +137,7 @@ def _score_task(task_name: str, candidates: Sequence[Candidate], refused: list[R
     from benchmark.tasks import get_task
 
     task = get_task(task_name)
+    redact = [(Path(gold_path), "<private gold>"), (root, "<submissions>"), (out_dir, "<out>")]
     board = TaskBoard(task=task.name, version=task.version, dataset_revision="", headline=task.headline,
                       higher_is_better=task.higher_is_better, labels=(), per_label_metric="",
                       alpha=options.alpha, n_resamples=options.n_resamples, confidence=options.confidence,
@@ -133,8 +147,8 @@ def _score_task(task_name: str, candidates: Sequence[Candidate], refused: list[R
         if not gold.rows:
             raise ValueError(f"it holds no {task.name} rows ({gold.describe()})")
     except Exception as error:  # missing config, unreadable or public-only gold: every submission waits
-        reason = f"no usable {task.name} gold in {gold_path}: {type(error).__name__}: {error}"
-        board.rejections.extend(_refusal(c, [reason]) for c in candidates)
+        reason = f"no usable {task.name} gold: {type(error).__name__}: {error}"
+        board.rejections.extend(_refusal(c, [reason], redact) for c in candidates)
         board.dataset_revision = "unavailable"
         return board
     board.dataset_revision = str(gold.revision)
@@ -145,7 +159,7 @@ def _score_task(task_name: str, candidates: Sequence[Candidate], refused: list[R
         for index, candidate in enumerate(tqdm(candidates, desc=f"scoring {task.name}", unit="submission",
                                                disable=not progress), start=1):
             results_dir = out_dir / "results" / task.name / slug(candidate.system_id, index)
-            outcome = _score_one(candidate, root, gold, options, results_dir, Path(scratch))
+            outcome = _score_one(candidate, root, gold, options, results_dir, Path(scratch), redact)
             if isinstance(outcome, Rejection):
                 board.rejections.append(outcome)
             else:

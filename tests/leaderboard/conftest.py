@@ -146,3 +146,36 @@ def ner_arena(tmp_path):
     os.symlink(outside / "stolen.jsonl", subs / "thief.ner.jsonl")
     (subs / "exploit.py").write_text(f"open({str(tmp_path / 'pwned')!r}, 'w')\n", encoding="utf-8")
     return subs, gold, outside
+
+
+def quote_articles(n_docs: int = 12) -> list[dict]:
+    """Articles with one direct quote (speaker named before it), an article stance and a quote stance."""
+    from benchmark.model import Article, Mention, Quote, Span, Stance
+
+    labels = ("favor", "against", "neutral")
+    articles = []
+    for d in range(n_docs):
+        speaker, place = ("بوتين", "روسيا") if d % 2 else ("روبرت وود", "خاركيف")
+        head = f"وقال {speaker}: "
+        said = f"«نحن ندعم {place} في العام {2000 + d}»"
+        text = head + said + f". وأكد المتحدث ذلك في {place}."
+        quote_start = len(head)
+        place_start = text.rindex(place)
+        articles.append(Article(
+            doc_id=f"khabar/q/{d:03d}", text=text,
+            entities=(Mention("m1", 5, 5 + len(speaker), "PER"),
+                      Mention("m2", place_start, place_start + len(place), "GPE")),
+            quotes=(Quote("q1", quote_start, quote_start + len(said), "direct", cue=Span(1, 4), speaker="m1"),),
+            stances=(Stance("s1", holder="article", target=place, label=labels[d % 3]),
+                     Stance("s2", holder="q1", target=place, label=labels[(d + 1) % 3], target_mention="m2")),
+        ).to_dict())
+    return articles
+
+
+@pytest.fixture(scope="session")
+def kit():
+    """The fixture builders of this file, for tests (conftest modules cannot be imported)."""
+    from types import SimpleNamespace
+
+    return SimpleNamespace(gold_articles=gold_articles, quote_articles=quote_articles, ner_line=ner_line,
+                           write_jsonl=write_jsonl)

@@ -51,6 +51,9 @@ def test_bad_submissions_are_refused_with_numbered_reasons(ner_board, ner_arena,
     assert "over the 200,000-byte limit" in refused["huge.ner.jsonl"][0]
     assert "[E08 unknown-id] line 1, id '../../etc/passwd'" in refused["sneaky.ner.jsonl"][0]
     assert "points outside the submissions folder" in refused["thief.ner.jsonl"][0]
+    published = " ".join(reason for reasons in refused.values() for reason in reasons)
+    assert str(tmp_path) not in published and "stolen" not in published, "no local paths on the board"
+    assert "<private gold>" in refused["sneaky.ner.jsonl"][0]
     assert dict(board.ignored)["exploit.py"].endswith("never opened or executed")
     assert not (tmp_path / "pwned").exists()
 
