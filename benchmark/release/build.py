@@ -45,6 +45,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmark.model import Article
+from benchmark.release.encode import compile_encoder
 from benchmark.release.revision import dataset_revision, file_sha256, manifest_sha256
 from benchmark.release.rows import ArticleRows
 from benchmark.release.splits import Assignment, Manifest, official_split
@@ -67,6 +68,10 @@ RELEASE_FILE = "khabar_release.json"
 PRIVATE_MARKER = "KHABAR_PRIVATE_GOLD"
 """A file present only in private folders; ``khabar publish`` refuses any folder holding it."""
 DEFAULT_LICENSE = "cc-by-4.0"
+BATCH_CHARS = 500_000
+"""A (config, split) buffer is written out as a parquet row group once its rows hold this many
+characters of text (token lists and spans cost tens of bytes per character in Python objects),
+or ``batch_rows`` rows, whichever comes first: this bounds the build's memory."""
 
 
 class BuildError(ValueError):
@@ -78,8 +83,8 @@ class BuildError(ValueError):
 
 @dataclass(frozen=True)
 class ConfigPlan:
-    """How one config is built: its features, which columns are gold, and Article → encoded rows
-    (``hidden=True`` gives the inputs-only rows of the public test split)."""
+    """How one config is built: its features, which columns are gold, Article → encoded gold rows,
+    and gold row → inputs-only row (the public test split: gold columns null)."""
 
     name: str
     kind: str
@@ -87,7 +92,8 @@ class ConfigPlan:
     schema: LabelSchema
     features: Any
     gold_columns: tuple[str, ...]
-    rows: Callable[[Article, bool], list[dict[str, Any]]]
+    rows: Callable[[Article], list[dict[str, Any]]]
+    hide: Callable[[dict[str, Any]], dict[str, Any]]
     version: str | None = None
     submission_example: Mapping[str, Any] | None = None
 
@@ -110,40 +116,26 @@ def plan_config(name: str, kind: str, source: str, schema: LabelSchema) -> Confi
     """The plan of config ``name`` holding ``kind`` rows (``"articles"`` or a task name)."""
     if kind == "articles":
         layout = ArticleRows(schema)
-
-        def article_rows(article: Article, hidden: bool) -> list[dict[str, Any]]:
-            row = layout.row(article)
-            return [layout.input_row(row) if hidden else row]
-
-        return ConfigPlan(name, kind, source, schema, layout.features(), layout.gold_columns, article_rows)
+        return ConfigPlan(name, kind, source, schema, layout.features(), layout.gold_columns,
+                          lambda article: [layout.row(article)], layout.input_row)
 
     task = _get_task(kind)
     features = task.features(schema)
     input_features = task.input_features(schema)
     gold = tuple(column for column in features if column not in input_features)
-    encode = features.encode_example
+    encode = compile_encoder(features)
     blank = dict.fromkeys(gold)
 
-    def task_rows(article: Article, hidden: bool) -> list[dict[str, Any]]:
-        rows = task.article_rows(article, schema)
-        if hidden:
-            rows = [
-                {**blank, **{k: v for k, v in task.input_row(row).items() if k not in blank}} for row in rows
-            ]
-        return [encode(row) for row in rows]
+    def task_rows(article: Article) -> list[dict[str, Any]]:
+        return [encode(row) for row in task.article_rows(article, schema)]
+
+    def hide(row: dict[str, Any]) -> dict[str, Any]:
+        # input_row removes the gold fields of a row (a key selection, so it applies to encoded rows)
+        return {**row, **blank, **{k: v for k, v in task.input_row(row).items() if k not in blank}}
 
     example = getattr(task, "submission_example", None)
-    return ConfigPlan(
-        name,
-        kind,
-        source,
-        schema,
-        features,
-        gold,
-        task_rows,
-        getattr(task, "version", None),
-        dict(example) if example else None,
-    )
+    return ConfigPlan(name, kind, source, schema, features, gold, task_rows, hide,
+                      getattr(task, "version", None), dict(example) if example else None)
 
 
 @dataclass
@@ -185,10 +177,13 @@ class _ShardWriter:
         self.paths: list[Path] = []
         self.rows = 0
         self.num_bytes = 0
+        self.buffered_chars = 0
+        self.batch_chars = BATCH_CHARS
 
     def add(self, rows: list[dict[str, Any]]) -> None:
         self.buffer.extend(rows)
-        if len(self.buffer) >= self.batch_rows:
+        self.buffered_chars += sum(len(row.get("text") or "") for row in rows)
+        if len(self.buffer) >= self.batch_rows or self.buffered_chars >= self.batch_chars:
             self.flush()
 
     def flush(self) -> None:
@@ -206,7 +201,7 @@ class _ShardWriter:
         self.writer.write_batch(batch)
         self.num_bytes += batch.nbytes
         self.rows += len(self.buffer)
-        self.buffer = []
+        self.buffer, self.buffered_chars = [], 0
         if self.paths[-1].stat().st_size >= self.shard_bytes:
             self.writer.close()
             self.writer = None
@@ -378,9 +373,16 @@ def build_release(
                 stats[source.name].add(article, split)
                 hidden = split == hidden_split
                 for plan in source_plans[source.name]:
-                    writer("public", plan, split).add(plan.rows(article, hidden))
+                    try:
+                        gold_rows = plan.rows(article)
+                    except (ValueError, KeyError, TypeError) as error:
+                        raise BuildError(f"{article.doc_id}: config {plan.name!r} cannot make its rows: "
+                                         f"{error}") from error
                     if hidden:
-                        writer("private", plan, split).add(plan.rows(article, False))
+                        writer("private", plan, split).add(gold_rows)
+                        writer("public", plan, split).add([plan.hide(row) for row in gold_rows])
+                    else:
+                        writer("public", plan, split).add(gold_rows)
         if unassigned:
             shown = ", ".join(unassigned[:20]) + (" …" if len(unassigned) > 20 else "")
             raise BuildError(
