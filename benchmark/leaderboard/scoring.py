@@ -10,7 +10,10 @@ only feeds it safely and collects what it says:
    bootstrap CIs); its results are written to ``OUT/results/<task>/<system>/``;
 3. a submission that fails anywhere becomes a refusal with its reasons, and the loop goes on;
 4. systems are ranked by the task's headline metric (:func:`~benchmark.leaderboard.ranking.rank_systems`)
-   with :func:`~benchmark.harness.compare_results` (paired bootstrap over documents) as the test.
+   with the harness' :func:`~benchmark.harness.paired_bootstrap` (documents resampled, the same
+   resamples for both systems) on the count tables read back with
+   :func:`~benchmark.harness.load_count_table` (once per system), scored by the task's own scorer
+   with the gold's label schema, exactly as the intervals were.
 
 The per-label scores are the headline metric restricted to each label: ``strict/<label>/f1``
 for ``ner``, ``kind/<label>/e2e/f1`` for ``quotes``, ``<label>/f1`` for ``stance``.
@@ -133,7 +136,7 @@ def _score_task(task_name: str, candidates: Sequence[Candidate], refused: list[R
                 gold_path: str | Path, out_dir: Path, options: ScoringOptions, progress: bool) -> TaskBoard:
     from tqdm.auto import tqdm
 
-    from benchmark.harness import compare_results
+    from benchmark.harness import load_count_table, paired_bootstrap
     from benchmark.tasks import get_task
 
     task = get_task(task_name)
@@ -174,9 +177,22 @@ def _score_task(task_name: str, candidates: Sequence[Candidate], refused: list[R
     if pattern is None:
         board.labels = ()
 
+    tables: dict[str, object] = {}
+
+    def table(system: str):
+        if system not in tables:
+            tables[system] = load_count_table(scored[system][2])[1]
+        return tables[system]
+
     def p_value(upper: str, lower: str) -> float:
-        return compare_results(scored[upper][2], scored[lower][2], n_resamples=options.n_resamples,
-                               confidence=options.confidence, seed=options.seed).p_value
+        """The harness' paired bootstrap on the two systems' per-document counts, scored exactly as
+        their intervals were (same task scorer, same gold schema)."""
+        a, b = table(upper), table(lower)
+        if a.doc_ids != b.doc_ids or a.columns != b.columns:
+            raise RuntimeError(f"{upper} and {lower} were scored on different documents; cannot pair them")
+        score = lambda totals: task.scores_from_counts(totals, a.columns, gold.schema)  # noqa: E731
+        return paired_bootstrap(a.counts, b.counts, score, task.headline, options.n_resamples,
+                                options.confidence, options.seed).p_value
 
     placements = rank_systems({system: results.score for system, (_, results, _) in scored.items()}, p_value,
                               alpha=options.alpha, higher_is_better=task.higher_is_better)

@@ -99,3 +99,21 @@ def test_the_whole_board_is_written(ner_board) -> None:
 def test_per_label_pattern_finds_each_task_layout() -> None:
     assert per_label_pattern("e2e/f1", ["direct"], ["kind/direct/e2e/f1", "e2e/f1"]) == "kind/{label}/e2e/f1"
     assert per_label_pattern("f1", ["x"], ["f1"]) is None
+
+
+def test_perf_script_runs_on_a_tiny_board(capsys: pytest.CaptureFixture[str]) -> None:
+    from benchmark.leaderboard import perf
+
+    assert perf.main(["--docs", "30", "--systems", "3", "--resamples", "50"]) == 0
+    printed = capsys.readouterr().out
+    assert "3 ner systems × 30 documents" in printed and "ratio" in printed
+    assert printed.strip().splitlines()[-1].startswith("ranks: 1")
+
+
+def test_docstring_examples_run() -> None:
+    import doctest
+
+    import benchmark.leaderboard.scoring
+
+    result = doctest.testmod(benchmark.leaderboard.scoring)
+    assert result.attempted > 0 and result.failed == 0
