@@ -7,6 +7,7 @@ rest), converts them to character spans (token i covers [2i, 2i+1)), and times i
 * seqeval ``f1_score(mode="strict", scheme=IOB2)`` on the tags (the reference);
 * ``benchmark.metrics.ner.ner_f1`` (strict span micro-F1 only) on the spans;
 * ``ner_doc_counts`` with every figure (strict per label + the four SemEval schemes);
+* the bootstrap over documents (1,000 resamples, every metric) on the count table;
 * nervaluate 1.2.1's ``Evaluator`` (SemEval schemes) when ``--nervaluate`` is given (slow).
 
 It checks that the F1 values are identical and prints each time and its ratio to seqeval.
@@ -123,6 +124,14 @@ def main() -> None:
     print(f"{'khabar ner_f1 (spans, strict micro-F1)':<52} {t_f1:>8.3f} {t_seqeval / t_f1:>19.1f}x")
     print(f"{'khabar ner_doc_counts (all figures, SemEval schemes)':<52} {t_full:>8.3f} "
           f"{t_seqeval / t_full:>19.1f}x")
+    from benchmark.harness.bootstrap import bootstrap_ci
+
+    table = ner_doc_counts(gold_spans, pred_spans, labels=labels)
+    t_boot, intervals = timed(lambda: bootstrap_ci(table.counts, lambda t: ner_scores_from_counts(t, table.columns),
+                                                   n_resamples=1000), 1)
+    f1 = intervals["strict/f1"]
+    print(f"{'bootstrap CIs, 1,000 document resamples, all metrics':<52} {t_boot:>8.3f}"
+          f"   strict/f1 {f1.value:.4f} [{f1.low:.4f}, {f1.high:.4f}]")
     if args.nervaluate:
         from nervaluate import Evaluator
 

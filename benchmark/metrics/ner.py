@@ -82,18 +82,20 @@ class SpanArrays:
         ends: list[int] = []
         labels: list[int] = []
         for i, spans in enumerate(docs):
-            for span in spans:
-                if isinstance(span, Mapping):
-                    start, end, label = span["start"], span["end"], span["label"]
+            if not spans:
+                continue
+            try:  # fast path: a document's spans all of one shape
+                if isinstance(spans[0], Mapping):
+                    new = ([s["start"] for s in spans], [s["end"] for s in spans],
+                           [label_index[s["label"]] for s in spans])
                 else:
-                    start, end, label = span
-                if label not in label_index:
-                    raise ValueError(f"document {i}: label {label!r} is not one of {sorted(label_index)}; "
-                                     "pass labels=... with every label used")
-                doc_ids.append(i)
-                starts.append(start)
-                ends.append(end)
-                labels.append(label_index[label])
+                    new = ([s[0] for s in spans], [s[1] for s in spans], [label_index[s[2]] for s in spans])
+            except (KeyError, TypeError, IndexError):
+                new = _read_slowly(i, spans, label_index)
+            starts += new[0]
+            ends += new[1]
+            labels += new[2]
+            doc_ids += [i] * len(new[0])
         arrays = [np.asarray(x, dtype=np.int64) for x in (doc_ids, starts, ends, labels)]
         if len(arrays[0]) and (arrays[2] <= arrays[1]).any():
             bad = int(np.flatnonzero(arrays[2] <= arrays[1])[0])
@@ -101,6 +103,26 @@ class SpanArrays:
                              "or reversed")
         order = np.lexsort((arrays[3], arrays[2], arrays[1], arrays[0]))
         return SpanArrays(*(a[order] for a in arrays))
+
+
+def _read_slowly(doc: int, spans: Sequence[SpanLike], label_index: Mapping[str, int]
+                 ) -> tuple[list[int], list[int], list[int]]:
+    """Read one document span by span, naming the first bad one."""
+    starts, ends, labels = [], [], []
+    for span in spans:
+        try:
+            start, end, label = ((span["start"], span["end"], span["label"]) if isinstance(span, Mapping)
+                                 else tuple(span))
+        except (KeyError, TypeError, ValueError) as error:
+            raise ValueError(f"document {doc}: {span!r} is not a (start, end, label) tuple or a "
+                             "{'start', 'end', 'label'} dict") from error
+        if label not in label_index:
+            raise ValueError(f"document {doc}: label {label!r} is not one of {sorted(label_index)}; "
+                             "pass labels=... with every label used")
+        starts.append(start)
+        ends.append(end)
+        labels.append(label_index[label])
+    return starts, ends, labels
 
 
 def _label_order(y_true: Sequence[Sequence[SpanLike]], y_pred: Sequence[Sequence[SpanLike]],

@@ -183,3 +183,29 @@ def test_semeval_schemes_equal_nervaluate_near_gold(gold, keep):
         pred.append(sorted(set(out), key=lambda x: (x[0], x[1]))[:])
         pred[-1] = list({(s, e): (s, e, lab) for s, e, lab in pred[-1]}.values())
     _assert_same_as_nervaluate(gold, pred)
+
+
+# --------------------------------------------------------------------------- the published BIO view
+
+def test_bio_view_of_real_rows_scores_like_seqeval(repo_root):
+    """Rows from the committed gold sample: tags → spans (benchmark.text) → our F1 == seqeval on the tags."""
+    import random
+
+    from benchmark.io import read_articles
+    from benchmark.tasks import get_task
+    from benchmark.text import Token, bio_to_spans
+
+    sample = repo_root / "annotations" / "gold" / "sample.articles.jsonl"
+    if not sample.is_file():
+        pytest.skip(f"{sample} not present")
+    rows = get_task("ner").rows(read_articles(sample))
+    rng = random.Random(5)
+    names = [t for t in sorted({tag for r in rows for tag in r["ner_tags"]}) if t != "O"]
+    gold_tags = [r["ner_tags"] for r in rows]
+    pred_tags = [[t if rng.random() < 0.9 else rng.choice(["O", *names]) for t in tags] for tags in gold_tags]
+    tokens = [[Token(t, s["start"], s["end"]) for t, s in zip(r["tokens"], r["token_spans"], strict=True)]
+              for r in rows]
+    ours = ner_scores([bio_to_spans(tok, tags) for tok, tags in zip(tokens, gold_tags, strict=True)],
+                      [bio_to_spans(tok, tags) for tok, tags in zip(tokens, pred_tags, strict=True)])
+    assert ours["strict"]["f1"] == pytest.approx(f1_score(gold_tags, pred_tags, mode="strict", scheme=IOB2), **CLOSE)
+    assert 0 < ours["strict"]["f1"] < 1
