@@ -1,0 +1,249 @@
+"""What the three transformer baselines share: reading task rows, the saved-model record,
+training arguments, loading a fast tokenizer, and writing a submission.
+
+A trained baseline is a folder that ``transformers`` can load (``config.json``, weights, the
+tokenizer files) plus :data:`RECORD_FILE`, which says which task and label schema it was
+trained for and with which settings, so ``predict`` never has to be told twice::
+
+    {"format": 1, "task": "ner", "schema": {"name": "khabar", "entity_labels": [...], ...},
+     "labels": ["O", "B-PER", ...], "max_length": 256, "stride": 64, "base_model": "...", ...}
+
+Inputs are read through the benchmark's public API only: an Article JSONL
+(:func:`benchmark.io.read_articles`, validated) becomes rows with the task declaration
+(:meth:`benchmark.tasks.Task.rows`); a rows JSONL or parquet (for example the inputs-only public
+test split) is read as rows directly.
+
+>>> from benchmark.schema import KHABAR
+>>> schema_from_record(schema_record(KHABAR)) == KHABAR
+True
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from benchmark.schema import KHABAR, LabelSchema
+from benchmark.tasks import Row, Task, get_task
+
+if TYPE_CHECKING:  # pragma: no cover
+    from transformers import PreTrainedTokenizerBase, TrainingArguments
+
+__all__ = [
+    "FORMAT_VERSION",
+    "RECORD_FILE",
+    "BaselineError",
+    "TrainOptions",
+    "load_fast_tokenizer",
+    "load_record",
+    "load_schema",
+    "read_rows",
+    "save_record",
+    "schema_from_record",
+    "schema_record",
+    "training_arguments",
+    "write_submission",
+]
+
+RECORD_FILE = "khabar_baseline.json"
+FORMAT_VERSION = 1
+_ARTICLE_FIELDS = frozenset({"doc_id", "text", "title", "source", "url", "published", "variety", "meta",
+                             "entities", "quotes", "stances", "provenance"})
+
+
+class BaselineError(ValueError):
+    """A baseline cannot run on what it was given (the message names the file and the fix)."""
+
+
+@dataclass(frozen=True)
+class TrainOptions:
+    """Fine-tuning settings (the defaults are the usual BERT fine-tuning ones).
+
+    ``max_length`` is the window length in sub-tokens, special tokens included; ``stride`` is
+    how many sub-tokens two consecutive windows of one long article share (token tasks), or is
+    unused (stance: long inputs are truncated, see :mod:`baselines.transformers.stance`).
+    ``max_steps > 0`` overrides ``epochs`` (used by the tests and smoke runs).
+    """
+
+    epochs: float = 3.0
+    batch_size: int = 8
+    learning_rate: float = 5e-5
+    weight_decay: float = 0.01
+    warmup_ratio: float = 0.1
+    max_length: int = 256
+    stride: int = 64
+    seed: int = 13
+    max_steps: int = -1
+    logging_steps: int = 50
+
+    def __post_init__(self) -> None:
+        if self.max_length < 8:
+            raise BaselineError(f"max_length {self.max_length} is too small (fix: use at least 8 sub-tokens)")
+        if not 0 <= self.stride < self.max_length // 2:
+            raise BaselineError(f"stride {self.stride} must be >= 0 and below half of max_length "
+                                f"({self.max_length}) (fix: lower --stride)")
+        if self.batch_size < 1:
+            raise BaselineError("batch_size must be at least 1")
+
+
+# --------------------------------------------------------------------------- schema and record
+
+
+def load_schema(name: str | None) -> LabelSchema:
+    """``None``/``"khabar"`` → Khabar's label sets; an importer's name (``ans``, ``anercorp`` …) →
+    that corpus' schema (resolved by the harness, as ``khabar evaluate --schema`` does)."""
+    if name in (None, "khabar"):
+        return KHABAR
+    from benchmark.harness.cli_support import resolve_schema
+
+    return resolve_schema(name)
+
+
+def schema_record(schema: LabelSchema) -> dict[str, Any]:
+    """A JSON-ready copy of a label schema (saved with the model)."""
+    return {"name": schema.name,
+            "entity_labels": None if schema.entity_labels is None else list(schema.entity_labels),
+            "quote_kinds": list(schema.quote_kinds),
+            "stance_labels": None if schema.stance_labels is None else list(schema.stance_labels)}
+
+
+def schema_from_record(record: Mapping[str, Any]) -> LabelSchema:
+    """The :class:`LabelSchema` saved by :func:`schema_record`."""
+    def tuple_or_none(value: Any) -> tuple[str, ...] | None:
+        return None if value is None else tuple(value)
+
+    return LabelSchema(name=record["name"], entity_labels=tuple_or_none(record.get("entity_labels")),
+                       quote_kinds=tuple(record["quote_kinds"]),
+                       stance_labels=tuple_or_none(record.get("stance_labels")))
+
+
+def save_record(out_dir: str | Path, task: str, schema: LabelSchema, labels: Sequence[str],
+                options: TrainOptions, base_model: str, extra: Mapping[str, Any] | None = None) -> Path:
+    """Write :data:`RECORD_FILE` beside the saved model; return its path."""
+    record = {"format": FORMAT_VERSION, "task": task, "schema": schema_record(schema), "labels": list(labels),
+              "base_model": base_model, "max_length": options.max_length, "stride": options.stride,
+              "options": asdict(options), **(extra or {})}
+    path = Path(out_dir) / RECORD_FILE
+    path.write_text(json.dumps(record, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return path
+
+
+def load_record(model_dir: str | Path, task: str) -> dict[str, Any]:
+    """The record of a trained baseline; refuses a folder trained for another task."""
+    path = Path(model_dir) / RECORD_FILE
+    if not path.is_file():
+        raise BaselineError(f"{model_dir}: no {RECORD_FILE}; this is not a folder written by "
+                            f"`khabar baseline-hf {task} train` (fix: train first, and pass its --out as --model)")
+    record = json.loads(path.read_text(encoding="utf-8"))
+    if record.get("format") != FORMAT_VERSION:
+        raise BaselineError(f"{path}: format {record.get('format')!r} is not {FORMAT_VERSION} (fix: retrain)")
+    if record.get("task") != task:
+        raise BaselineError(f"{path}: this model was trained for the {record.get('task')!r} task, not {task!r} "
+                            f"(fix: use `khabar baseline-hf {record.get('task')} predict`, or train a {task} model)")
+    return record
+
+
+# --------------------------------------------------------------------------- inputs
+
+
+def read_rows(task: str | Task, path: str | Path, schema: LabelSchema, *, need_gold: bool) -> list[Row]:
+    """The task rows of a file: an Article JSONL, a rows JSONL or a rows parquet.
+
+    An Article JSONL is recognised by its first line having only Article fields; it is validated
+    against ``schema`` (a bad article stops the run with its line, doc_id and fix). With
+    ``need_gold`` every row must carry its gold field (for training).
+    """
+    task = get_task(task)
+    path = Path(path)
+    if not path.is_file():
+        raise BaselineError(f"{path} does not exist (fix: pass an Article JSONL or a {task.name} rows file)")
+    if path.suffix == ".parquet":
+        from datasets import Dataset
+
+        rows = [dict(row) for row in Dataset.from_parquet(str(path))]
+        if need_gold:
+            raise BaselineError(f"{path}: train from an Article JSONL or a rows JSONL (parquet rows store "
+                                "labels as class ids)")
+    else:
+        from benchmark.io import iter_jsonl_records, read_articles
+
+        first = next(iter_jsonl_records(path), None)
+        if first is None:
+            raise BaselineError(f"{path} has no records (fix: write one JSON object per line)")
+        number, record, issue = first
+        if issue is not None:
+            raise BaselineError(f"{path}:{number}: {issue.message} (fix: {issue.fix})")
+        if isinstance(record, Mapping) and set(record) <= _ARTICLE_FIELDS:
+            rows = task.rows(read_articles(path, schema), schema)
+        else:
+            rows = []
+            for number, record, issue in iter_jsonl_records(path):
+                if issue is not None:
+                    raise BaselineError(f"{path}:{number}: {issue.message} (fix: {issue.fix})")
+                rows.append(record)
+    gold_field = {"ner": "entities", "quotes": "quotes", "stance": "label"}[task.name]
+    required = ("doc_id", "text") + (("id", "target") if task.name == "stance" else ())
+    for i, row in enumerate(rows):
+        missing = [key for key in required + ((gold_field,) if need_gold else ()) if row.get(key) is None]
+        if missing:
+            raise BaselineError(f"{path}: row {i} ({row.get(task.id_field)!r}) has no {missing} "
+                                f"(fix: pass {task.name} rows or an Article JSONL"
+                                + (" with gold annotations for training)" if need_gold else ")"))
+    return rows
+
+
+# --------------------------------------------------------------------------- transformers
+
+
+def load_fast_tokenizer(model: str | Path) -> PreTrainedTokenizerBase:
+    """``AutoTokenizer.from_pretrained(model)``; it must be a fast (Rust) tokenizer, because word
+    ids and offsets are what map sub-tokens back to character spans."""
+    from transformers import AutoTokenizer
+
+    tokenizer = AutoTokenizer.from_pretrained(str(model))
+    if not getattr(tokenizer, "is_fast", False):
+        raise BaselineError(f"{model}: the tokenizer is not a fast tokenizer (fix: use a model that ships a "
+                            "tokenizer.json, or convert it with transformers' convert_slow_tokenizer)")
+    return tokenizer
+
+
+def training_arguments(out_dir: str | Path, options: TrainOptions, *, has_dev: bool) -> TrainingArguments:
+    """``TrainingArguments`` for a CPU-friendly, reproducible run that saves nothing midway
+    (the final model is saved by the caller) and reports to no tracker."""
+    from transformers import TrainingArguments
+
+    return TrainingArguments(
+        output_dir=str(Path(out_dir) / "checkpoints"),
+        num_train_epochs=options.epochs,
+        max_steps=options.max_steps,
+        per_device_train_batch_size=options.batch_size,
+        per_device_eval_batch_size=options.batch_size,
+        learning_rate=options.learning_rate,
+        weight_decay=options.weight_decay,
+        warmup_steps=options.warmup_ratio,  # a float < 1 is a ratio of the total steps in transformers 5
+        eval_strategy="epoch" if has_dev else "no",
+        save_strategy="no",
+        logging_steps=options.logging_steps,
+        report_to="none",
+        seed=options.seed,
+        data_seed=options.seed,
+        dataloader_num_workers=0,
+        dataloader_pin_memory=False,
+        disable_tqdm=os.environ.get("KHABAR_NO_PROGRESS") == "1",
+    )
+
+
+def write_submission(path: str | Path, lines: Iterable[Mapping[str, Any]]) -> int:
+    """Write submission lines as UTF-8 JSONL (Arabic unescaped); return how many were written."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    count = 0
+    with path.open("w", encoding="utf-8") as handle:
+        for line in lines:
+            handle.write(json.dumps(line, ensure_ascii=False) + "\n")
+            count += 1
+    return count
