@@ -41,7 +41,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from benchmark.leaderboard.metadata import SystemInfo, parse_metadata
+from benchmark.leaderboard.metadata import SystemInfo, parse_metadata, unsafe_characters
 from benchmark.leaderboard.safety import METADATA_MAX_BYTES, UnsafePath, inside, read_bounded
 
 __all__ = ["Candidate", "Discovery", "Rejection", "discover"]
@@ -50,6 +50,8 @@ SINGLE_FILE_NAMES = ("submission.jsonl", "predictions.jsonl")
 """In a system folder, a predictions file whose task comes from metadata or a task folder."""
 FOLDER_METADATA = "metadata.json"
 SIDE_METADATA_SUFFIX = ".meta.json"
+MAX_SYSTEM_ID = 80
+"""Longest system id (folder or file name) shown on the board."""
 PREDICTIONS_SUFFIX = ".jsonl"
 
 
@@ -76,7 +78,7 @@ class Rejection:
     @property
     def self_numbered(self) -> bool:
         """True when the reasons carry their own numbers (the harness' ``#1 [E02 …]``)."""
-        return all(reason.startswith("#") for reason in self.reasons)
+        return all(reason.startswith(("#", "…")) for reason in self.reasons)
 
     def to_dict(self) -> dict[str, object]:
         return {"where": self.where, "system_id": self.system_id, "task": self.task,
@@ -155,6 +157,11 @@ class _Walk:
         where = self.where(path)
         task, problems = self.task_of(named_task, folder_task, info)
         problems = meta_problems + problems
+        unsafe = unsafe_characters(system_id)
+        if unsafe or len(system_id) > MAX_SYSTEM_ID:
+            problems.append(f"the system id (the folder or file name) {system_id!r} "
+                            + (f"contains {unsafe}" if unsafe else f"is over {MAX_SYSTEM_ID} characters")
+                            + "; rename it (letters, digits, dashes; Arabic is fine)")
         if problems:
             self.found.rejections.append(Rejection(where, tuple(problems), system_id, task))
             return

@@ -24,7 +24,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["FIELD_LIMITS", "SystemInfo", "parse_metadata"]
+__all__ = ["BIDI_CONTROLS", "FIELD_LIMITS", "SystemInfo", "parse_metadata", "unsafe_characters"]
 
 FIELD_LIMITS: dict[str, int] = {
     "name": 80, "team": 120, "model": 200, "url": 500, "description": 1000, "task": 40,
@@ -48,9 +48,23 @@ class SystemInfo:
                 "description": self.description, "task": self.task}
 
 
-def _has_control_characters(value: str) -> bool:
-    """True for C0/C1 controls other than tab/newline (bidi marks are allowed: Arabic names use them)."""
-    return any(unicodedata.category(ch) == "Cc" and ch not in "\t\n" for ch in value)
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+"""Bidi embeddings, overrides and isolates: they can make a name display as another text.
+(The plain marks U+200E/U+200F that Arabic text often carries are allowed.)"""
+
+
+def unsafe_characters(value: str, allowed: str = "") -> str | None:
+    """What is wrong with the characters of a shown name: control characters (other than those in
+    ``allowed``) or bidi overrides; None when it is fine.
+
+    >>> unsafe_characters("فريق\u200f X"), unsafe_characters("evil\u202eexe.txt")
+    (None, 'bidi embedding/override characters (U+202A–U+202E, U+2066–U+2069)')
+    """
+    if any(unicodedata.category(ch) == "Cc" and ch not in allowed for ch in value):
+        return "control characters"
+    if any(ch in BIDI_CONTROLS for ch in value):
+        return "bidi embedding/override characters (U+202A–U+202E, U+2066–U+2069)"
+    return None
 
 
 def parse_metadata(data: bytes) -> tuple[SystemInfo, list[str]]:
@@ -86,8 +100,9 @@ def parse_metadata(data: bytes) -> tuple[SystemInfo, list[str]]:
             problems.append(f"{key!r} is {len(value)} characters long, over the limit of "
                             f"{FIELD_LIMITS[key]}; shorten it")
             continue
-        if _has_control_characters(value):
-            problems.append(f"{key!r} contains control characters; remove them")
+        unsafe = unsafe_characters(value, allowed="\t\n")
+        if unsafe:
+            problems.append(f"{key!r} contains {unsafe}; remove them")
             continue
         values[key] = value or None
     url = values.get("url")

@@ -172,3 +172,21 @@ def test_metadata_checks_types_lengths_controls_and_urls() -> None:
                         "'team' contains control characters; remove them"]
     _, problems = parse_metadata(b"\xff\xfe")
     assert problems[0].startswith("metadata is not UTF-8")
+
+
+def test_names_that_could_spoof_the_board_are_refused(tmp_path: Path) -> None:
+    write(tmp_path / "evil\u202etxt.ner.jsonl")
+    write(tmp_path / "line\nbreak" / "ner.jsonl")
+    write(tmp_path / ("x" * 81) / "ner.jsonl")
+    write(tmp_path / "فريق\u200f" / "ner.jsonl")  # a right-to-left mark is fine
+    write(tmp_path / "spoof" / "ner.jsonl")
+    write(tmp_path / "spoof" / "metadata.json", '{"name": "gold\\u202eNER"}')
+
+    found = discover(tmp_path, TASKS)
+
+    assert [c.system_id for c in found.candidates] == ["فريق\u200f"]
+    reasons = {r.where: r.reasons[-1] for r in found.rejections}
+    assert "bidi embedding/override" in reasons["evil\u202etxt.ner.jsonl"]
+    assert "contains control characters" in reasons["line\nbreak/ner.jsonl"]
+    assert "over 80 characters" in reasons["x" * 81 + "/ner.jsonl"]
+    assert "'name' contains bidi" in reasons["spoof/ner.jsonl"]

@@ -117,3 +117,17 @@ def test_docstring_examples_run() -> None:
 
     result = doctest.testmod(benchmark.leaderboard.scoring)
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_long_error_lists_are_cut_with_a_count(kit, tmp_path: Path) -> None:
+    articles = kit.gold_articles(4)
+    gold = tmp_path / "gold.jsonl"
+    kit.write_jsonl(gold, articles)
+    subs = tmp_path / "subs"
+    kit.write_jsonl(subs / "noisy.ner.jsonl", [{"doc_id": f"nope/{i}", "entities": []} for i in range(70)])
+
+    board = build_leaderboard(subs, gold, tmp_path / "out", options=FAST, progress=False)
+
+    (refusal,) = board.boards[0].rejections
+    assert len(refusal.reasons) == 51 and refusal.reasons[0].startswith("#1 [E08 unknown-id]")
+    assert refusal.reasons[-1].startswith("… and 24 more error(s)")  # 70 unknown + 4 missing ids
