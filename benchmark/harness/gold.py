@@ -170,7 +170,7 @@ class GoldSet:
         folder = Path(dataset)
         try:
             loaded = datasets.load_dataset(str(dataset), config, split=split)
-        except (ValueError, FileNotFoundError) as error:
+        except Exception as error:  # datasets raises many types (offline Hub, no config): one named error
             files = sorted((folder / "data" / config).glob(f"{split}-*.parquet")) if folder.is_dir() else []
             if not files:
                 raise GoldError(f"cannot load split {split!r} of config {config!r} from {dataset}: {error}") \

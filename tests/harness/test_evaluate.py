@@ -152,6 +152,10 @@ def test_cli_evaluate_and_validate(tmp_path, articles_file, capsys):
     assert main(["validate-submission", "--task", "ner", str(bad), "--gold", str(articles_file)]) == 1
     assert "#2 [E10 missing-id]" in capsys.readouterr().out
     assert main(["validate-submission", "--task", "ner", str(sub), "--gold", str(articles_file)]) == 0
+    capsys.readouterr()
+    code = main(["evaluate", "--task", "ner", "--submission", str(sub), "--gold", str(articles_file),
+                 "--out", str(tmp_path / "again"), "--resamples", "50", "--compare", str(tmp_path / "out")])
+    assert code == 0 and "paired bootstrap vs" in capsys.readouterr().out
     assert main(["validate-submission", "--task", "ner", str(sub), "--gold", str(tmp_path / "nope.jsonl")]) == 2
 
 
