@@ -1,0 +1,86 @@
+"""``khabar baseline-hf {ner,quotes,stance} {train,predict}``: the transformer baselines.
+
+Train a model from any Hub id or local folder (``--model``), then predict with the folder it
+wrote (``--model`` again) and score the submission with ``khabar evaluate``::
+
+    khabar baseline-hf ner train --model CAMeL-Lab/bert-base-arabic-camelbert-msa \\
+        --train train.jsonl --dev dev.jsonl --out models/ner-camelbert
+    khabar baseline-hf ner predict --model models/ner-camelbert --input test.jsonl --out sub/ner.jsonl
+    khabar evaluate --task ner --submission sub/ner.jsonl --gold test.jsonl
+
+``--train``/``--dev``/``--input`` take an Article JSONL (validated against ``--schema``) or the
+task's rows (JSONL; parquet for ``--input``). ``--schema`` is ``khabar`` (default) or an
+importer's name (``ans``, ``anercorp`` …); predict reads the schema saved with the model.
+See ``docs/transformer-baselines.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+NAME = "baseline-hf"
+HELP = "transformer baselines: fine-tune an encoder (Hub id or local path) for ner, quotes or stance, and predict"
+TASKS = ("ner", "quotes", "stance")
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    tasks = parser.add_subparsers(dest="baseline_task", metavar="TASK", required=True)
+    for task in TASKS:
+        task_parser = tasks.add_parser(task, help=f"the {task} baseline")
+        actions = task_parser.add_subparsers(dest="baseline_action", metavar="ACTION", required=True)
+        train = actions.add_parser("train", help=f"fine-tune --model on {task} training data, save to --out")
+        train.add_argument("--model", required=True, help="base model: a Hub id or a local folder")
+        train.add_argument("--train", required=True, help="training data: Article JSONL or gold task rows JSONL")
+        train.add_argument("--dev", default=None, help="development data (evaluation loss after each epoch)")
+        train.add_argument("--out", required=True, help="folder to save the fine-tuned model in")
+        train.add_argument("--schema", default=None, help="label schema: khabar (default) or an importer name")
+        train.add_argument("--epochs", type=float, default=3.0, help="training epochs (default 3)")
+        train.add_argument("--max-steps", type=int, default=-1, help="stop after this many steps (overrides --epochs)")
+        train.add_argument("--batch-size", type=int, default=8, help="batch size (default 8)")
+        train.add_argument("--lr", type=float, default=5e-5, help="learning rate (default 5e-5)")
+        train.add_argument("--max-length", type=int, default=256,
+                           help="sub-tokens per window / pair, special tokens included (default 256)")
+        if task != "stance":
+            train.add_argument("--stride", type=int, default=64,
+                               help="sub-tokens shared by consecutive windows of a long article (default 64)")
+        train.add_argument("--seed", type=int, default=13, help="random seed (default 13)")
+        predict = actions.add_parser("predict", help=f"write a {task} submission with a model trained here")
+        predict.add_argument("--model", required=True, help="a folder written by `train`")
+        predict.add_argument("--input", required=True, help="Article JSONL, or task rows (JSONL or parquet)")
+        predict.add_argument("--out", required=True, help="the submission JSONL to write")
+        predict.add_argument("--batch-size", type=int, default=16, help="batch size (default 16)")
+
+
+def run(args: argparse.Namespace) -> int:
+    from baselines.transformers.common import BaselineError, TrainOptions
+    from benchmark.model import ArticleError
+
+    task, action = args.baseline_task, args.baseline_action
+    if task == "ner":
+        from baselines.transformers.ner import predict_ner as predict
+        from baselines.transformers.ner import train_ner as train
+    elif task == "quotes":
+        from baselines.transformers.quotes import predict_quotes as predict
+        from baselines.transformers.quotes import train_quotes as train
+    else:
+        from baselines.transformers.stance import predict_stance as predict
+        from baselines.transformers.stance import train_stance as train
+    try:
+        if action == "train":
+            options = TrainOptions(epochs=args.epochs, max_steps=args.max_steps, batch_size=args.batch_size,
+                                   learning_rate=args.lr, max_length=args.max_length,
+                                   stride=getattr(args, "stride", 0), seed=args.seed)
+            summary = train(args.train, base_model=args.model, out_dir=args.out, schema=args.schema,
+                            dev_path=args.dev, options=options)
+        else:
+            summary = predict(args.model, args.input, args.out, batch_size=args.batch_size)
+    except (BaselineError, ArticleError, ValueError, OSError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    print(json.dumps(summary, ensure_ascii=False, indent=2))
+    if action == "predict":
+        print(f"score it with: khabar evaluate --task {task} --submission {args.out} --gold <gold file>",
+              file=sys.stderr)
+    return 0
