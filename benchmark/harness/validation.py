@@ -201,6 +201,7 @@ def validate_submission(task: str | Task, submission: str | Path | Iterable[Mapp
     seen: dict[str, int] = {}
     predictions: dict[str, Mapping[str, Any]] = {}
     wrong_task_lines = 0
+    unknown_hints = 0
     for line in lines:
         if line.problem is not None:
             add(line.problem[0], line.number, None, line.problem[1], line.problem[2])
@@ -228,7 +229,8 @@ def validate_submission(task: str | Task, submission: str | Path | Iterable[Mapp
             seen[item_id] = line.number
             gold_row = gold.get(item_id)
             if gold_row is None:
-                hint = gold.closest_id(item_id)
+                hint = gold.closest_id(item_id) if unknown_hints < 20 else None  # difflib is slow: first 20
+                unknown_hints += 1
                 add("E08", line.number, item_id, f"id is not in the gold data ({gold.describe()})"
                     + (f"; did you mean {hint!r}?" if hint else ""),
                     "score against the right split, and copy ids exactly from the inputs")

@@ -53,6 +53,7 @@ CATALOGUE = [
     ("doc-id-not-string", "ner", lines({"doc_id": 1, "entities": []}, *OK_NER), "E06"),
     ("speaker-not-object", "quotes", quotes_with({"start": 12, "end": 31, "kind": "direct", "speaker": "بوتين"}),
      "E06"),
+    ("entity-label-is-a-list", "ner", ner_with({"start": 5, "end": 10, "label": ["PER"]}), "E06"),
     ("label-not-string", "stance", lines({"id": "demo/1#s1", "label": 0}, *OK_STANCE[1:]), "E06"),
     ("typo-field", "ner", lines({"doc_id": "demo/1", "entites": []}, OK_NER[1]), "E07"),
     ("extra-entity-field", "ner", ner_with({"start": 5, "end": 10, "label": "PER", "score": 0.9}), "E07"),
