@@ -66,7 +66,8 @@ def plot_task(board: TaskBoard, out_dir: Path, *, dpi: int = 110) -> list[Plot]:
     if labels:
         n_systems = len(board.rows)
         width = 0.8 / n_systems
-        fig, ax = plt.subplots(figsize=(max(6.0, 0.5 + len(labels) * (0.35 * n_systems + 0.6)), 4.6))
+        width_inches = min(14.0, max(6.0, 0.5 + len(labels) * (0.35 * n_systems + 0.6)))
+        fig, ax = plt.subplots(figsize=(width_inches, 4.6))
         x = np.arange(len(labels))
         for i, row in enumerate(board.rows):
             missing = Interval(0.0, 0.0, 0.0)
@@ -104,7 +105,7 @@ def plot_task(board: TaskBoard, out_dir: Path, *, dpi: int = 110) -> list[Plot]:
     ax.set_title(f"{board.task}: {board.headline}, {round(board.confidence * 100)}% bootstrap CI")
     ax.grid(axis="x", alpha=0.3)
     low = min(r.headline.low for r in rows) * percent
-    ax.set_xlim(max(0.0, low - 5), 100)
+    ax.set_xlim(max(0.0, low - 5), 101.5)  # room for a marker at 100
     ax.set_ylim(-0.7, len(rows) - 0.3)
     fig.tight_layout()
     path = plot_dir / f"{board.task}-headline.png"

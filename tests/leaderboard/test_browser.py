@@ -86,3 +86,19 @@ def test_rendered_dom_has_every_row_and_the_arabic_names_right_to_left(page: Pat
     assert "كامل NER" in dom.rtl_text
     assert dom.scripts == 0, "the hostile name must stay text, never become a script element"
 
+
+
+def test_a_scored_board_renders_its_rows_and_refusals(ner_arena, tmp_path: Path) -> None:
+    from benchmark.leaderboard.scoring import ScoringOptions, build_leaderboard
+
+    subs, gold, _ = ner_arena
+    out = tmp_path / "board"
+    board = build_leaderboard(subs, gold, out, options=ScoringOptions(n_resamples=200, max_bytes=200_000),
+                              progress=False)
+    html = dump_dom(write_leaderboard(board, out)["html"])
+    dom = _Dom()
+    dom.feed(html)
+    assert dom.rows == [("oracle", "1"), ("twin", "1"), ("dropper", "3"), ("people-only", "4")]
+    assert "العرّاف" in dom.rtl_text and "فريق الخبر" in dom.rtl_text
+    assert "[E02 not-json]" in html and "points outside the submissions folder" in html
+    assert dom.scripts == 0
