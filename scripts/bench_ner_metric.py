@@ -8,6 +8,8 @@ rest), converts them to character spans (token i covers [2i, 2i+1)), and times i
 * ``benchmark.metrics.ner.ner_f1`` (strict span micro-F1 only) on the spans;
 * ``ner_doc_counts`` with every figure (strict per label + the four SemEval schemes);
 * the bootstrap over documents (1,000 resamples, every metric) on the count table;
+* the whole harness, ``evaluate_submission`` (validation of every line, scoring, bootstrap, per-document
+  errors), on the same submission given as dict lines;
 * nervaluate 1.2.1's ``Evaluator`` (SemEval schemes) when ``--nervaluate`` is given (slow).
 
 It checks that the F1 values are identical and prints each time and its ratio to seqeval.
@@ -132,6 +134,15 @@ def main() -> None:
     f1 = intervals["strict/f1"]
     print(f"{'bootstrap CIs, 1,000 document resamples, all metrics':<52} {t_boot:>8.3f}"
           f"   strict/f1 {f1.value:.4f} [{f1.low:.4f}, {f1.high:.4f}]")
+    from benchmark.harness import GoldSet, evaluate_submission
+
+    gold = GoldSet.from_rows("ner", [{"doc_id": f"d{i}", "text": "x" * (2 * len(tags)), "entities": spans}
+                                     for i, (tags, spans) in enumerate(zip(gold_tags, gold_spans, strict=True))])
+    lines = [{"doc_id": f"d{i}", "entities": spans} for i, spans in enumerate(pred_spans)]
+    t_harness, results = timed(lambda: evaluate_submission("ner", lines, gold=gold), 1)
+    assert results.score == f_seqeval
+    print(f"{'evaluate_submission (validate+score+bootstrap+per-doc)':<52} {t_harness:>8.3f} "
+          f"{t_seqeval / t_harness:>19.1f}x")
     if args.nervaluate:
         from nervaluate import Evaluator
 
