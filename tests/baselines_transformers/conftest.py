@@ -1,5 +1,5 @@
 """Fixtures for the transformer baseline tests: a tiny BERT and a WordPiece tokenizer, both built
-here from the tests' own Arabic sentences (no download), and small Article JSONL files.
+in the test session from the tests' own Arabic sentences (no download), and small Article JSONL files.
 
 The tiny model (hidden 32, 2 layers, 2 heads) learns the toy data in a few dozen CPU steps, so
 the tests can check that training, windowing, prediction, span decoding and scoring fit together.
@@ -99,28 +99,11 @@ def one_torch_thread():
 
 @pytest.fixture(scope="session")
 def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A folder with a tiny random BERT and a WordPiece tokenizer trained on the test sentences."""
-    from tokenizers import Tokenizer, decoders, models, normalizers, pre_tokenizers, processors, trainers
-    from transformers import BertConfig, BertModel, BertTokenizerFast, set_seed
+    """A folder with a tiny random BERT (hidden 32, 2 layers, 2 heads) and a WordPiece tokenizer
+    trained on the test sentences (:func:`baselines.transformers.tiny.build_tiny_bert`)."""
+    from baselines.transformers.tiny import build_tiny_bert
 
-    folder = tmp_path_factory.mktemp("tiny-bert")
-    wordpiece = Tokenizer(models.WordPiece(unk_token="[UNK]"))
-    wordpiece.normalizer = normalizers.BertNormalizer(lowercase=False, strip_accents=False)
-    wordpiece.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
-    specials = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
-    wordpiece.train_from_iterator(all_sentences() * 3, trainers.WordPieceTrainer(vocab_size=400,
-                                                                               special_tokens=specials))
-    cls, sep = wordpiece.token_to_id("[CLS]"), wordpiece.token_to_id("[SEP]")
-    wordpiece.post_processor = processors.TemplateProcessing(
-        single="[CLS] $A [SEP]", pair="[CLS] $A [SEP] $B:1 [SEP]:1", special_tokens=[("[CLS]", cls), ("[SEP]", sep)])
-    wordpiece.decoder = decoders.WordPiece()
-    tokenizer = BertTokenizerFast(tokenizer_object=wordpiece, model_max_length=512)
-    tokenizer.save_pretrained(folder)
-    set_seed(0)
-    config = BertConfig(vocab_size=tokenizer.vocab_size, hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
-                        intermediate_size=64, max_position_embeddings=512)
-    BertModel(config).save_pretrained(folder)
-    return folder
+    return build_tiny_bert(all_sentences() * 3, tmp_path_factory.mktemp("tiny-bert"), vocab_size=400)
 
 
 @pytest.fixture()
