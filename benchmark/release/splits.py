@@ -387,7 +387,7 @@ def assign_splits(
         normalised = normalise_for_matching(article.text)
         fingerprint = hashlib.sha256(normalised.encode("utf-8")).hexdigest()[:16] if normalised else None
         fingerprints[doc_id] = fingerprint
-        index.add(doc_id, article.text)
+        index.add(doc_id, article.text, normalised=normalised)
         split = official_split(article)
         if doc_id in old:
             report.kept += 1
