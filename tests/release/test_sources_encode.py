@@ -1,0 +1,132 @@
+"""Inputs of a release (JSONL, Label Studio export, importer) and the compiled row encoder."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from benchmark.release.card import render_card
+from benchmark.release.encode import compile_encoder
+from benchmark.release.sources import SourceError, iter_json_array, parse_source
+from benchmark.schema import KHABAR
+from benchmark.tasks import get_task
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    items=st.lists(
+        st.dictionaries(
+            st.text(max_size=5),
+            st.one_of(st.integers(), st.text(max_size=30), st.lists(st.integers(), max_size=3)),
+            max_size=4,
+        ),
+        max_size=8,
+    ),
+    chunk=st.integers(min_value=1, max_value=64),
+    indent=st.sampled_from([None, 1]),
+)
+def test_iter_json_array_streams_any_list_of_objects(tmp_path_factory, items, chunk, indent):
+    path = tmp_path_factory.mktemp("json") / "export.json"
+    path.write_text(json.dumps(items, ensure_ascii=False, indent=indent), encoding="utf-8")
+    assert list(iter_json_array(path, chunk_chars=chunk)) == items
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ('{"a": 1}', "expected a JSON list"),
+        ('[{"a": 1} {"b": 2}]', "item 1: expected ','"),
+        ('[{"a": 1}, {"b": ]', "item 1 is not valid JSON"),
+    ],
+)
+def test_iter_json_array_names_the_broken_item(tmp_path, content, message):
+    path = tmp_path / "bad.json"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(SourceError, match=message):
+        list(iter_json_array(path))
+
+
+def test_parse_source_kinds_and_errors(tmp_path):
+    assert parse_source(str(tmp_path / "a.jsonl")).kind == "jsonl"
+    assert parse_source(str(tmp_path / "export.json")).kind == "studio"
+    spec = parse_source("ans:/data/ans")
+    assert (spec.kind, spec.name, spec.schema().name) == ("corpus", "ans", "ans")
+    with pytest.raises(SourceError, match="no importer named 'nope'"):
+        parse_source("nope:/x")
+    with pytest.raises(SourceError, match="cannot tell what this input is"):
+        parse_source(str(tmp_path / "data.csv"))
+
+
+@pytest.mark.parametrize("task_name", ["ner", "quotes", "stance"])
+def test_compiled_encoder_equals_datasets_encode_example(task_name, corpus):
+    task = get_task(task_name)
+    features = task.features(KHABAR)
+    encode = compile_encoder(features)
+    rows = task.rows(corpus, KHABAR)
+    assert rows
+    assert [encode(row) for row in rows] == [features.encode_example(row) for row in rows]
+
+
+def test_compiled_encoder_refuses_unknown_labels_and_falls_back_for_other_features():
+    from datasets import ClassLabel, Features, Image, Json, List, Value
+
+    features = Features({"tags": List(ClassLabel(names=["O", "B-PER"])), "meta": Json(), "n": Value("int32")})
+    encode = compile_encoder(features)
+    assert encode({"tags": [0, "B-PER"], "meta": {"b": 1, "a": "ع"}, "n": 3}) == {
+        "tags": [0, 1],
+        "meta": '{"a": "ع", "b": 1}',
+        "n": 3,
+    }
+    with pytest.raises(ValueError, match="class id 7 is out of range"):
+        encode({"tags": [7], "meta": None, "n": 1})
+    with_image = Features({"img": Image(), "n": Value("int32")})
+    assert compile_encoder(with_image) == with_image.encode_example
+
+
+def test_card_renders_agreement_figures_and_multiple_licences():
+    from datasets import Features, Value
+
+    features = Features({"doc_id": Value("string")}).to_dict()
+    record = {
+        "name": "Khabar",
+        "revision": "f" * 64,
+        "package_version": "0.1.0",
+        "guidelines_version": "1.0",
+        "hidden_split": "test",
+        "tasks": {"ner": "1.0"},
+        "documents": {
+            "khabar": {
+                "documents": {"train": 2, "test": 1},
+                "labels": {"train": {"entities": {"PER": 3}}},
+                "guidelines_versions": {"1.0": 2},
+            }
+        },
+        "configs": {
+            "articles": {
+                "kind": "articles",
+                "source": "khabar",
+                "task_version": None,
+                "gold_columns": ["entities"],
+                "features": features,
+                "rows": {"train": 2, "test": 1},
+                "num_bytes": {"train": 10, "test": 5},
+                "submission_example": None,
+            }
+        },
+        "sources": {
+            "khabar": {"license": "cc-by-4.0", "citation": "Khabar 2026", "description": "", "homepage": ""},
+            "ans": {
+                "license": "Apache-2.0 (README badge)",
+                "citation": "Khouja 2020",
+                "description": "",
+                "homepage": "",
+            },
+        },
+        "agreement": {"entities": {"span_f1": 0.8734, "kappa": 0.71}, "stance": {"alpha": 0.64}},
+    }
+    card = render_card(record)
+    assert "| `entities.span_f1` | 0.8734 |" in card and "| `stance.alpha` | 0.64 |" in card
+    assert "license: other" in card and "Khouja 2020" in card and "PER 3" in card
