@@ -132,6 +132,19 @@ def _score_one(candidate: Candidate, root: Path, gold, options: ScoringOptions, 
     return results
 
 
+def _clear_previous_results(task_dir: Path) -> None:
+    """Remove the per-system results of an earlier run into the same folder (only folders that hold
+    exactly the harness' two files), so ``results/`` lists this board's systems only."""
+    import shutil
+
+    if not task_dir.is_dir():
+        return
+    for folder in task_dir.iterdir():
+        if folder.is_dir() and not folder.is_symlink() and \
+                {p.name for p in folder.iterdir()} <= {"results.json", "documents.jsonl"}:
+            shutil.rmtree(folder)
+
+
 def _score_task(task_name: str, candidates: Sequence[Candidate], refused: list[Rejection], root: Path,
                 gold_path: str | Path, out_dir: Path, options: ScoringOptions, progress: bool) -> TaskBoard:
     from tqdm.auto import tqdm
@@ -158,6 +171,7 @@ def _score_task(task_name: str, candidates: Sequence[Candidate], refused: list[R
     board.labels = tuple(task.label_names(gold.schema))
 
     scored: dict[str, tuple[Candidate, object, Path]] = {}
+    _clear_previous_results(out_dir / "results" / task.name)
     with tempfile.TemporaryDirectory(prefix="khabar-leaderboard-") as scratch:
         for index, candidate in enumerate(tqdm(candidates, desc=f"scoring {task.name}", unit="submission",
                                                disable=not progress), start=1):

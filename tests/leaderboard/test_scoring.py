@@ -131,3 +131,20 @@ def test_long_error_lists_are_cut_with_a_count(kit, tmp_path: Path) -> None:
     (refusal,) = board.boards[0].rejections
     assert len(refusal.reasons) == 51 and refusal.reasons[0].startswith("#1 [E08 unknown-id]")
     assert refusal.reasons[-1].startswith("… and 24 more error(s)")  # 70 unknown + 4 missing ids
+
+
+def test_a_rerun_replaces_old_results_but_keeps_foreign_files(ner_arena, tmp_path: Path) -> None:
+    subs, gold, _ = ner_arena
+    out = tmp_path / "board"
+    stale = out / "results" / "ner" / "gone-9"
+    stale.mkdir(parents=True)
+    (stale / "results.json").write_text("{}", encoding="utf-8")
+    mine = out / "results" / "ner" / "notes"
+    mine.mkdir()
+    (mine / "keep.txt").write_text("mine", encoding="utf-8")
+
+    board = build_leaderboard(subs, gold, out, options=FAST, progress=False)
+
+    assert not stale.exists() and (mine / "keep.txt").is_file()
+    listed = {p.name for p in (out / "results" / "ner").iterdir()}
+    assert listed == {"notes"} | {Path(r.results_file).parent.name for r in board.boards[0].rows}
