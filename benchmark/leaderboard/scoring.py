@@ -22,16 +22,22 @@ for ``ner``, ``kind/<label>/e2e/f1`` for ``quotes``, ``<label>/f1`` for ``stance
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from benchmark import __version__
 from benchmark.leaderboard.board import BoardRow, Interval, Leaderboard, TaskBoard, slug
 from benchmark.leaderboard.discovery import Candidate, Rejection, discover
 from benchmark.leaderboard.ranking import DEFAULT_ALPHA, rank_systems
 from benchmark.leaderboard.safety import DEFAULT_MAX_BYTES, UnsafePath, read_bounded
+
+if TYPE_CHECKING:  # pragma: no cover
+    from benchmark.harness import GoldSet, Results
+    from benchmark.metrics.base import CountTable
+    from benchmark.tasks import Task
 
 __all__ = ["MAX_REASONS", "ScoringOptions", "build_leaderboard", "load_task_gold", "per_label_pattern"]
 
@@ -73,7 +79,7 @@ def per_label_pattern(headline: str, labels: Sequence[str], metric_names: Sequen
     return None
 
 
-def load_task_gold(task: str, gold: str | Path, split: str = "test"):
+def load_task_gold(task: str, gold: str | Path, split: str = "test") -> GoldSet:
     """The :class:`~benchmark.harness.GoldSet` of ``task``: from a file (Article JSONL, rows JSONL or
     parquet) or from a Hub-layout folder (the private folder written by ``khabar build``), its ``split``."""
     from benchmark.harness import GoldSet, load_gold
@@ -104,8 +110,8 @@ def _refusal(candidate: Candidate, reasons: Sequence[str],
     return Rejection(candidate.where, tuple(shown), candidate.system_id, candidate.task)
 
 
-def _score_one(candidate: Candidate, root: Path, gold, options: ScoringOptions, results_dir: Path,
-               scratch: Path, redact: Sequence[tuple[Path, str]]):
+def _score_one(candidate: Candidate, root: Path, gold: GoldSet, options: ScoringOptions, results_dir: Path,
+               scratch: Path, redact: Sequence[tuple[Path, str]]) -> Results | Rejection:
     """Score one submission; return its harness Results, or a Rejection saying why not."""
     from benchmark.harness import SubmissionInvalid, evaluate_submission
 
@@ -145,11 +151,34 @@ def _clear_previous_results(task_dir: Path) -> None:
             shutil.rmtree(folder)
 
 
+def _paired_test(task: Task, gold: GoldSet, results_dirs: Mapping[str, Path],
+                 options: ScoringOptions) -> Callable[[str, str], float]:
+    """``p_value(upper, lower)``: the harness' paired bootstrap on two systems' per-document counts
+    (read back once per system), scored exactly as their intervals were (same scorer, same schema)."""
+    from benchmark.harness import load_count_table, paired_bootstrap
+
+    tables: dict[str, CountTable] = {}
+
+    def table(system: str) -> CountTable:
+        if system not in tables:
+            tables[system] = load_count_table(results_dirs[system])[1]
+        return tables[system]
+
+    def p_value(upper: str, lower: str) -> float:
+        a, b = table(upper), table(lower)
+        if a.doc_ids != b.doc_ids or a.columns != b.columns:
+            raise RuntimeError(f"{upper} and {lower} were scored on different documents; cannot pair them")
+        score = lambda totals: task.scores_from_counts(totals, a.columns, gold.schema)  # noqa: E731
+        return paired_bootstrap(a.counts, b.counts, score, task.headline, options.n_resamples,
+                                options.confidence, options.seed).p_value
+
+    return p_value
+
+
 def _score_task(task_name: str, candidates: Sequence[Candidate], refused: list[Rejection], root: Path,
                 gold_path: str | Path, out_dir: Path, options: ScoringOptions, progress: bool) -> TaskBoard:
     from tqdm.auto import tqdm
 
-    from benchmark.harness import load_count_table, paired_bootstrap
     from benchmark.tasks import get_task
 
     task = get_task(task_name)
@@ -170,7 +199,7 @@ def _score_task(task_name: str, candidates: Sequence[Candidate], refused: list[R
     board.dataset_revision = str(gold.revision)
     board.labels = tuple(task.label_names(gold.schema))
 
-    scored: dict[str, tuple[Candidate, object, Path]] = {}
+    scored: dict[str, tuple[Candidate, Results, Path]] = {}
     _clear_previous_results(out_dir / "results" / task.name)
     with tempfile.TemporaryDirectory(prefix="khabar-leaderboard-") as scratch:
         for index, candidate in enumerate(tqdm(candidates, desc=f"scoring {task.name}", unit="submission",
@@ -191,24 +220,9 @@ def _score_task(task_name: str, candidates: Sequence[Candidate], refused: list[R
     if pattern is None:
         board.labels = ()
 
-    tables: dict[str, object] = {}
-
-    def table(system: str):
-        if system not in tables:
-            tables[system] = load_count_table(scored[system][2])[1]
-        return tables[system]
-
-    def p_value(upper: str, lower: str) -> float:
-        """The harness' paired bootstrap on the two systems' per-document counts, scored exactly as
-        their intervals were (same task scorer, same gold schema)."""
-        a, b = table(upper), table(lower)
-        if a.doc_ids != b.doc_ids or a.columns != b.columns:
-            raise RuntimeError(f"{upper} and {lower} were scored on different documents; cannot pair them")
-        score = lambda totals: task.scores_from_counts(totals, a.columns, gold.schema)  # noqa: E731
-        return paired_bootstrap(a.counts, b.counts, score, task.headline, options.n_resamples,
-                                options.confidence, options.seed).p_value
-
-    placements = rank_systems({system: results.score for system, (_, results, _) in scored.items()}, p_value,
+    results_dirs = {system: results_dir for system, (_, _, results_dir) in scored.items()}
+    placements = rank_systems({system: results.score for system, (_, results, _) in scored.items()},
+                              _paired_test(task, gold, results_dirs, options),
                               alpha=options.alpha, higher_is_better=task.higher_is_better)
     for placement in placements:
         candidate, results, results_dir = scored[placement.system_id]
@@ -233,8 +247,9 @@ def build_leaderboard(submissions_dir: str | Path, gold: str | Path, out_dir: st
 
     ``tasks``: the boards to build (default: every task that has a submission). Results of each
     scored system are written under ``out_dir/results``; nothing is written into the submissions
-    folder. Raises ``ValueError`` only for a bad call (unknown task, out_dir inside the
-    submissions folder); a bad submission is a refusal on the board.
+    folder. Raises only for a bad call (``UnknownTaskError``, a ``KeyError``, for an unknown task;
+    ``ValueError`` for an out_dir inside the submissions folder; ``NotADirectoryError``); a bad
+    submission is a refusal on the board.
     """
     from benchmark.tasks import get_task, task_names
 
@@ -244,7 +259,7 @@ def build_leaderboard(submissions_dir: str | Path, gold: str | Path, out_dir: st
     if out == root or out.is_relative_to(root):
         raise ValueError(f"--out {out_dir} lies inside the submissions folder; write the board elsewhere "
                          "(it would be read as a submission next time)")
-    requested = [get_task(name).name for name in tasks] if tasks else None
+    requested = list(dict.fromkeys(get_task(name).name for name in tasks)) if tasks else None
     found = discover(root, task_names())
     if requested is None:
         requested = sorted({c.task for c in found.candidates} | {r.task for r in found.rejections if r.task})
