@@ -13,6 +13,7 @@ from benchmark.leaderboard.output import write_leaderboard
 
 pytestmark = [
     pytest.mark.browser,
+    pytest.mark.slow,  # each test starts Chromium (2-5 s)
     pytest.mark.skipif(find_chromium() is None,
                        reason="chromium not installed (apt-get install -y chromium; scripts/test.sh does)"),
 ]
@@ -102,3 +103,17 @@ def test_a_scored_board_renders_its_rows_and_refusals(ner_arena, tmp_path: Path)
     assert "العرّاف" in dom.rtl_text and "فريق الخبر" in dom.rtl_text
     assert "[E02 not-json]" in html and "points outside the submissions folder" in html
     assert dom.scripts == 0
+
+
+def test_cli_screenshot_option_writes_a_png(ner_arena, tmp_path: Path) -> None:
+    from PIL import Image
+
+    from benchmark.cli import main
+
+    subs, gold, _ = ner_arena
+    out = tmp_path / "board"
+    assert main(["leaderboard", str(subs), "--gold", str(gold), "--out", str(out), "--task", "ner",
+                 "--resamples", "100", "--max-bytes", "200000", "--no-progress", "--screenshot"]) == 0
+    with Image.open(out / "index.png") as image:
+        assert image.size == (1280, 2000)
+        assert len(set(image.convert("RGB").getdata())) > 50, "a rendered page, not a blank one"
