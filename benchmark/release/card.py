@@ -160,10 +160,7 @@ def render_card(record: Mapping[str, Any], visibility: str = "public") -> str:
     parts += [
         _table(
             ["source", *doc_splits],
-            [
-                [name, *[d["documents"].get(s, 0) for s in doc_splits]]
-                for name, d in record["documents"].items()
-            ],
+            [[name, *[d["documents"].get(s, 0) for s in doc_splits]] for name, d in record["documents"].items()],
         ),
         "",
     ]
@@ -238,11 +235,28 @@ def render_card(record: Mapping[str, Any], visibility: str = "public") -> str:
     for name, config in configs.items():
         if config.get("submission_example"):
             parts += [f"- `{name}`: `{json.dumps(config['submission_example'], ensure_ascii=False)}`"]
+    commands = []
+    for name, config in configs.items():
+        if config["kind"] not in _TASK_CATEGORIES:
+            continue
+        target = f"--task {config['kind']}" + (f" --config {name}" if name != config["kind"] else "")
+        commands += [
+            f"khabar validate-submission {target} preds.jsonl --dataset <this folder> --split validation",
+            f"khabar evaluate {target} --submission preds.jsonl --dataset <this folder> "
+            "--split validation --out results/",
+        ]
     parts += [
         "",
-        "Check and score it with the Khabar harness (`pip install khabar`; see `khabar evaluate "
-        "--help`): the result is keyed by (task, task version, dataset revision "
-        f"`{record['revision'][:12]}…`) and comes with bootstrap confidence intervals.",
+        "Check and score a submission on a split whose labels you have (e.g. `validation`) with the Khabar "
+        "harness (`pip install khabar`):",
+        "",
+        "```bash",
+        *(commands or ["khabar evaluate --help"]),
+        "```",
+        "",
+        f"`{hidden}` predictions are scored by the leaderboard against the private gold with the same "
+        f"command. Results are keyed by (task, task version, dataset revision `{record['revision'][:12]}…`) "
+        "and come with bootstrap confidence intervals.",
         "",
     ]
     return "\n".join(parts)

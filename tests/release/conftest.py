@@ -49,9 +49,7 @@ WORDS = [
 def story(seed: int, length: int = 40) -> str:
     """A deterministic pseudo-news sentence list, different for every seed."""
     step = seed % 5 + 3
-    return " ".join(
-        WORDS[(seed * 7 + i * step) % len(WORDS)] + str((seed * 31 + i) % 97) for i in range(length)
-    )
+    return " ".join(WORDS[(seed * 7 + i * step) % len(WORDS)] + str((seed * 31 + i) % 97) for i in range(length))
 
 
 def annotated(doc_id: str, body: str, *, meta: dict | None = None) -> Article:

@@ -43,9 +43,7 @@ def test_layout_and_release_record(built):
             "train-00000-of-00001.parquet",
             "validation-00000-of-00001.parquet",
         ]
-        assert sorted(p.name for p in (private / "data" / config).iterdir()) == [
-            "test-00000-of-00001.parquet"
-        ]
+        assert sorted(p.name for p in (private / "data" / config).iterdir()) == ["test-00000-of-00001.parquet"]
     record = json.loads((public / RELEASE_FILE).read_text(encoding="utf-8"))
     assert record["revision"] == result.revision and record["visibility"] == "public"
     assert record["tasks"] == {
@@ -82,18 +80,14 @@ def test_load_dataset_gives_back_every_row_exactly(built):
                 else:
                     expected.extend(features.encode_example(r) for r in task.article_rows(article, KHABAR))
             gold_columns = (
-                layout.gold_columns
-                if task is None
-                else [c for c in features if c not in task.input_features(KHABAR)]
+                layout.gold_columns if task is None else [c for c in features if c not in task.input_features(KHABAR)]
             )
             if split == "test":
                 assert list(private["test"]) == expected
                 expected = [{**row, **dict.fromkeys(gold_columns)} for row in expected]
             assert list(public[split]) == expected, (config, split)
     articles = load_dataset(str(result.public), "articles")["train"]
-    assert [layout.article(row) for row in articles] == [
-        by_id[d] for d in by_id if manifest.split_of(d) == "train"
-    ]
+    assert [layout.article(row) for row in articles] == [by_id[d] for d in by_id if manifest.split_of(d) == "train"]
 
 
 def test_hidden_split_has_inputs_only(built):
@@ -140,9 +134,7 @@ def test_build_is_reproducible_and_revision_tracks_gold(tmp_path, corpus, make_a
 
 def test_unassigned_articles_stop_the_build_and_leave_nothing(tmp_path, corpus):
     manifest = _manifest(corpus[:-2])
-    with pytest.raises(
-        BuildError, match=r"2 article\(s\) have no split \(khabar/dup-of-003, khabar/dup-of-010\)"
-    ):
+    with pytest.raises(BuildError, match=r"2 article\(s\) have no split \(khabar/dup-of-003, khabar/dup-of-010\)"):
         build_release([ReleaseSource("khabar", corpus)], manifest, tmp_path / "out", progress=False)
     assert list(tmp_path.iterdir()) == []
 
@@ -152,9 +144,7 @@ def test_existing_folder_needs_overwrite(tmp_path, corpus):
     build_release([ReleaseSource("khabar", corpus)], manifest, tmp_path / "out", progress=False)
     with pytest.raises(BuildError, match="--overwrite"):
         build_release([ReleaseSource("khabar", corpus)], manifest, tmp_path / "out", progress=False)
-    again = build_release(
-        [ReleaseSource("khabar", corpus)], manifest, tmp_path / "out", progress=False, overwrite=True
-    )
+    again = build_release([ReleaseSource("khabar", corpus)], manifest, tmp_path / "out", progress=False, overwrite=True)
     assert verify_release(again.public) == []
     (tmp_path / "stranger").mkdir()
     (tmp_path / "stranger" / "notes.txt").write_text("mine", encoding="utf-8")
@@ -164,9 +154,7 @@ def test_existing_folder_needs_overwrite(tmp_path, corpus):
         )
 
 
-def test_corpus_builds_its_own_config_with_official_splits_and_licence(
-    tmp_path, corpus, make_article, make_story
-):
+def test_corpus_builds_its_own_config_with_official_splits_and_licence(tmp_path, corpus, make_article, make_story):
     from datasets import load_dataset
 
     schema = LabelSchema(name="toy", entity_labels=(), stance_labels=("agree", "disagree", "other"))
@@ -215,11 +203,7 @@ def test_sharding_rolls_over_and_names_every_shard(tmp_path, corpus):
         shard_bytes=1,
     )
     train = sorted(p.name for p in (result.public / "data" / "articles").glob("train-*"))
-    assert (
-        len(train) == 8
-        and train[0] == "train-00000-of-00008.parquet"
-        and train[-1].endswith("-of-00008.parquet")
-    )
+    assert len(train) == 8 and train[0] == "train-00000-of-00008.parquet" and train[-1].endswith("-of-00008.parquet")
     assert len(load_dataset(str(result.public), "articles")["train"]) == 16
 
 

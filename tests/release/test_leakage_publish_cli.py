@@ -45,9 +45,7 @@ def test_leakage_command_exit_codes_and_json(tmp_path, corpus, capsys):
     data = json.loads((tmp_path / "l.json").read_text(encoding="utf-8"))
     assert len(data["pairs"]) == 1 and data["pairs"][0]["exact"] is False
     clean_manifest = Manifest(documents={a.doc_id: Assignment("train", a.doc_id, "hash") for a in corpus})
-    clean = build_release(
-        [ReleaseSource("khabar", corpus)], clean_manifest, tmp_path / "clean", progress=False
-    )
+    clean = build_release([ReleaseSource("khabar", corpus)], clean_manifest, tmp_path / "clean", progress=False)
     assert main(["leakage", str(clean.public), "--quiet"]) == 0
     assert main(["leakage", str(tmp_path / "nowhere"), "--quiet"]) == 2
     assert "no data/ folder" in capsys.readouterr().err
@@ -61,17 +59,13 @@ def test_same_doc_id_in_two_splits_is_leakage(tmp_path, corpus):
         progress=False,
     )
     source = result.public / "data" / "articles" / "test-00000-of-00001.parquet"
-    pq.write_table(
-        pq.read_table(source), result.public / "data" / "articles" / "validation-00000-of-00001.parquet"
-    )
+    pq.write_table(pq.read_table(source), result.public / "data" / "articles" / "validation-00000-of-00001.parquet")
     report = find_leakage(result.public, progress=False)
     assert report.doc_ids_in_several_splits["khabar/005"] == ["test", "validation"]
 
 
 def test_publish_refuses_private_gold_and_tampered_folders(tmp_path, corpus):
-    result = build_release(
-        [ReleaseSource("khabar", corpus)], _leaky_manifest(corpus), tmp_path / "rel", progress=False
-    )
+    result = build_release([ReleaseSource("khabar", corpus)], _leaky_manifest(corpus), tmp_path / "rel", progress=False)
     assert check_publishable(result.public) == []
     assert "private gold folder" in check_publishable(result.private)[0]
     with pytest.raises(PublishError, match="refusing to publish"):
@@ -147,3 +141,69 @@ def test_build_command_refuses_unreleasable_export(tmp_path, corpus, capsys):
     export = write_export(tmp_path / "export.json", articles_to_export(twice))
     assert main(["build", str(export), "--out", str(tmp_path / "x"), "--quiet"]) == 2
     assert "has 2 annotations" in capsys.readouterr().err
+
+
+def test_harness_scores_against_the_private_gold_of_a_build(tmp_path, corpus):
+    """The built folders are what `khabar evaluate` reads: gold-as-prediction scores 1.0 on the
+    private test gold, under the build's revision; the public test split is refused as gold."""
+    manifest = Manifest(
+        documents={
+            a.doc_id: Assignment("test" if i % 3 == 0 else "train", a.doc_id, "hash") for i, a in enumerate(corpus)
+        }
+    )
+    result = build_release([ReleaseSource("khabar", corpus)], manifest, tmp_path / "rel", progress=False)
+    submission = tmp_path / "sub.jsonl"
+    submission.write_text(
+        "".join(
+            json.dumps(
+                {
+                    "doc_id": a.doc_id,
+                    "entities": [{"start": m.start, "end": m.end, "label": m.label} for m in a.entities],
+                },
+                ensure_ascii=False,
+            )
+            + "\n"
+            for a in corpus
+            if manifest.split_of(a.doc_id) == "test"
+        ),
+        encoding="utf-8",
+    )
+    out = tmp_path / "results"
+    assert (
+        main(
+            [
+                "evaluate",
+                "--task",
+                "ner",
+                "--submission",
+                str(submission),
+                "--dataset",
+                str(result.private),
+                "--split",
+                "test",
+                "--resamples",
+                "20",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
+    scored = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    assert scored["dataset"]["revision"] == result.revision
+    assert scored["headline"]["value"] == 1.0 and scored["n_documents"] == 9
+    assert (
+        main(
+            [
+                "validate-submission",
+                "--task",
+                "ner",
+                str(submission),
+                "--dataset",
+                str(result.public),
+                "--split",
+                "test",
+            ]
+        )
+        != 0
+    )
