@@ -116,8 +116,16 @@ def plan_config(name: str, kind: str, source: str, schema: LabelSchema) -> Confi
     """The plan of config ``name`` holding ``kind`` rows (``"articles"`` or a task name)."""
     if kind == "articles":
         layout = ArticleRows(schema)
-        return ConfigPlan(name, kind, source, schema, layout.features(), layout.gold_columns,
-                          lambda article: [layout.row(article)], layout.input_row)
+        return ConfigPlan(
+            name,
+            kind,
+            source,
+            schema,
+            layout.features(),
+            layout.gold_columns,
+            lambda article: [layout.row(article)],
+            layout.input_row,
+        )
 
     task = _get_task(kind)
     features = task.features(schema)
@@ -134,8 +142,18 @@ def plan_config(name: str, kind: str, source: str, schema: LabelSchema) -> Confi
         return {**row, **blank, **{k: v for k, v in task.input_row(row).items() if k not in blank}}
 
     example = getattr(task, "submission_example", None)
-    return ConfigPlan(name, kind, source, schema, features, gold, task_rows, hide,
-                      getattr(task, "version", None), dict(example) if example else None)
+    return ConfigPlan(
+        name,
+        kind,
+        source,
+        schema,
+        features,
+        gold,
+        task_rows,
+        hide,
+        getattr(task, "version", None),
+        dict(example) if example else None,
+    )
 
 
 @dataclass
@@ -225,9 +243,7 @@ class _Stats:
     """Per-split counts of one source's articles (labels only outside the hidden split)."""
 
     documents: Counter = field(default_factory=Counter)
-    labels: dict[str, dict[str, Counter]] = field(
-        default_factory=lambda: defaultdict(lambda: defaultdict(Counter))
-    )
+    labels: dict[str, dict[str, Counter]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(Counter)))
     guidelines: Counter = field(default_factory=Counter)
 
     def add(self, article: Article, split: str) -> None:
@@ -327,15 +343,12 @@ def build_release(
     source_plans: dict[str, list[ConfigPlan]] = {}
     for source in sources:
         source_plans[source.name] = [
-            plan_config(config, kind, source.name, source.schema)
-            for kind, config in source.config_names().items()
+            plan_config(config, kind, source.name, source.schema) for kind, config in source.config_names().items()
         ]
         plans.extend(source_plans[source.name])
     names = [plan.name for plan in plans]
     if len(set(names)) != len(names):
-        raise BuildError(
-            f"two sources build the same config name: {sorted(n for n in names if names.count(n) > 1)}"
-        )
+        raise BuildError(f"two sources build the same config name: {sorted(n for n in names if names.count(n) > 1)}")
 
     writers: dict[tuple[str, str, str], _ShardWriter] = {}
 
@@ -343,9 +356,7 @@ def build_release(
         key = (visibility, plan.name, split)
         if key not in writers:
             root = stage_public if visibility == "public" else stage_private
-            writers[key] = _ShardWriter(
-                root / "data" / plan.name, split, plan.features, batch_rows, shard_bytes
-            )
+            writers[key] = _ShardWriter(root / "data" / plan.name, split, plan.features, batch_rows, shard_bytes)
         return writers[key]
 
     released: dict[str, Assignment] = {}
@@ -376,8 +387,9 @@ def build_release(
                     try:
                         gold_rows = plan.rows(article)
                     except (ValueError, KeyError, TypeError) as error:
-                        raise BuildError(f"{article.doc_id}: config {plan.name!r} cannot make its rows: "
-                                         f"{error}") from error
+                        raise BuildError(
+                            f"{article.doc_id}: config {plan.name!r} cannot make its rows: {error}"
+                        ) from error
                     if hidden:
                         writer("private", plan, split).add(gold_rows)
                         writer("public", plan, split).add([plan.hide(row) for row in gold_rows])
@@ -410,108 +422,110 @@ def build_release(
         shutil.rmtree(stage_private, ignore_errors=True)
         raise
 
-    released_manifest = Manifest(
-        ratios=dict(manifest.ratios),
-        salt=manifest.salt,
-        dedup=manifest.dedup,
-        documents=dict(sorted(released.items())),
-    )
-    (stage_public / "splits.json").write_text(released_manifest.to_json(), encoding="utf-8")
-    public_hashes = {
-        str(p.relative_to(stage_public)): file_sha256(p)
-        for config in sorted(files["public"])
-        for p in files["public"][config]
-    }
-    private_hashes = {
-        str(p.relative_to(stage_private)): file_sha256(p)
-        for config in sorted(files["private"])
-        for p in files["private"][config]
-    }
-    manifest_digest = manifest_sha256(released_manifest)
-    revision, gold_digest = dataset_revision(manifest_digest, public_hashes, private_hashes)
+    try:
+        released_manifest = Manifest(
+            ratios=dict(manifest.ratios),
+            salt=manifest.salt,
+            dedup=manifest.dedup,
+            documents=dict(sorted(released.items())),
+        )
+        (stage_public / "splits.json").write_text(released_manifest.to_json(), encoding="utf-8")
+        public_hashes = {
+            str(p.relative_to(stage_public)): file_sha256(p)
+            for config in sorted(files["public"])
+            for p in files["public"][config]
+        }
+        private_hashes = {
+            str(p.relative_to(stage_private)): file_sha256(p)
+            for config in sorted(files["private"])
+            for p in files["private"][config]
+        }
+        manifest_digest = manifest_sha256(released_manifest)
+        revision, gold_digest = dataset_revision(manifest_digest, public_hashes, private_hashes)
 
-    configs: dict[str, Any] = {}
-    for source in sources:
-        for plan in source_plans[source.name]:
-            if plan.name not in rows:
-                continue
-            configs[plan.name] = {
-                "kind": plan.kind,
-                "source": source.name,
-                "schema": plan.schema.name,
-                "task_version": plan.version,
-                "gold_columns": list(plan.gold_columns),
-                "features": plan.features.to_dict(),
-                "rows": dict(sorted(rows[plan.name].items())),
-                "submission_example": plan.submission_example,
-                "num_bytes": dict(sorted(sizes["public"][plan.name].items())),
-                "private_rows": dict(sorted(private_rows.get(plan.name, {}).items())),
-                "private_num_bytes": dict(sorted(sizes["private"].get(plan.name, {}).items())),
-                "files": sorted(str(p.relative_to(stage_public)) for p in files["public"][plan.name]),
-            }
-    release: dict[str, Any] = {
-        "name": pretty_name,
-        "revision": revision,
-        "package_version": __version__,
-        "guidelines_version": GUIDELINES_VERSION,
-        "hidden_split": hidden_split,
-        "manifest_sha256": manifest_digest,
-        "gold_sha256": gold_digest,
-        "tasks": {p.kind: p.version for p in plans if p.version is not None and p.name in configs},
-        "documents": {name: s.to_dict(hidden_split) for name, s in stats.items()},
-        "configs": configs,
-        "sources": {
-            s.name: {
-                "license": s.license,
-                "citation": s.citation,
-                "description": s.description,
-                "homepage": s.homepage,
-                "schema": s.schema.name,
-            }
-            for s in sources
-        },
-        "files": public_hashes,
-    }
-    skipped = sorted({p.name for p in plans} - set(configs))
-    if skipped:
-        release["empty_configs"] = skipped
-    if agreement is not None:
-        release["agreement"] = agreement
+        configs: dict[str, Any] = {}
+        for source in sources:
+            for plan in source_plans[source.name]:
+                if plan.name not in rows:
+                    continue
+                configs[plan.name] = {
+                    "kind": plan.kind,
+                    "source": source.name,
+                    "schema": plan.schema.name,
+                    "task_version": plan.version,
+                    "gold_columns": list(plan.gold_columns),
+                    "features": plan.features.to_dict(),
+                    "rows": dict(sorted(rows[plan.name].items())),
+                    "submission_example": plan.submission_example,
+                    "num_bytes": dict(sorted(sizes["public"][plan.name].items())),
+                    "private_rows": dict(sorted(private_rows.get(plan.name, {}).items())),
+                    "private_num_bytes": dict(sorted(sizes["private"].get(plan.name, {}).items())),
+                    "files": sorted(str(p.relative_to(stage_public)) for p in files["public"][plan.name]),
+                }
+        release: dict[str, Any] = {
+            "name": pretty_name,
+            "revision": revision,
+            "package_version": __version__,
+            "guidelines_version": GUIDELINES_VERSION,
+            "hidden_split": hidden_split,
+            "manifest_sha256": manifest_digest,
+            "gold_sha256": gold_digest,
+            "tasks": {p.kind: p.version for p in plans if p.version is not None and p.name in configs},
+            "documents": {name: s.to_dict(hidden_split) for name, s in stats.items()},
+            "configs": configs,
+            "sources": {
+                s.name: {
+                    "license": s.license,
+                    "citation": s.citation,
+                    "description": s.description,
+                    "homepage": s.homepage,
+                    "schema": s.schema.name,
+                }
+                for s in sources
+            },
+            "files": public_hashes,
+        }
+        skipped = sorted({p.name for p in plans} - set(configs))
+        if skipped:
+            release["empty_configs"] = skipped
+        if agreement is not None:
+            release["agreement"] = agreement
 
-    _write_json(stage_public / RELEASE_FILE, {**release, "visibility": "public"})
-    (stage_public / "README.md").write_text(render_card(release, visibility="public"), encoding="utf-8")
-    private_release = {
-        **release,
-        "visibility": "private",
-        "files": private_hashes,
-        "configs": {
-            name: {
-                **c,
-                "rows": c["private_rows"],
-                "num_bytes": c["private_num_bytes"],
-                "files": sorted(str(p.relative_to(stage_private)) for p in files["private"].get(name, [])),
-            }
-            for name, c in configs.items()
-            if files["private"].get(name)
-        },
-    }
-    _write_json(stage_private / RELEASE_FILE, private_release)
-    (stage_private / PRIVATE_MARKER).write_text(
-        f"Private gold of the hidden '{hidden_split}' split of {pretty_name} revision {revision}.\n"
-        f"Read by the leaderboard; never publish this folder.\n",
-        encoding="utf-8",
-    )
-    (stage_private / "README.md").write_text(
-        render_card(private_release, visibility="private"), encoding="utf-8"
-    )
+        _write_json(stage_public / RELEASE_FILE, {**release, "visibility": "public"})
+        (stage_public / "README.md").write_text(render_card(release, visibility="public"), encoding="utf-8")
+        private_release = {
+            **release,
+            "visibility": "private",
+            "files": private_hashes,
+            "configs": {
+                name: {
+                    **c,
+                    "rows": c["private_rows"],
+                    "num_bytes": c["private_num_bytes"],
+                    "files": sorted(str(p.relative_to(stage_private)) for p in files["private"].get(name, [])),
+                }
+                for name, c in configs.items()
+                if files["private"].get(name)
+            },
+        }
+        _write_json(stage_private / RELEASE_FILE, private_release)
+        (stage_private / PRIVATE_MARKER).write_text(
+            f"Private gold of the hidden '{hidden_split}' split of {pretty_name} revision {revision}.\n"
+            f"Read by the leaderboard; never publish this folder.\n",
+            encoding="utf-8",
+        )
+        (stage_private / "README.md").write_text(render_card(private_release, visibility="private"), encoding="utf-8")
+
+    except BaseException:
+        shutil.rmtree(stage_public, ignore_errors=True)
+        shutil.rmtree(stage_private, ignore_errors=True)
+        raise
 
     for staging, final in ((stage_public, public), (stage_private, private_dir)):
         if final.exists():
             shutil.rmtree(final)
         staging.replace(final)
-    return BuildResult(
-        public, private_dir, revision, {k: dict(sorted(v.items())) for k, v in rows.items()}, release
-    )
+    return BuildResult(public, private_dir, revision, {k: dict(sorted(v.items())) for k, v in rows.items()}, release)
 
 
 def _write_json(path: Path, data: Mapping[str, Any]) -> None:

@@ -16,6 +16,7 @@ folder's ``splits.json`` unless given.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -77,50 +78,68 @@ class LeakageReport:
         return "\n".join(lines)
 
 
-def _split_of_file(path: Path) -> str:
-    return path.name.split("-", 1)[0]
+_SHARD_NAME = re.compile(r"^(?P<split>\w+(?:\.\w+)*)-(?:\d+-of-\d+|\d+|.*)\.parquet$")
+_TEXT_COLUMNS = ("text", "tokens", "content")
+_ID_COLUMNS = ("doc_id", "id")
+
+
+def _config_and_split(folder: Path, path: Path) -> tuple[str, str]:
+    """``data/<config>/<split>-00000-of-00001.parquet`` (Khabar, Hub), ``data/<split>-….parquet``
+    (one config), or ``<config>/<split>/0000.parquet`` (the Hub's parquet conversion)."""
+    parts = path.relative_to(folder).parts[:-1]
+    parts = parts[1:] if parts and parts[0] == "data" else parts
+    match = _SHARD_NAME.match(path.name)
+    if match:
+        return ("/".join(parts) or "default"), match.group("split")
+    if parts:
+        return ("/".join(parts[:-1]) or "default"), parts[-1]
+    return "default", path.stem
 
 
 def iter_folder_texts(
     folder: str | Path, report: LeakageReport | None = None, batch_rows: int = 2048
 ) -> Iterator[tuple[str, str, str, str]]:
-    """Yield ``(config, split, doc_id, text)`` for every row of every parquet file of ``folder``."""
+    """Yield ``(config, split, doc_id, text)`` for every row of every parquet file under ``folder``.
+
+    The id column is ``doc_id`` (else ``id``, else the row's position in its file); the text column
+    is ``text`` (else ``tokens`` joined by spaces, else ``content``). Configs without a text column
+    are listed in ``report.skipped_configs``.
+    """
     import pyarrow.parquet as pq
 
-    data = Path(folder) / "data"
-    if not data.is_dir():
+    folder = Path(folder)
+    files = sorted(
+        p for p in folder.rglob("*.parquet") if not any(part.startswith(".") for part in p.relative_to(folder).parts)
+    )
+    if not files:
         raise FileNotFoundError(
-            f"{folder}: no data/ folder; pass a folder built by `khabar build` "
-            f"(Hub layout data/<config>/<split>-*.parquet)"
+            f"{folder}: no parquet files; pass a dataset folder in the Hub layout "
+            f"(data/<config>/<split>-*.parquet, as `khabar build` writes)"
         )
-    for config_dir in sorted(p for p in data.iterdir() if p.is_dir()):
-        files = sorted(config_dir.glob("*.parquet"))
-        if not files:
-            continue
-        columns = set(pq.read_schema(files[0]).names)
-        text_column = "text" if "text" in columns else "tokens" if "tokens" in columns else None
-        if "doc_id" not in columns or text_column is None:
+    for path in files:
+        config, split = _config_and_split(folder, path)
+        names = pq.read_schema(path).names
+        text_column = next((c for c in _TEXT_COLUMNS if c in names), None)
+        id_column = next((c for c in _ID_COLUMNS if c in names), None)
+        if text_column is None:
             if report is not None:
-                report.skipped_configs[config_dir.name] = "no doc_id and text (or tokens) columns"
+                report.skipped_configs[config] = f"no text column (looked for {', '.join(_TEXT_COLUMNS)})"
             continue
-        if report is not None:
-            report.configs.append(config_dir.name)
-        for path in files:
-            split = _split_of_file(path)
-            for batch in pq.ParquetFile(path).iter_batches(
-                batch_size=batch_rows, columns=["doc_id", text_column]
-            ):
-                for doc_id, text in zip(
-                    batch.column(0).to_pylist(), batch.column(1).to_pylist(), strict=True
-                ):
-                    if isinstance(text, list):
-                        text = " ".join(text)
-                    yield config_dir.name, split, doc_id, text or ""
+        if report is not None and config not in report.configs:
+            report.configs.append(config)
+        columns = [text_column] + ([id_column] if id_column else [])
+        row = 0
+        for batch in pq.ParquetFile(path).iter_batches(batch_size=batch_rows, columns=columns):
+            texts = batch.column(0).to_pylist()
+            ids = batch.column(1).to_pylist() if id_column else [f"{path.name}#{row + i}" for i in range(len(texts))]
+            row += len(texts)
+            for doc_id, text in zip(ids, texts, strict=True):
+                if isinstance(text, list):
+                    text = " ".join(text)
+                yield config, split, str(doc_id), text or ""
 
 
-def find_leakage(
-    folder: str | Path, dedup: DedupConfig | None = None, progress: bool = True
-) -> LeakageReport:
+def find_leakage(folder: str | Path, dedup: DedupConfig | None = None, progress: bool = True) -> LeakageReport:
     """Check a built folder for cross-split duplicates (see the module docstring)."""
     from tqdm.auto import tqdm
 

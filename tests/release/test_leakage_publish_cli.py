@@ -48,7 +48,7 @@ def test_leakage_command_exit_codes_and_json(tmp_path, corpus, capsys):
     clean = build_release([ReleaseSource("khabar", corpus)], clean_manifest, tmp_path / "clean", progress=False)
     assert main(["leakage", str(clean.public), "--quiet"]) == 0
     assert main(["leakage", str(tmp_path / "nowhere"), "--quiet"]) == 2
-    assert "no data/ folder" in capsys.readouterr().err
+    assert "no parquet files" in capsys.readouterr().err
 
 
 def test_same_doc_id_in_two_splits_is_leakage(tmp_path, corpus):
@@ -207,3 +207,25 @@ def test_harness_scores_against_the_private_gold_of_a_build(tmp_path, corpus):
         )
         != 0
     )
+
+
+def test_leakage_reads_other_hub_layouts(tmp_path, make_story):
+    """A single-config folder (data/<split>-….parquet) and the Hub's parquet conversion
+    (<config>/<split>/0000.parquet) are read too; ids fall back to `id`."""
+    import pyarrow as pa
+
+    single = tmp_path / "single" / "data"
+    single.mkdir(parents=True)
+    pq.write_table(pa.table({"id": ["a"], "text": [make_story(1)]}), single / "train-00000-of-00001.parquet")
+    pq.write_table(pa.table({"id": ["b"], "text": [make_story(1) + " انتهى"]}), single / "test-00000-of-00001.parquet")
+    report = find_leakage(tmp_path / "single", progress=False)
+    assert [(p.first_split, p.first_doc, p.second_split, p.second_doc) for p in report.pairs] in (
+        [("test", "b", "train", "a")],
+        [("train", "a", "test", "b")],
+    )
+    converted = tmp_path / "converted" / "default"
+    for split, doc in (("train", "x"), ("validation", "y")):
+        (converted / split).mkdir(parents=True)
+        pq.write_table(pa.table({"doc_id": [doc], "text": [make_story(2)]}), converted / split / "0000.parquet")
+    report = find_leakage(tmp_path / "converted", progress=False)
+    assert report.configs == ["default"] and len(report.pairs) == 1 and report.pairs[0].exact
