@@ -83,8 +83,8 @@ class TrainOptions:
     def __post_init__(self) -> None:
         if self.max_length < 8:
             raise BaselineError(f"max_length {self.max_length} is too small (fix: use at least 8 sub-tokens)")
-        if not 0 <= self.stride < self.max_length // 2:
-            raise BaselineError(f"stride {self.stride} must be >= 0 and below half of max_length "
+        if not 0 <= self.stride <= self.max_length // 2:
+            raise BaselineError(f"stride {self.stride} must be >= 0 and at most half of max_length "
                                 f"({self.max_length}) (fix: lower --stride)")
         if self.batch_size < 1:
             raise BaselineError("batch_size must be at least 1")
