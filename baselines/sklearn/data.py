@@ -1,0 +1,93 @@
+"""Reading training/prediction articles for the sklearn baselines, and writing submissions.
+
+Articles come from an Article JSONL (``khabar import …`` output or Khabar's own gold), validated
+with a label schema (``khabar`` or an importer's name, as ``khabar evaluate --schema`` takes).
+A selection keeps the articles whose ``meta`` matches every ``--where KEY=VALUE`` and none of the
+``--exclude KEY=VALUE`` (values compared as text: ``--where split=train``, ``--exclude fold=3``).
+
+>>> parse_conditions(["split=train", "fold=3"])
+[('split', 'train'), ('fold', '3')]
+>>> from benchmark.model import Article
+>>> arts = [Article(doc_id="a", text="x", meta={"fold": 1}), Article(doc_id="b", text="y", meta={"fold": 2})]
+>>> [a.doc_id for a in select(arts, where=[], exclude=[("fold", "1")])]
+['b']
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from benchmark.model import Article
+
+__all__ = ["load_articles", "parse_conditions", "resolve_schema", "select", "write_jsonl"]
+
+
+def parse_conditions(pairs: Sequence[str] | None) -> list[tuple[str, str]]:
+    """``["split=train"]`` → ``[("split", "train")]``; a malformed pair raises naming it."""
+    out = []
+    for pair in pairs or []:
+        key, eq, value = pair.partition("=")
+        if not eq or not key.strip():
+            raise ValueError(f"condition {pair!r} is not KEY=VALUE (e.g. split=train, fold=3)")
+        out.append((key.strip(), value.strip()))
+    return out
+
+
+def _matches(meta: Mapping[str, Any], key: str, value: str) -> bool:
+    return key in meta and str(meta[key]) == value
+
+
+def select(articles: Iterable[Article], where: Sequence[tuple[str, str]],
+           exclude: Sequence[tuple[str, str]]) -> list[Article]:
+    """The articles whose meta matches every ``where`` and no ``exclude`` condition."""
+    return [a for a in articles
+            if all(_matches(a.meta, k, v) for k, v in where) and not any(_matches(a.meta, k, v) for k, v in exclude)]
+
+
+def resolve_schema(name: str | None):
+    """``None``/``"khabar"`` → Khabar's schema; an importer name → that corpus' schema."""
+    from benchmark.harness.cli_support import resolve_schema as harness_resolve
+
+    return harness_resolve(name)
+
+
+def load_articles(path: str | Path, schema_name: str | None = None, where: Sequence[str] | None = None,
+                  exclude: Sequence[str] | None = None) -> list[Article]:
+    """Validated articles of an Article JSONL, filtered by meta conditions.
+
+    Raises ``ValueError`` when the selection is empty (naming the file and the conditions and
+    which values the meta keys do take), so a typo never trains on nothing.
+    """
+    from benchmark.io import read_articles
+
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"{path} does not exist (an Article JSONL, e.g. from `khabar import`)")
+    conditions, exclusions = parse_conditions(where), parse_conditions(exclude)
+    articles = list(read_articles(path, resolve_schema(schema_name)))
+    chosen = select(articles, conditions, exclusions)
+    if not chosen:
+        seen: dict[str, set[str]] = {}
+        for article in articles:
+            for key, _ in conditions + exclusions:
+                if key in article.meta:
+                    seen.setdefault(key, set()).add(str(article.meta[key]))
+        found = "; ".join(f"{k} takes {sorted(v)[:10]}" for k, v in seen.items()) or "no article has those keys"
+        raise ValueError(f"{path}: no article among {len(articles)} matches where={where or []} "
+                         f"exclude={exclude or []} ({found})")
+    return chosen
+
+
+def write_jsonl(path: str | Path, lines: Iterable[Mapping[str, Any]]) -> int:
+    """Write dict lines as UTF-8 JSONL (Arabic unescaped); return the count."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    count = 0
+    with path.open("w", encoding="utf-8") as handle:
+        for line in lines:
+            handle.write(json.dumps(line, ensure_ascii=False) + "\n")
+            count += 1
+    return count

@@ -1,0 +1,188 @@
+"""The CRF NER baseline: a feature-based linear-chain CRF (sklearn-crfsuite) over BIO tags.
+
+Train on :class:`~benchmark.model.Article` records with entities; predict character spans.
+
+* Tokens and tags come from the text layer: ``benchmark.text.article_to_bio`` (tokens cut at every
+  gold boundary; nested mentions beyond the outermost layer cannot be carried by BIO and are
+  counted in ``NerModel.meta["not_in_bio"]``). At prediction time the same tokenizer runs
+  without gold, the CRF tags, invalid ``I-X`` (after ``O`` or another type) become ``B-X``, and
+  ``benchmark.text.bio_to_spans`` turns tags into character spans on the original text.
+* Proclitics: Khabar's guidelines leave ``و``/``ل``/``ب``… outside the span (``لروسيا`` → ``روسيا``),
+  ANERcorp's tag whole tokens (``ولبنان``). ``split_clitics="auto"`` (default) looks at the gold:
+  when more mentions start right after a proclitic than include one, tokens are split at
+  proclitics, otherwise not. The decision is stored in the model.
+* Features: :mod:`baselines.sklearn.features` (with word clusters when given).
+
+>>> from benchmark.model import Article, Mention
+>>> arts = [Article(doc_id=f"d{i}", text="قال بوتين في موسكو .",
+...                 entities=(Mention("m1", 4, 9, "PER"), Mention("m2", 13, 18, "LOC")))
+...         for i in range(3)]
+>>> model = NerModel.train(arts, max_iterations=20)
+>>> model.predict_spans("قال بوتين في موسكو .")
+[(4, 9, 'PER'), (13, 18, 'LOC')]
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from baselines.sklearn.features import FEATURE_VERSION, sentence_features
+from benchmark.model import Article
+from benchmark.text import article_to_bio, bio_to_spans, tokenize
+
+if TYPE_CHECKING:  # pragma: no cover
+    from baselines.sklearn.wordclusters import WordClusters
+
+__all__ = ["NerModel", "choose_clitic_splitting", "repair_bio"]
+
+MODEL_FILE = "ner_crf.joblib"
+
+
+def repair_bio(tags: Sequence[str]) -> list[str]:
+    """IOB2 repair: an ``I-X`` that does not continue an ``X`` entity becomes ``B-X``.
+
+    >>> repair_bio(["O", "I-PER", "I-PER", "I-LOC"])
+    ['O', 'B-PER', 'I-PER', 'B-LOC']
+    """
+    out: list[str] = []
+    previous = "O"
+    for tag in tags:
+        if tag.startswith("I-") and previous[2:] != tag[2:]:
+            tag = "B-" + tag[2:]
+        out.append(tag)
+        previous = tag
+    return out
+
+
+def choose_clitic_splitting(articles: Iterable[Article]) -> tuple[bool, dict[str, int]]:
+    """Whether the gold leaves proclitics outside entity spans.
+
+    Counts mentions that start exactly where the text layer would cut a proclitic off
+    (``ل|روسيا``: excluded) against mentions that start at a word that has a proclitic cut
+    inside the mention (``ولبنان`` tagged whole: included). Splits when excluded > included.
+    """
+    excluded = included = 0
+    for article in articles:
+        if not article.entities:
+            continue
+        plain = tokenize(article.text)
+        split = tokenize(article.text, split_clitics=True)
+        word_starts = {t.start for t in plain}
+        cuts = {t.start for t in split} - word_starts
+        word_end = {t.start: t.end for t in plain}
+        for mention in article.entities:
+            if mention.start in cuts:
+                excluded += 1
+            elif mention.start in word_starts:
+                end = min(word_end[mention.start], mention.end)
+                if any(mention.start < c < end for c in cuts):
+                    included += 1
+    return excluded > included, {"clitic_excluded": excluded, "clitic_included": included}
+
+
+@dataclass
+class NerModel:
+    """A trained CRF tagger with everything needed to predict (clusters included)."""
+
+    crf: Any
+    split_clitics: bool
+    clusters: WordClusters | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    # -- training ----------------------------------------------------------------------------
+
+    @classmethod
+    def train(cls, articles: Iterable[Article], *, clusters: WordClusters | None = None,
+              split_clitics: bool | str = "auto", c1: float = 0.05, c2: float = 0.05,
+              max_iterations: int = 100, show_progress: bool = False) -> NerModel:
+        """Fit the CRF on the articles' entities (articles without entities still teach ``O``)."""
+        import sklearn_crfsuite
+        from tqdm.auto import tqdm
+
+        articles = list(articles)
+        if not articles:
+            raise ValueError("no training articles: give an Article JSONL with entities (and check --split)")
+        if not any(a.entities for a in articles):
+            raise ValueError(f"none of the {len(articles)} training articles has entities; "
+                             "train on a corpus with entity annotations")
+        if split_clitics == "auto":
+            split, clitic_counts = choose_clitic_splitting(articles)
+        elif isinstance(split_clitics, bool):
+            split, clitic_counts = split_clitics, {}
+        else:
+            raise ValueError(f"split_clitics must be True, False or 'auto', got {split_clitics!r}")
+        sequences, targets = [], []
+        not_in_bio = 0
+        for article in tqdm(articles, desc="features", unit="doc", disable=not show_progress):
+            view = article_to_bio(article, split_clitics=split)
+            not_in_bio += len(view.not_in_bio)
+            sequences.append(sentence_features([t.text for t in view.tokens], clusters))
+            targets.append(list(view.tags))
+        crf = sklearn_crfsuite.CRF(algorithm="lbfgs", c1=c1, c2=c2, max_iterations=max_iterations,
+                                   all_possible_transitions=True)
+        started = time.perf_counter()
+        crf.fit(sequences, targets)
+        fit_seconds = time.perf_counter() - started
+        labels = sorted({tag[2:] for tags in targets for tag in tags if tag != "O"})
+        meta = {"feature_version": FEATURE_VERSION, "labels": labels, "n_articles": len(articles),
+                "n_tokens": sum(len(t) for t in targets), "not_in_bio": not_in_bio,
+                "split_clitics": split, **clitic_counts, "c1": c1, "c2": c2,
+                "max_iterations": max_iterations, "fit_seconds": round(fit_seconds, 2),
+                "clusters": None if clusters is None else {"words": len(clusters),
+                                                           "granularities": list(clusters.granularities)}}
+        return cls(crf=crf, split_clitics=split, clusters=clusters, meta=meta)
+
+    # -- prediction --------------------------------------------------------------------------
+
+    def predict_spans(self, text: str) -> list[tuple[int, int, str]]:
+        """Entity spans ``(start, end, label)`` on ``text`` (code points, half-open)."""
+        tokens = tokenize(text, split_clitics=self.split_clitics)
+        if not tokens:
+            return []
+        tags = self.crf.predict_single(sentence_features([t.text for t in tokens], self.clusters))
+        return bio_to_spans(tokens, repair_bio(tags))
+
+    def predict_many(self, texts: Sequence[str]) -> list[list[tuple[int, int, str]]]:
+        """:meth:`predict_spans` for many texts (one CRF call)."""
+        tokenised = [tokenize(text, split_clitics=self.split_clitics) for text in texts]
+        features = [sentence_features([t.text for t in tokens], self.clusters) for tokens in tokenised]
+        nonempty = [i for i, tokens in enumerate(tokenised) if tokens]
+        predicted = self.crf.predict([features[i] for i in nonempty]) if nonempty else []
+        out: list[list[tuple[int, int, str]]] = [[] for _ in texts]
+        for i, tags in zip(nonempty, predicted, strict=True):
+            out[i] = bio_to_spans(tokenised[i], repair_bio(tags))
+        return out
+
+    # -- persistence -------------------------------------------------------------------------
+
+    def save(self, out_dir: str | Path) -> Path:
+        """Write ``out_dir/ner_crf.joblib`` (not meant to be committed)."""
+        import joblib
+
+        path = Path(out_dir) / MODEL_FILE
+        path.parent.mkdir(parents=True, exist_ok=True)
+        joblib.dump(self, path)
+        return path
+
+    @classmethod
+    def load(cls, model_dir: str | Path) -> NerModel:
+        """Read a model written by :meth:`save`; refuse one built with other features."""
+        import joblib
+
+        path = Path(model_dir)
+        if path.is_dir():
+            path = path / MODEL_FILE
+        if not path.is_file():
+            raise FileNotFoundError(f"no NER model at {path}; train one with "
+                                    "`khabar baseline ner train --train FILE --out DIR`")
+        model = joblib.load(path)
+        if not isinstance(model, cls):
+            raise ValueError(f"{path} does not hold an NerModel (got {type(model).__name__})")
+        if model.meta.get("feature_version") != FEATURE_VERSION:
+            raise ValueError(f"{path} was trained with feature version {model.meta.get('feature_version')}, "
+                             f"this code has {FEATURE_VERSION}: retrain the model")
+        return model

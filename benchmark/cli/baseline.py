@@ -1,0 +1,166 @@
+"""``khabar baseline {ner,quotes,stance} {train,predict}``: the scikit-learn baselines.
+
+Each ``train`` reads an Article JSONL (``--schema`` names its label schema: ``khabar`` or an importer
+such as ``anercorp``/``ans``/``baly2018``), keeps the articles whose ``meta`` matches ``--where``
+(and not ``--exclude``), fits, and saves the model in ``--out`` (a folder; do not commit it).
+Each ``predict`` writes a submission JSONL that ``khabar evaluate`` scores; ``--gold-out`` also
+writes the selected articles, i.e. the gold for exactly those documents.
+
+Examples::
+
+    khabar import anercorp ../shared/data/anercorp --out data/anercorp.jsonl
+    khabar baseline ner train --train data/anercorp.jsonl --schema anercorp --where split=train \\
+        --clusters ~/.cache/khabar/word_clusters.npz --out models/ner-crf
+    khabar baseline ner predict --model models/ner-crf --input data/anercorp.jsonl --schema anercorp \\
+        --where split=test --out runs/ner.jsonl --gold-out runs/anercorp-test.jsonl
+    khabar evaluate --task ner --submission runs/ner.jsonl --gold runs/anercorp-test.jsonl --schema anercorp
+
+    khabar baseline stance train --train data/ans.jsonl --schema ans --where split=train --out models/ans
+    khabar baseline stance predict --model models/ans --input data/ans.jsonl --schema ans --where split=test \\
+        --out runs/ans.jsonl --gold-out runs/ans-test.jsonl
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+NAME = "baseline"
+HELP = "scikit-learn baselines: train and predict ner (CRF), quotes (cues + ranker), stance (TF-IDF + LR)"
+
+
+def _selection(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument("--schema", default=None,
+                        help="label schema of the Article JSONL: khabar (default) or an importer name")
+    parser.add_argument("--where", action="append", default=[], metavar="KEY=VALUE",
+                        help=f"keep {what} articles whose meta[KEY] == VALUE (repeatable; e.g. split=train)")
+    parser.add_argument("--exclude", action="append", default=[], metavar="KEY=VALUE",
+                        help="drop articles whose meta[KEY] == VALUE (repeatable; e.g. fold=3)")
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    tasks = parser.add_subparsers(dest="baseline_task", metavar="TASK", required=True)
+    for task, train_help in (
+        ("ner", "CRF over token features and word clusters"),
+        ("quotes", "cue/quotation-mark candidates, logistic-regression span scorer and speaker ranker"),
+        ("stance", "word/char TF-IDF of (target, text) into class-weighted logistic regression"),
+    ):
+        task_parser = tasks.add_parser(task, help=train_help, description=train_help)
+        actions = task_parser.add_subparsers(dest="baseline_action", metavar="ACTION", required=True)
+
+        train = actions.add_parser("train", help=f"train the {task} baseline")
+        train.add_argument("--train", required=True, metavar="FILE", help="Article JSONL with gold annotations")
+        _selection(train, "training")
+        train.add_argument("--out", required=True, metavar="DIR", help="folder for the model (not committed)")
+        if task == "ner":
+            train.add_argument("--clusters", default=None, metavar="NPZ",
+                               help="word clusters from scripts/train_word_clusters.py (strongly recommended)")
+            train.add_argument("--c1", type=float, default=0.05, help="L1 penalty (default 0.05)")
+            train.add_argument("--c2", type=float, default=0.05, help="L2 penalty (default 0.05)")
+            train.add_argument("--iterations", type=int, default=100, help="L-BFGS iterations (default 100)")
+            train.add_argument("--split-clitics", choices=("auto", "yes", "no"), default="auto",
+                               help="cut proclitics off tokens (auto: decided from the gold spans)")
+        elif task == "stance":
+            train.add_argument("--C", type=float, default=10.0, help="inverse L2 strength (default 10)")
+        else:
+            train.add_argument("--C", type=float, default=1.0, help="inverse L2 strength (default 1)")
+
+        predict = actions.add_parser("predict", help=f"write a {task} submission JSONL")
+        predict.add_argument("--model", required=True, metavar="DIR", help="folder written by train")
+        predict.add_argument("--input", required=True, metavar="FILE", help="Article JSONL to predict on")
+        _selection(predict, "the")
+        predict.add_argument("--out", required=True, metavar="FILE", help="submission JSONL to write")
+        predict.add_argument("--gold-out", default=None, metavar="FILE",
+                             help="also write the selected articles (the gold for khabar evaluate --gold)")
+        if task == "quotes":
+            predict.add_argument("--ner-model", default=None, metavar="DIR",
+                                 help="NER baseline model for speaker candidates when the input has no "
+                                      "entities (default: use the input's entities, else cue heuristics)")
+            predict.add_argument("--ignore-gold-entities", action="store_true",
+                                 help="do not use the input's entity annotations (simulates raw text)")
+
+
+def run(args: argparse.Namespace) -> int:
+    from benchmark.model import ArticleError
+
+    try:
+        if args.baseline_action == "train":
+            return _train(args)
+        return _predict(args)
+    except (ValueError, FileNotFoundError, ArticleError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+
+
+def _train(args: argparse.Namespace) -> int:
+    from baselines.sklearn.data import load_articles
+
+    articles = load_articles(args.train, args.schema, args.where, args.exclude)
+    started = time.perf_counter()
+    if args.baseline_task == "ner":
+        from baselines.sklearn.ner import NerModel
+        from baselines.sklearn.wordclusters import WordClusters
+
+        clusters = WordClusters.load(Path(args.clusters).expanduser()) if args.clusters else None
+        split = {"auto": "auto", "yes": True, "no": False}[args.split_clitics]
+        model = NerModel.train(articles, clusters=clusters, split_clitics=split, c1=args.c1, c2=args.c2,
+                               max_iterations=args.iterations, show_progress=True)
+    elif args.baseline_task == "stance":
+        from baselines.sklearn.data import resolve_schema
+        from baselines.sklearn.stance import StanceModel
+        from benchmark.tasks import get_task
+
+        rows = get_task("stance").rows(articles, resolve_schema(args.schema))
+        model = StanceModel.train(rows, C=args.C)
+    else:
+        from baselines.sklearn.quotes import QuoteModel
+
+        model = QuoteModel.train(articles, C=args.C)
+    path = model.save(args.out)
+    elapsed = time.perf_counter() - started
+    print(f"trained {args.baseline_task} on {len(articles)} articles in {elapsed:.1f} s -> {path}")
+    print(f"model: {model.meta}")
+    return 0
+
+
+def _predict(args: argparse.Namespace) -> int:
+    from baselines.sklearn.data import load_articles, resolve_schema, write_jsonl
+    from benchmark.io import write_articles
+
+    articles = load_articles(args.input, args.schema, args.where, args.exclude)
+    started = time.perf_counter()
+    if args.baseline_task == "ner":
+        from baselines.sklearn.ner import NerModel
+
+        model = NerModel.load(args.model)
+        predicted = model.predict_many([a.text for a in articles])
+        lines = [{"doc_id": a.doc_id, "entities": [{"start": s, "end": e, "label": label} for s, e, label in spans]}
+                 for a, spans in zip(articles, predicted, strict=True)]
+    elif args.baseline_task == "stance":
+        from baselines.sklearn.stance import StanceModel
+        from benchmark.tasks import get_task
+
+        model = StanceModel.load(args.model)
+        rows = get_task("stance").rows(articles, resolve_schema(args.schema))
+        lines = [{"id": row["id"], "label": label} for row, label in zip(rows, model.predict(rows), strict=True)]
+    else:
+        from baselines.sklearn.quotes import QuoteModel
+
+        model = QuoteModel.load(args.model)
+        ner = None
+        if args.ner_model:
+            from baselines.sklearn.ner import NerModel
+
+            ner = NerModel.load(args.ner_model)
+        lines = [{"doc_id": a.doc_id, "quotes": model.predict_article(a, ner=ner,
+                                                                      use_gold_entities=not args.ignore_gold_entities)}
+                 for a in articles]
+    count = write_jsonl(args.out, lines)
+    elapsed = time.perf_counter() - started
+    print(f"wrote {count} submission lines for {len(articles)} articles to {args.out} in {elapsed:.1f} s")
+    if args.gold_out:
+        write_articles(args.gold_out, articles)
+        print(f"wrote the {len(articles)} selected articles (gold) to {args.gold_out}")
+    return 0
