@@ -8,8 +8,8 @@ the fix — never the token (it is not kept in any repr either).
 - :meth:`StudioClient.push` — import articles in batches, keyed on ``doc_id``: tasks that exist
   are never re-created, annotated tasks are never touched; predictions go inline with new
   tasks, or onto existing unannotated tasks that lack that model version.
-- :meth:`StudioClient.export_snapshot` — a snapshot export with full predictions and annotator
-  e-mails (``download_sync`` would give prediction ids only).
+- :meth:`StudioClient.export_snapshot` — a snapshot export with full predictions, annotator
+  e-mails filled in (``download_sync`` would give prediction ids only).
 
 >>> StudioClient("http://127.0.0.1:1", "secret-token")
 StudioClient(url='http://127.0.0.1:1')
@@ -313,15 +313,18 @@ class StudioClient:
     # -- export --------------------------------------------------------------------------
 
     def export_snapshot(self, project: int, *, title: str = "khabar pull") -> list[dict[str, Any]]:
-        """Every task with its annotations (``completed_by`` with e-mail) and full predictions."""
-        options = {"predictions": {"only_id": False}, "annotations__completed_by": {"only_id": False}}
+        """Every task with its annotations and full predictions (a snapshot export).
+
+        ``completed_by`` is filled in as ``{"id", "email"}`` from one ``users.list`` call rather than
+        by the server's own expansion (same shape, ~13% faster export; docs/perf-studio.md).
+        """
+        options = {"predictions": {"only_id": False}}
         with self._calling("create a snapshot export"):
             export = self.sdk.projects.exports.create(project, title=title, serialization_options=options)
         with self._calling("download the snapshot export"):
             raw = b"".join(self.sdk.projects.exports.download(project, export.id, export_type="JSON"))
-        with contextlib.suppress(
-            Exception
-        ):  # the snapshot file is a server-side copy; failing to delete is harmless
+        # the snapshot file is a server-side copy: failing to delete it is harmless
+        with contextlib.suppress(Exception):
             self.sdk.projects.exports.delete(project, export.id)
         try:
             tasks = json.loads(raw)
@@ -331,6 +334,12 @@ class StudioClient:
             ) from None
         if not isinstance(tasks, list):
             raise StudioError(f"the export from {self.url} is not a list of tasks (fix: retry the pull)")
+        emails = self.user_emails()
+        for task in tasks:
+            for annotation in task.get("annotations") or []:
+                user = annotation.get("completed_by")
+                if isinstance(user, int) and not isinstance(user, bool):
+                    annotation["completed_by"] = {"id": user, "email": emails.get(user, f"user-{user}")}
         return tasks
 
 
