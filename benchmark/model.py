@@ -24,6 +24,7 @@ True
 from __future__ import annotations
 
 import dataclasses
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -238,6 +239,11 @@ class Article:
 # --------------------------------------------------------------------------- validation
 
 
+def _is_blank(char: str) -> bool:
+    """White space or an invisible format character (Unicode category Cf: U+200E/U+200F, BOM, ZWJ…)."""
+    return char.isspace() or unicodedata.category(char) == "Cf"
+
+
 def find_problems(article: Article, schema: LabelSchema | None = KHABAR) -> list[Issue]:
     """Every DESIGN §1 rule an article breaks. ``schema=None`` skips the label checks.
 
@@ -291,10 +297,10 @@ def find_problems(article: Article, schema: LabelSchema | None = KHABAR) -> list
         if start >= end:
             add(where, f"span [{start}, {end}) is empty or reversed", "make end greater than start")
             return False
-        surface = text[start:end]
-        if surface.strip() != surface:
-            add(where, f"span [{start}, {end}) {surface!r} starts or ends with white space",
-                "trim the span to the first and last non-space character")
+        if _is_blank(text[start]) or _is_blank(text[end - 1]):
+            add(where, f"span [{start}, {end}) {text[start:end]!r} starts or ends with white space or an "
+                "invisible mark (bidi mark, BOM, joiner)",
+                "trim the span to the first and last visible character (benchmark.text.trim_span)")
             return False
         return True
 

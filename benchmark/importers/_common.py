@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from benchmark.model import Article, ArticleError, Issue, find_problems
+from benchmark.model import Article, ArticleError, Issue, Mention, find_problems
 from benchmark.schema import LabelSchema
 
 __all__ = [
@@ -167,6 +167,27 @@ def join_tokens(tokens: Sequence[str], sep: str = " ") -> tuple[str, list[tuple[
         offsets.append((position, position + len(token)))
         position += len(token) + len(sep)
     return sep.join(tokens), offsets
+
+
+def span_mentions(text: str, offsets: Sequence[tuple[int, int]], spans: Sequence[tuple[int, int, str]],
+                  tokens: Sequence[Token], report: ImportReport, file_name: str) -> list[Mention]:
+    """Mentions for token spans, trimmed of invisible marks at their edges (a U+200F glued to a name
+    is not part of it). Each trim is counted (``mention_edges_trimmed``); a span made only of
+    invisible marks cannot be a mention and is noted with its line (``mention_invisible_skipped``)."""
+    from benchmark.text import trim_span
+
+    mentions: list[Mention] = []
+    for first, end, label in spans:
+        raw = (offsets[first][0], offsets[end - 1][1])
+        start, stop = trim_span(text, *raw)
+        if start >= stop:
+            report.note(f"{file_name}:{tokens[first].line}", "mention_invisible_skipped",
+                        f"a {label} entity made only of invisible marks ({text[raw[0]:raw[1]]!r}) is not a mention")
+            continue
+        if (start, stop) != raw:
+            report.count("mention_edges_trimmed")
+        mentions.append(Mention(f"m{len(mentions) + 1}", start, stop, label))
+    return mentions
 
 
 def iob2_spans(tokens: Sequence[Token], report: ImportReport, file_name: str,

@@ -41,8 +41,9 @@ from benchmark.importers._common import (
     iob2_spans,
     join_tokens,
     resolve_file,
+    span_mentions,
 )
-from benchmark.model import Article, Mention, Provenance
+from benchmark.model import Article, Provenance
 from benchmark.schema import LabelSchema
 
 __all__ = [
@@ -225,8 +226,7 @@ def import_anercorp(path: str | Path, *, sentences_per_doc: int = 10, report: Im
         doc_tokens = tokens[sentences[first][0] : sentences[end - 1][1]]
         text, offsets = join_tokens([t.text for t in doc_tokens])
         spans = iob2_spans(doc_tokens, report, file.name, ANERCORP_TYPES)
-        mentions = [Mention(f"m{i}", offsets[s][0], offsets[e - 1][1], label)
-                    for i, (s, e, label) in enumerate(spans, start=1)]
+        mentions = span_mentions(text, offsets, spans, doc_tokens, report, file.name)
         base = sentences[first][0]
         meta = {
             "split": "train" if first < cut.first_test_sentence else "test",

@@ -32,6 +32,7 @@ from benchmark.importers._common import (
     iob2_spans,
     join_tokens,
     resolve_file,
+    span_mentions,
 )
 from benchmark.model import Article, Mention, Provenance
 from benchmark.schema import LabelSchema
@@ -161,9 +162,10 @@ def import_newsfane(path: str | Path, *, labels: str = "khabar", sentences_per_d
         position = 0
         for sentence in sentences[first:end]:
             text, offsets = join_tokens([t.text for t in sentence])
-            for s, e, label in iob2_spans(sentence, report, file.name, type_map):
-                mentions.append(Mention(f"m{len(mentions) + 1}", position + offsets[s][0],
-                                        position + offsets[e - 1][1], label))
+            spans = iob2_spans(sentence, report, file.name, type_map)
+            for mention in span_mentions(text, offsets, spans, sentence, report, file.name):
+                mentions.append(Mention(f"m{len(mentions) + 1}", position + mention.start, position + mention.end,
+                                        mention.label))
             sentence_offsets.append(position)
             parts.append(text)
             position += len(text) + 1

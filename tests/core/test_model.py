@@ -190,7 +190,7 @@ ALPHABET = "ابتثجحخدذرسشصضطظعغفقكلمنهويءأإآةى" 
 @st.composite
 def articles(draw) -> Article:
     text = draw(st.text(alphabet=ALPHABET, min_size=1, max_size=120))
-    solid = [i for i, ch in enumerate(text) if not ch.isspace()]
+    solid = [i for i, ch in enumerate(text) if not ch.isspace() and ch != "\u200f"]  # visible edges only
     if not solid:
         text = "خبر " + text
         solid = [0, 1, 2]

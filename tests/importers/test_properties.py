@@ -6,9 +6,10 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from benchmark.importers._common import ImportReport, Token, iob2_spans, join_tokens
+from benchmark.importers._common import BIDI_MARKS, ImportReport, Token, iob2_spans, join_tokens, span_mentions
 from benchmark.importers.anercorp import ANERCORP_SCHEMA, ANERCORP_TYPES
-from benchmark.model import Article, Mention, find_problems
+from benchmark.model import Article, find_problems
+from benchmark.text import trim_span
 
 # tokens as in the corpora: Arabic letters, digits, punctuation, bidi marks inside; no white space
 TOKEN = st.text(alphabet=st.sampled_from([*"بوتينروسيا٢0.,،؟\"«»-", "\u200f", "\u200e", "ً"]),
@@ -23,12 +24,15 @@ def test_spans_are_the_joined_tokens(pairs):
     report = ImportReport("prop")
     spans = iob2_spans(tokens, report, "prop.txt", ANERCORP_TYPES)
     text, offsets = join_tokens([t.text for t in tokens])
-    mentions = [Mention(f"m{i}", offsets[s][0], offsets[e - 1][1], label)
-                for i, (s, e, label) in enumerate(spans)]
+    mentions = span_mentions(text, offsets, spans, tokens, report, "prop.txt")
     article = Article(doc_id="prop/1", text=text, entities=tuple(mentions))
     assert find_problems(article, ANERCORP_SCHEMA) == []
-    for mention, (s, e, _) in zip(article.entities, spans, strict=True):
-        assert article.surface(mention) == " ".join(t.text for t in tokens[s:e])
+    visible = [(s, e) for s, e, _ in spans if trim_span(text, offsets[s][0], offsets[e - 1][1])[1]
+               > trim_span(text, offsets[s][0], offsets[e - 1][1])[0]]
+    assert report.counts["mention_invisible_skipped"] == len(spans) - len(visible)  # counted, never silent
+    for mention, (s, e) in zip(article.entities, visible, strict=True):
+        joined = " ".join(t.text for t in tokens[s:e])
+        assert article.surface(mention) == joined.strip("".join(BIDI_MARKS) + " ")  # exact, minus edge marks
     # every non-O token is inside exactly one span; O tokens in none
     covered = sorted(i for s, e, _ in spans for i in range(s, e))
     assert covered == [i for i, t in enumerate(tokens) if t.tag != "O"]

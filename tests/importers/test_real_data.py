@@ -73,9 +73,13 @@ def test_anercorp_counts_offsets_and_split(shared_data):
         token, _, tag = line.rpartition(" ")
         lines.append((token.strip(), tag) if token.strip() else (None, "O"))
     kept = [x for x in lines if x[0] is not None]
-    expected = [(s, {"PERS": "PER"}.get(k, k)) for s, k in iob_surfaces(kept)]
+    # text[start:end] is exactly the joined tokens of every span, in order, minus invisible marks at its edges
+    raw_surfaces = iob_surfaces(kept)
+    expected = [(s.strip("\u200e\u200f "), {"PERS": "PER"}.get(k, k)) for s, k in raw_surfaces]
     got = [(a.surface(m), m.label) for a in articles for m in a.entities]
-    assert got == expected  # text[start:end] is exactly the joined tokens of every span, in order
+    assert got == expected
+    marked_edges = sum(s[:1] in "\u200e\u200f" or s[-1:] in "\u200e\u200f" for s, _ in raw_surfaces)
+    assert report.counts["mention_edges_trimmed"] == marked_edges > 0
 
     splits = [a.meta["split"] for a in articles]
     assert splits == sorted(splits, key=["train", "test"].index)  # sequential: all train, then all test
