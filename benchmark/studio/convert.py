@@ -854,13 +854,18 @@ def articles_to_export(
     tasks: dict[str, dict[str, Any]] = {}
     next_annotation = 1
 
-    def task_for(article: Article) -> dict[str, Any]:
+    def task_for(article: Article, prediction: bool = False) -> dict[str, Any]:
         data = article_to_task(article)
         task = tasks.get(article.doc_id)
         if task is None:
             task = {"id": first_task_id + len(tasks), "data": data, "annotations": [], "predictions": []}
             tasks[article.doc_id] = task
-        elif task["data"] != data:
+        elif prediction and task["data"]["text"] != article.text:
+            raise ValueError(
+                f"{article.doc_id}: the prediction's text differs from the annotated text "
+                "(fix: predict on the same text)"
+            )
+        elif not prediction and task["data"] != data:
             raise ValueError(
                 f"{article.doc_id}: two articles with this doc_id carry different text/metadata "
                 "(fix: annotations of one document must share its task data)"
@@ -897,7 +902,7 @@ def articles_to_export(
             annotation["meta"] = {"guidelines_version": prov.guidelines_version}
         task["annotations"].append(annotation)
     for number, article in enumerate(predictions, start=1):
-        task = task_for(article)
+        task = task_for(article, prediction=True)
         version = model_version or (article.provenance.annotator or "model:unknown").removeprefix("model:")
         task["predictions"].append(
             {

@@ -388,3 +388,15 @@ def test_inexpressible_articles_are_refused(make_article):
     other = Article(doc_id="test/1", text=art.text + " ")
     with pytest.raises(ValueError, match="different text"):
         articles_to_export([art, other.replace(provenance=art.provenance)])
+
+
+def test_export_with_predictions_beside_annotations(make_article):
+    gold = make_article()
+    model = gold.replace(meta={}, stances=(), provenance=Provenance(annotator="model:crf-2"))
+    (task,) = articles_to_export([gold], predictions=[model])
+    assert task["data"]["meta"] == dict(gold.meta) and task["predictions"][0]["model_version"] == "crf-2"
+    result = export_to_articles([task], include_predictions=True)
+    assert result.articles == [gold.replace(provenance=result.articles[0].provenance)]
+    assert result.predictions[0].quotes == gold.quotes
+    with pytest.raises(ValueError, match="prediction's text differs"):
+        articles_to_export([gold], predictions=[Article(doc_id=gold.doc_id, text=gold.text + ".")])
