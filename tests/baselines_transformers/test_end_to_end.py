@@ -104,3 +104,18 @@ def test_stance_truncation_keeps_the_target_and_the_start_of_the_text(tiny_model
     target, text = tokenizer.tokenize(row["target"]), tokenizer.tokenize(row["text"])
     assert truncated == 1 and len(tokens) == 12
     assert tokens == ["[CLS]", *target, "[SEP]", *text[: 12 - len(target) - 3], "[SEP]"]
+
+
+def test_same_seed_same_model(tiny_model: Path, stance_file: Path, tmp_path: Path) -> None:
+    import torch
+    from safetensors.torch import load_file
+
+    from baselines.transformers.stance import train_stance
+
+    options = TrainOptions(max_length=32, stride=0, **{**FAST, "max_steps": 8})
+    weights = []
+    for run in ("a", "b"):
+        train_stance(stance_file, base_model=str(tiny_model), out_dir=tmp_path / run, options=options)
+        weights.append(load_file(tmp_path / run / "model.safetensors"))
+    assert weights[0].keys() == weights[1].keys()
+    assert all(torch.equal(weights[0][k], weights[1][k]) for k in weights[0])
