@@ -1,0 +1,386 @@
+"""The quote-attribution baseline: rule-based candidates, a learned span scorer, a learned speaker ranker.
+
+**Candidates** (:func:`quote_candidates`), from the text alone:
+
+* *quotation-mark spans*: every balanced ``"…"``, ``«…»``, ``“…”`` (marks included, as in the
+  gold), with the cue verb found before it (within the sentence) if any;
+* *reported-speech spans*: a cue verb (:data:`CUE_VERBS`, with proclitics ``و``/``ف`` and the
+  ``قائلا``/``مشيرا`` forms) followed, within a few words, by a complementiser (``إن``/``أن``/``بأن``);
+  the span runs from the word after the complementiser to the end of the clause (``.``, a line break,
+  ``؛``, or ``، مشيرا|قائلا|مضيفا…``), or to the end of a quotation that starts there.
+
+**Span scorer**: logistic regression over candidate features (origin, cue present and its distance,
+colon before, length, clause-final punctuation, quotation marks inside…). Training labels: the
+candidate's span equals a gold quote span. Predicted quotes are the candidates with probability
+≥ 0.5, greedily by score, without overlaps. The **kind** is read off the span: marks at both ends
+and no complementiser → ``direct``; a complementiser and marks inside → ``mixed``; else ``indirect``.
+
+**Speaker ranker**: logistic regression over (quote, candidate mention) pairs: label, position
+relative to the cue and the quote (right after the cue, between cue and quote, before the cue in the
+sentence, after the quote), distance buckets, nearest-of-its-kind flags, and one extra candidate,
+*the previous quote's speaker*, with an "elided cue" flag (the cue is followed by ``:``/a quotation
+mark with no mention in between: ``وتابع: "…"``). Training label: the mention is in the gold
+speaker's cluster. The best candidate wins if its probability ≥ 0.3, else the speaker is ``null``.
+
+**Mentions at prediction time**: the input's gold entities when present (and allowed), else the NER
+baseline's predictions (``ner=``), else the *cue heuristic*: the run of words right after the cue up
+to ``:``/``،``/``إن``/``أن``/a quotation mark (at most 4 words) is taken as the speaker mention.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from baselines.sklearn.features import normalise_token
+from benchmark.model import Article
+from benchmark.text import tokenize, trim_span
+
+if TYPE_CHECKING:  # pragma: no cover
+    from baselines.sklearn.ner import NerModel
+
+__all__ = ["CUE_VERBS", "Candidate", "QuoteModel", "find_cues", "quote_candidates", "quote_kind"]
+
+MODEL_FILE = "quotes_lr.joblib"
+FEATURE_VERSION = 1
+
+CUE_VERBS: tuple[str, ...] = (
+    "قال", "قالت", "يقول", "تقول", "أكد", "أكدت", "يؤكد", "تؤكد", "أضاف", "أضافت", "يضيف", "تضيف",
+    "أوضح", "أوضحت", "يوضح", "صرح", "صرحت", "أشار", "أشارت", "يشير", "تشير", "تابع", "تابعت",
+    "ذكر", "ذكرت", "يذكر", "اعتبر", "اعتبرت", "يعتبر", "أعلن", "أعلنت", "يعلن", "استطرد", "استطردت",
+    "أجاب", "أجابت", "سأل", "سألت", "كتب", "كتبت", "أخبر", "أخبرت", "نفى", "نفت", "ينفي", "زعم", "زعمت",
+    "تزعم", "يزعم", "شدد", "شددت", "لفت", "لفتت", "رأى", "رأت", "يرى", "ترى", "حذر", "حذرت", "دعا", "دعت",
+    "قائلا", "قائلة", "مشيرا", "مشيرة", "مضيفا", "مضيفة", "مؤكدا", "مؤكدة", "موضحا", "موضحة", "معتبرا",
+)
+_CUE_KEYS = frozenset(normalise_token(v) for v in CUE_VERBS)
+_COMPLEMENTISERS = frozenset(normalise_token(w) for w in ("إن", "أن", "بأن", "إنه", "أنه", "إنها", "أنها", "بأنه"))
+_OPEN_CLOSE = {'"': '"', "«": "»", "“": "”"}
+_CLAUSE_END = re.compile(r"[.؛;!?؟\n]|،\s*(?:و?(?:مشير|قائل|مضيف|مؤكد|موضح|معتبر)[اة]?)\b")
+
+
+def find_cues(text: str) -> list[tuple[int, int]]:
+    """Spans of cue verbs (without proclitics ``و``/``ف``) in ``text``.
+
+    >>> text = 'وتابع: "نعم" وقال بوتين إن الوضع مستقر'
+    >>> [text[s:e] for s, e in find_cues(text)]
+    ['تابع', 'قال']
+    """
+    cues = []
+    for token in tokenize(text):
+        key = normalise_token(token.text)
+        start = token.start
+        if key not in _CUE_KEYS and key[:1] in ("و", "ف") and key[1:] in _CUE_KEYS:
+            key, start = key[1:], token.start + 1
+        if key in _CUE_KEYS:
+            cues.append((start, token.end))
+    return cues
+
+
+def quote_kind(text: str, start: int, end: int, complementiser: bool) -> str:
+    """``direct`` / ``mixed`` / ``indirect`` from the span's shape (see the module docstring)."""
+    surface = text[start:end]
+    has_marks = any(ch in surface for ch in _OPEN_CLOSE) or any(ch in surface for ch in _OPEN_CLOSE.values())
+    if not complementiser and surface[:1] in _OPEN_CLOSE and surface[-1:] in _OPEN_CLOSE.values():
+        return "direct"
+    return "mixed" if has_marks else "indirect"
+
+
+@dataclass
+class Candidate:
+    """A candidate quote span with the evidence that produced it."""
+
+    start: int
+    end: int
+    origin: str  # "marks" or "reported"
+    cue: tuple[int, int] | None
+    complementiser: bool
+    features: dict[str, Any] = field(default_factory=dict)
+
+
+def _sentence_start(text: str, position: int) -> int:
+    cut = max(text.rfind(ch, 0, position) for ch in ".\n؟?!")
+    return cut + 1
+
+
+def _quotation_spans(text: str) -> list[tuple[int, int]]:
+    spans = []
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if ch in _OPEN_CLOSE:
+            close = text.find(_OPEN_CLOSE[ch], i + 1)
+            if close > i + 1:
+                spans.append((i, close + 1))
+                i = close + 1
+                continue
+        i += 1
+    return spans
+
+
+def quote_candidates(text: str) -> list[Candidate]:
+    """Every candidate quote span of ``text`` (see the module docstring), with features.
+
+    >>> text = 'وقال بوتين: "أهلا بكم". وأضاف أن الزيارة مهمة.'
+    >>> [(text[c.start:c.end], c.origin) for c in quote_candidates(text)]
+    [('"أهلا بكم"', 'marks'), ('الزيارة مهمة', 'reported')]
+    """
+    cues = find_cues(text)
+    candidates: list[Candidate] = []
+    for start, end in _quotation_spans(text):
+        sentence = _sentence_start(text, start)
+        before = [c for c in cues if sentence <= c[0] and c[1] <= start]
+        cue = before[-1] if before else None
+        gap = text[cue[1]:start] if cue else ""
+        candidates.append(Candidate(start, end, "marks", cue, False, {
+            "origin=marks": 1.0, "has_cue": float(cue is not None),
+            "colon_before": float(text[:start].rstrip().endswith(":")),
+            "gap_words": min(len(gap.split()), 10) / 10, "len_words": min(len(text[start:end].split()), 60) / 60,
+            "short": float(len(text[start:end].split()) <= 3),
+            "complementiser_before": float(any(normalise_token(w) in _COMPLEMENTISERS for w in gap.split()[-1:])),
+        }))
+    for cue in cues:
+        following = [t for t in tokenize(text[cue[1]:cue[1] + 200])][:8]
+        comp = next((t for t in following if normalise_token(t.text) in _COMPLEMENTISERS), None)
+        if comp is None:
+            continue
+        start = cue[1] + comp.end
+        while start < len(text) and text[start].isspace():
+            start += 1
+        if start >= len(text):
+            continue
+        ends = []
+        match = _CLAUSE_END.search(text, start)
+        ends.append(match.start() if match else len(text))
+        if text[start] in _OPEN_CLOSE:
+            close = text.find(_OPEN_CLOSE[text[start]], start + 1)
+            if close > start:
+                ends.append(close + 1)
+        comma = text.find("،", start)
+        if comma != -1 and comma < ends[0]:
+            ends.append(comma)
+        for end in sorted(set(ends)):
+            s, e = trim_span(text, start, end)
+            if e <= s:
+                continue
+            words_before_comp = sum(1 for t in following if t.end <= comp.start)
+            candidates.append(Candidate(s, e, "reported", cue, True, {
+                "origin=reported": 1.0, "has_cue": 1.0, "gap_words": min(words_before_comp, 10) / 10,
+                "len_words": min(len(text[s:e].split()), 60) / 60, "short": float(len(text[s:e].split()) <= 3),
+                "ends_clause": float(e == ends[0] or (match is not None and e == match.start())),
+                "ends_comma": float(comma != -1 and e == comma),
+                "ends_mark": float(text[e - 1] in _OPEN_CLOSE.values()),
+                "marks_inside": float(any(ch in text[s:e] for ch in _OPEN_CLOSE)),
+            }))
+    return candidates
+
+
+# --------------------------------------------------------------------------- speakers
+
+_SPEAKER_STOP = re.compile(r'[:،,"«“]')
+
+
+def _heuristic_mentions(text: str, cues: Sequence[tuple[int, int]]) -> list[tuple[int, int, str]]:
+    """Cue heuristic: up to 4 words right after each cue, stopping at ``:``/``،``/a mark/``إن``/``أن``."""
+    mentions = []
+    for _, cue_end in cues:
+        words = []
+        for token in tokenize(text[cue_end:cue_end + 120])[:6]:
+            if _SPEAKER_STOP.match(token.text) or normalise_token(token.text) in _COMPLEMENTISERS or \
+                    token.text in ".\n":
+                break
+            words.append(token)
+            if len(words) == 4:
+                break
+        if words:
+            mentions.append((cue_end + words[0].start, cue_end + words[-1].end, "PER"))
+    return mentions
+
+
+def _bucket(value: int, edges: Sequence[int]) -> int:
+    return next((i for i, edge in enumerate(edges) if value <= edge), len(edges))
+
+
+def _pair_features(text: str, quote: tuple[int, int], cue: tuple[int, int] | None,
+                   mention: tuple[int, int, str], rank_before: int, rank_after: int) -> dict[str, float]:
+    q_start, q_end = quote
+    m_start, m_end, label = mention
+    feats: dict[str, float] = {f"label={label}": 1.0}
+    anchor = cue[1] if cue else q_start
+    if cue is not None:
+        between = text[cue[1]:m_start]
+        feats["right_after_cue"] = float(m_start >= cue[1] and len(between.split()) == 0)
+        feats["between_cue_and_quote"] = float(cue[1] <= m_start and m_end <= q_start)
+        feats["before_cue_same_sentence"] = float(m_end <= cue[0] and _sentence_start(text, cue[0]) <= m_start)
+    feats["after_quote"] = float(m_start >= q_end)
+    feats["inside_quote"] = float(q_start <= m_start and m_end <= q_end)
+    distance = abs(m_start - anchor)
+    feats[f"dist_bucket={_bucket(distance, (5, 20, 60, 150, 400))}"] = 1.0
+    feats["same_sentence"] = float(_sentence_start(text, m_start) == _sentence_start(text, q_start))
+    feats["nearest_before"] = float(rank_before == 0)
+    feats["nearest_after"] = float(rank_after == 0)
+    return feats
+
+
+@dataclass
+class QuoteModel:
+    """The span scorer and speaker ranker (two logistic regressions over dict features)."""
+
+    span_vectorizer: Any
+    span_classifier: Any
+    speaker_vectorizer: Any
+    speaker_classifier: Any
+    meta: dict[str, Any] = field(default_factory=dict)
+    span_threshold: float = 0.5
+    speaker_threshold: float = 0.3
+
+    # -- speaker candidates ------------------------------------------------------------------
+
+    @staticmethod
+    def _speaker_candidates(text: str, quote: tuple[int, int], cue: tuple[int, int] | None,
+                            mentions: Sequence[tuple[int, int, str]], previous_speaker: tuple[int, int] | None
+                            ) -> list[tuple[tuple[int, int] | None, dict[str, float]]]:
+        window_start = _sentence_start(text, cue[0] if cue else quote[0])
+        window_start = _sentence_start(text, max(0, window_start - 1))  # the previous sentence too
+        nearby = [m for m in mentions if window_start <= m[0] and m[1] <= quote[1] + 200
+                  and not (quote[0] <= m[0] and m[1] <= quote[1])]
+        anchor = cue[1] if cue else quote[0]
+        before = sorted((m for m in nearby if m[1] <= anchor), key=lambda m: -m[1])
+        after = sorted((m for m in nearby if m[0] >= anchor), key=lambda m: m[0])
+        out = []
+        for m in nearby:
+            rank_before = before.index(m) if m in before else 99
+            rank_after = after.index(m) if m in after else 99
+            out.append(((m[0], m[1]), _pair_features(text, quote, cue, m, rank_before, rank_after)))
+        if previous_speaker is not None:
+            elided = cue is not None and text[cue[1]:quote[0]].strip() in ("", ":", "،")
+            no_mention_after_cue = not any(cue is not None and cue[1] <= m[0] < quote[0] for m in nearby)
+            out.append((previous_speaker, {"previous_speaker": 1.0, "elided_cue": float(elided),
+                                           "prev_and_no_mention": float(no_mention_after_cue)}))
+        return out
+
+    # -- training ----------------------------------------------------------------------------
+
+    @classmethod
+    def train(cls, articles: Iterable[Article], *, C: float = 1.0) -> QuoteModel:
+        """Fit both classifiers on articles with gold quotes (and entities for the speakers)."""
+        from sklearn.feature_extraction import DictVectorizer
+        from sklearn.linear_model import LogisticRegression
+
+        articles = [a for a in articles if a.quotes]
+        if not articles:
+            raise ValueError("no training article has quotes: train on gold with quote annotations")
+        span_x, span_y, spk_x, spk_y = [], [], [], []
+        for article in articles:
+            text = article.text
+            gold = {(q.start, q.end): q for q in article.quotes}
+            for cand in quote_candidates(text):
+                span_x.append(cand.features)
+                span_y.append(int((cand.start, cand.end) in gold))
+            mentions = [(m.start, m.end, m.label) for m in article.entities]
+            by_id = {m.id: m for m in article.entities}
+            previous = None
+            for quote in sorted(article.quotes, key=lambda q: q.start):
+                cue = (quote.cue.start, quote.cue.end) if quote.cue else None
+                cluster = None
+                if quote.speaker is not None:
+                    cluster = by_id[quote.speaker].cluster
+                cluster_spans = {(m.start, m.end) for m in article.entities if m.cluster == cluster}
+                for span, feats in cls._speaker_candidates(text, (quote.start, quote.end), cue, mentions,
+                                                           previous):
+                    spk_x.append(feats)
+                    spk_y.append(int(span in cluster_spans))
+                if quote.speaker is not None:
+                    speaker = by_id[quote.speaker]
+                    previous = (speaker.start, speaker.end)
+        if len(set(span_y)) < 2:
+            raise ValueError(f"the span scorer needs both matching and non-matching candidates; got "
+                             f"{sum(span_y)} matching of {len(span_y)} (do the gold quote spans follow the "
+                             "guidelines: marks included for direct quotes?)")
+        span_vectorizer = DictVectorizer()
+        span_classifier = LogisticRegression(C=C, class_weight="balanced", max_iter=2000)
+        span_classifier.fit(span_vectorizer.fit_transform(span_x), span_y)
+        speaker_vectorizer = DictVectorizer()
+        speaker_classifier = LogisticRegression(C=C, class_weight="balanced", max_iter=2000)
+        if len(set(spk_y)) < 2:
+            raise ValueError("the speaker ranker needs both right and wrong speaker candidates; the training "
+                             "quotes have no linked speakers among their entity mentions")
+        speaker_classifier.fit(speaker_vectorizer.fit_transform(spk_x), spk_y)
+        meta = {"feature_version": FEATURE_VERSION, "C": C, "n_articles": len(articles),
+                "n_quotes": sum(len(a.quotes) for a in articles), "span_candidates": len(span_y),
+                "span_positives": sum(span_y), "speaker_pairs": len(spk_y), "speaker_positives": sum(spk_y)}
+        return cls(span_vectorizer, span_classifier, speaker_vectorizer, speaker_classifier, meta)
+
+    # -- prediction --------------------------------------------------------------------------
+
+    def mentions_for(self, article: Article, ner: NerModel | None, use_gold_entities: bool
+                     ) -> tuple[list[tuple[int, int, str]], str]:
+        """Speaker candidates for an article and where they came from (gold / ner / cue-heuristic)."""
+        if use_gold_entities and article.entities:
+            return [(m.start, m.end, m.label) for m in article.entities], "gold"
+        if ner is not None:
+            return ner.predict_spans(article.text), "ner"
+        return _heuristic_mentions(article.text, find_cues(article.text)), "cue-heuristic"
+
+    def predict_article(self, article: Article, *, ner: NerModel | None = None,
+                        use_gold_entities: bool = True) -> list[dict[str, Any]]:
+        """Submission quotes for one article: ``[{start, end, kind, speaker: {start, end} | None}]``."""
+        text = article.text
+        candidates = quote_candidates(text)
+        chosen: list[Candidate] = []
+        if candidates:
+            scores = self.span_classifier.predict_proba(
+                self.span_vectorizer.transform([c.features for c in candidates]))[:, 1]
+            for score, cand in sorted(zip(scores, candidates, strict=True), key=lambda x: (-x[0], x[1].start)):
+                if score < self.span_threshold:
+                    break
+                if all(cand.end <= c.start or cand.start >= c.end for c in chosen):
+                    chosen.append(cand)
+        chosen.sort(key=lambda c: c.start)
+        mentions, _ = self.mentions_for(article, ner, use_gold_entities)
+        out = []
+        previous: tuple[int, int] | None = None
+        for cand in chosen:
+            speaker = None
+            options = self._speaker_candidates(text, (cand.start, cand.end), cand.cue, mentions, previous)
+            if options:
+                probs = self.speaker_classifier.predict_proba(
+                    self.speaker_vectorizer.transform([f for _, f in options]))[:, 1]
+                best = max(range(len(options)), key=lambda i: (probs[i], -i))
+                if probs[best] >= self.speaker_threshold:
+                    speaker = options[best][0]
+            if speaker is not None:
+                previous = speaker
+            out.append({"start": cand.start, "end": cand.end,
+                        "kind": quote_kind(text, cand.start, cand.end, cand.complementiser),
+                        "speaker": None if speaker is None else {"start": speaker[0], "end": speaker[1]}})
+        return out
+
+    # -- persistence -------------------------------------------------------------------------
+
+    def save(self, out_dir: str | Path) -> Path:
+        """Write ``out_dir/quotes_lr.joblib`` (not meant to be committed)."""
+        import joblib
+
+        path = Path(out_dir) / MODEL_FILE
+        path.parent.mkdir(parents=True, exist_ok=True)
+        joblib.dump(self, path)
+        return path
+
+    @classmethod
+    def load(cls, model_dir: str | Path) -> QuoteModel:
+        """Read a model written by :meth:`save`."""
+        import joblib
+
+        path = Path(model_dir)
+        if path.is_dir():
+            path = path / MODEL_FILE
+        if not path.is_file():
+            raise FileNotFoundError(f"no quotes model at {path}; train one with "
+                                    "`khabar baseline quotes train --train FILE --out DIR`")
+        model = joblib.load(path)
+        if not isinstance(model, cls) or model.meta.get("feature_version") != FEATURE_VERSION:
+            raise ValueError(f"{path} does not hold a quotes model of feature version {FEATURE_VERSION}: retrain")
+        return model
