@@ -24,21 +24,56 @@ def score(task: str, submission: Path, gold: Path, schema: LabelSchema | None = 
     return evaluate_submission(task, submission, gold=gold_set, n_resamples=50)
 
 
-def test_ner_train_predict_score(tiny_model: Path, ner_file: Path, tmp_path: Path) -> None:
-    from baselines.transformers.ner import predict_ner, train_ner
+@pytest.fixture(scope="module")
+def ner_model(tiny_model: Path, tmp_path_factory: pytest.TempPathFactory, toy) -> tuple[Path, Path, dict]:
+    """A NER model trained once for this module: (model folder, training Article JSONL, summary)."""
+    from baselines.transformers.ner import train_ner
+    from benchmark.io import write_articles
 
-    out = tmp_path / "ner-model"
+    folder = tmp_path_factory.mktemp("ner")
+    data = folder / "train.jsonl"
+    write_articles(data, toy.ner_articles())
     # short windows so that every article is split and merged back
-    summary = train_ner(ner_file, base_model=str(tiny_model), out_dir=out,
+    summary = train_ner(data, base_model=str(tiny_model), out_dir=folder / "model",
                         options=TrainOptions(max_length=16, stride=4, **FAST))
+    return folder / "model", data, summary
+
+
+def test_ner_train_predict_score(ner_model, tmp_path: Path) -> None:
+    from baselines.transformers.ner import predict_ner
+
+    out, data, summary = ner_model
     assert summary["articles"] == 3 and summary["windows"] > 3 and summary["spans_not_in_bio"] == 0
     record = json.loads((out / RECORD_FILE).read_text(encoding="utf-8"))
     assert record["task"] == "ner" and record["labels"][:3] == ["O", "B-PER", "I-PER"]
     submission = tmp_path / "submission-ner.jsonl"
-    predicted = predict_ner(out, ner_file, submission, progress=False)
+    predicted = predict_ner(out, data, submission, progress=False)
     assert predicted["lines"] == 3
-    results = score("ner", submission, ner_file)
+    results = score("ner", submission, data)
     assert results.metrics["strict/f1"].value >= 0.8, results.table()
+
+
+def test_ner_predicts_from_inputs_only_rows(ner_model, tmp_path: Path) -> None:
+    """The public test split has inputs only (JSONL or parquet rows): same predictions as from articles."""
+    from datasets import Dataset
+
+    from baselines.transformers.ner import predict_ner
+    from benchmark.io import read_articles
+    from benchmark.tasks import get_task
+
+    out, data, _ = ner_model
+    task = get_task("ner")
+    inputs = [task.input_row(row) for row in task.rows(read_articles(data))]
+    assert all("entities" not in row for row in inputs)
+    rows_jsonl, rows_parquet = tmp_path / "inputs.jsonl", tmp_path / "inputs.parquet"
+    rows_jsonl.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in inputs), encoding="utf-8")
+    Dataset.from_list(inputs, features=task.input_features()).to_parquet(str(rows_parquet))
+    submissions = []
+    for source in (data, rows_jsonl, rows_parquet):
+        target = tmp_path / f"sub-{source.suffix[1:]}-{len(submissions)}.jsonl"
+        predict_ner(out, source, target, progress=False)
+        submissions.append(target.read_text(encoding="utf-8"))
+    assert submissions[0] == submissions[1] == submissions[2]
 
 
 def test_quotes_train_predict_score(tiny_model: Path, quote_file: Path, tmp_path: Path) -> None:
@@ -80,16 +115,14 @@ def test_stance_train_predict_score_any_label_set(tiny_model: Path, toy, tmp_pat
     assert results.metrics["accuracy"].value == 1.0, results.table()
 
 
-def test_predict_refuses_a_model_of_another_task(tiny_model: Path, ner_file: Path, tmp_path: Path) -> None:
-    from baselines.transformers.ner import train_ner
+def test_predict_refuses_a_model_of_another_task(tiny_model: Path, ner_model, tmp_path: Path) -> None:
     from baselines.transformers.stance import predict_stance
 
-    out = tmp_path / "ner-model"
-    train_ner(ner_file, base_model=str(tiny_model), out_dir=out, options=TrainOptions(**{**FAST, "max_steps": 1}))
+    out, data, _ = ner_model
     with pytest.raises(BaselineError, match="trained for the 'ner' task"):
-        predict_stance(out, ner_file, tmp_path / "x.jsonl", progress=False)
+        predict_stance(out, data, tmp_path / "x.jsonl", progress=False)
     with pytest.raises(BaselineError, match=r"no khabar_baseline\.json"):
-        predict_stance(tiny_model, ner_file, tmp_path / "x.jsonl", progress=False)
+        predict_stance(tiny_model, data, tmp_path / "x.jsonl", progress=False)
 
 
 def test_stance_truncation_keeps_the_target_and_the_start_of_the_text(tiny_model: Path, toy) -> None:
