@@ -38,7 +38,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from transformers import PreTrainedTokenizerBase
 
 __all__ = ["IGNORE", "EncodedDoc", "Window", "bio_label_names", "decode_spans", "encode_doc", "merge_word_tags",
-           "predict_docs"]
+           "predict_docs", "train_tagger"]
 
 IGNORE = -100
 """The label id the loss ignores (non-first sub-tokens, special tokens)."""
