@@ -15,11 +15,13 @@ How an article becomes model input, and how predictions become character spans a
 4. **Labels on the first sub-token of each word** (the word's real first piece, found with the
    offset mapping, so a window that starts in the middle of a word does not label its tail);
    the other pieces get ``-100`` and are ignored by the loss.
-5. **Merging.** A word seen in two windows takes the prediction of the window where it sits
-   farthest from the window's edges (most context on both sides).
-6. **Spans.** Word tags go back through :func:`benchmark.text.bio_to_spans` with
-   ``mode="conlleval"`` (an ``I-X`` after ``O`` starts an entity: the usual repair for model
-   output), giving ``(start, end, label)`` in code points on the original text.
+5. **Merging.** A word seen in two windows takes the label scores (log-probabilities) of the
+   window where it sits farthest from the window's edges (most context on both sides).
+6. **Decoding.** The word tags are the best *valid* IOB2 sequence under those scores
+   (:func:`viterbi_tags`: ``I-X`` only after ``B-X``/``I-X``), not a per-word argmax, so one
+   weak word inside a long quote does not cut it in two.
+7. **Spans.** The tags go back through :func:`benchmark.text.bio_to_spans`, giving
+   ``(start, end, label)`` in code points on the original text.
 
 A span whose edge falls inside a word of the prediction-time tokenization (not a clitic the
 text layer splits) cannot be predicted exactly; that is a limit of any word-level tagger.
@@ -37,8 +39,8 @@ if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
     from transformers import PreTrainedTokenizerBase
 
-__all__ = ["IGNORE", "EncodedDoc", "Window", "bio_label_names", "decode_spans", "encode_doc", "merge_word_tags",
-           "predict_docs", "train_tagger"]
+__all__ = ["IGNORE", "EncodedDoc", "Window", "bio_label_names", "decode_spans", "encode_doc", "merge_word_scores",
+           "predict_docs", "train_tagger", "viterbi_tags"]
 
 IGNORE = -100
 """The label id the loss ignores (non-first sub-tokens, special tokens)."""
@@ -136,37 +138,77 @@ def _windows(tokenizer: PreTrainedTokenizerBase, words: list[str], max_length: i
     return windows
 
 
-def merge_word_tags(doc: EncodedDoc, window_label_ids: Sequence[np.ndarray], id2label: dict[int, str]) -> list[str]:
-    """One tag per word from per-window predicted label ids (``window_label_ids[k][position]``).
+def merge_word_scores(doc: EncodedDoc, window_scores: Sequence[np.ndarray]) -> np.ndarray:
+    """Per-word label scores ``[n_words, n_labels]`` from per-window scores ``[positions, n_labels]``
+    (log-probabilities from the model). A word in several windows takes the scores of the window
+    where it is farthest from the edges. Every word has a first sub-token in some window (see
+    :func:`encode_doc`), so every word gets scores."""
+    import numpy as np
 
-    A word in several windows takes the prediction of the window where it is farthest from the
-    edges. Every word has a first sub-token in some window, so every word gets a tag.
-    """
-    best: dict[int, tuple[int, int]] = {}  # word -> (distance to the window edge, label id)
-    for window, label_ids in zip(doc.windows, window_label_ids, strict=True):
-        lo, hi = 0, len(window.word_starts) - 1
+    best: dict[int, tuple[int, np.ndarray]] = {}  # word -> (distance to the window edge, scores)
+    for window, scores in zip(doc.windows, window_scores, strict=True):
+        hi = len(window.word_starts) - 1
         for position, word in enumerate(window.word_starts):
             if word < 0:
                 continue
-            margin = min(position - lo, hi - position)
+            margin = min(position, hi - position)
             if word not in best or margin > best[word][0]:
-                best[word] = (margin, int(label_ids[position]))
+                best[word] = (margin, scores[position])
     missing = [i for i in range(len(doc.words)) if i not in best]
     if missing:
         raise RuntimeError(f"{doc.doc_id}: words {missing[:5]} got no prediction (a tokenizer that drops "
                            "them even as its unknown token?)")
-    return [id2label[best[i][1]] for i in range(len(doc.words))]
+    if not best:
+        return np.zeros((0, 0))
+    return np.stack([best[i][1] for i in range(len(doc.words))])
+
+
+def viterbi_tags(scores: np.ndarray, labels: Sequence[str]) -> list[str]:
+    """The highest-scoring tag sequence that is valid IOB2: ``I-X`` only after ``B-X`` or ``I-X``.
+
+    ``scores[t, j]`` is the log-probability of label j for word t. Unlike a per-word argmax, this
+    does not break an entity (or a long quote) at one weak word, and never starts one with ``I-``.
+
+    >>> import numpy as np
+    >>> labels = ["O", "B-PER", "I-PER"]
+    >>> log = np.log(np.array([[0.1, 0.8, 0.1], [0.5, 0.05, 0.45], [0.1, 0.1, 0.8]]))
+    >>> [labels[i] for i in log.argmax(axis=1)], viterbi_tags(log, labels)
+    (['B-PER', 'O', 'I-PER'], ['B-PER', 'I-PER', 'I-PER'])
+    """
+    import numpy as np
+
+    n_words, n_labels = scores.shape if scores.size else (0, len(labels))
+    if n_words == 0:
+        return []
+    allowed = np.zeros((n_labels, n_labels))  # allowed[previous, next]: 0 or -inf
+    for j, tag in enumerate(labels):
+        if tag.startswith("I-"):
+            for i, previous in enumerate(labels):
+                if previous[2:] != tag[2:] or previous == "O":
+                    allowed[i, j] = -np.inf
+    start = np.array([-np.inf if tag.startswith("I-") else 0.0 for tag in labels])
+    best = start + scores[0]
+    back = np.zeros((n_words, n_labels), dtype=np.int64)
+    for t in range(1, n_words):
+        candidates = best[:, None] + allowed  # [previous, next]
+        back[t] = candidates.argmax(axis=0)
+        best = candidates.max(axis=0) + scores[t]
+    path = [int(best.argmax())]
+    for t in range(n_words - 1, 0, -1):
+        path.append(int(back[t, path[-1]]))
+    return [labels[i] for i in reversed(path)]
 
 
 def decode_spans(doc: EncodedDoc, tags: Sequence[str]) -> list[Span]:
-    """Character spans ``(start, end, label)`` on the original text from word tags."""
-    return bio_to_spans(doc.words, list(tags), mode="conlleval")
+    """Character spans ``(start, end, label)`` on the original text from (valid IOB2) word tags."""
+    return bio_to_spans(doc.words, list(tags), mode="strict")
 
 
 def predict_docs(model: Any, tokenizer: PreTrainedTokenizerBase, docs: Sequence[EncodedDoc], *,
                  batch_size: int = 16, progress: bool = True) -> list[list[str]]:
-    """Word tags of every document: windows are batched across documents, run without
-    gradients, and merged back per document (:func:`merge_word_tags`)."""
+    """Word tags of every document: windows are batched across documents and run without
+    gradients; their log-probabilities are merged back per document (:func:`merge_word_scores`)
+    and decoded into valid IOB2 (:func:`viterbi_tags`)."""
     import torch
     from tqdm.auto import tqdm
 
@@ -179,13 +221,12 @@ def predict_docs(model: Any, tokenizer: PreTrainedTokenizerBase, docs: Sequence[
         features = [{k: v for k, v in docs[d].windows[k_].features.items() if k != "labels"} for d, k_ in chunk]
         batch = tokenizer.pad(features, return_tensors="pt")
         with torch.no_grad():
-            logits = model(**batch).logits
-        label_ids = logits.argmax(dim=-1).cpu().numpy()
-        for (d, k), ids in zip(chunk, label_ids, strict=True):
-            predictions[(d, k)] = ids
-    id2label = {int(i): label for i, label in model.config.id2label.items()}
-    return [merge_word_tags(doc, [predictions[(d, k)] for k in range(len(doc.windows))], id2label) if doc.windows
-            else [] for d, doc in enumerate(docs)]
+            log_probs = torch.log_softmax(model(**batch).logits.float(), dim=-1).cpu().numpy()
+        for (d, k), scores in zip(chunk, log_probs, strict=True):
+            predictions[(d, k)] = scores[: len(docs[d].windows[k].word_starts)]
+    labels = [model.config.id2label[i] for i in range(model.config.num_labels)]
+    return [viterbi_tags(merge_word_scores(doc, [predictions[(d, k)] for k in range(len(doc.windows))]), labels)
+            if doc.windows else [] for d, doc in enumerate(docs)]
 
 
 def train_tagger(base_model: str, train_docs: Sequence[EncodedDoc], dev_docs: Sequence[EncodedDoc] | None,

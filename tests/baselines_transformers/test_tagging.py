@@ -8,21 +8,34 @@ import numpy as np
 import pytest
 
 from baselines.transformers.ner import ner_label_names
-from baselines.transformers.tagging import IGNORE, EncodedDoc, decode_spans, encode_doc, merge_word_tags
+from baselines.transformers.tagging import (
+    IGNORE,
+    EncodedDoc,
+    decode_spans,
+    encode_doc,
+    merge_word_scores,
+    viterbi_tags,
+)
 from benchmark.schema import KHABAR
 
 LABELS = ner_label_names(KHABAR)
 LABEL2ID = {label: i for i, label in enumerate(LABELS)}
-ID2LABEL = dict(enumerate(LABELS))
 
 
 def oracle_predictions(doc: EncodedDoc) -> list[np.ndarray]:
-    """Per window, the gold label id at every position that carries a label (O elsewhere)."""
+    """Per window, log-probabilities that put the gold label first at every labelled position
+    (O elsewhere)."""
     out = []
     for window in doc.windows:
-        ids = np.array([label if label != IGNORE else 0 for label in window.features["labels"]])
-        out.append(ids)
+        ids = [label if label != IGNORE else 0 for label in window.features["labels"]]
+        scores = np.full((len(ids), len(LABELS)), np.log(0.01))
+        scores[np.arange(len(ids)), ids] = np.log(0.9)
+        out.append(scores)
     return out
+
+
+def merge_word_tags(doc: EncodedDoc, window_scores: list[np.ndarray]) -> list[str]:
+    return viterbi_tags(merge_word_scores(doc, window_scores), LABELS)
 
 
 def spans_of(article) -> list[tuple[int, int, str]]:
@@ -44,7 +57,7 @@ def test_oracle_round_trip_through_windows(tokenizer, toy, max_length: int, stri
         if max_length < 20:
             assert len(doc.windows) > 1, "short windows must split the article"
         assert all(len(w.features["input_ids"]) <= max_length for w in doc.windows)
-        tags = merge_word_tags(doc, oracle_predictions(doc), ID2LABEL)
+        tags = merge_word_tags(doc, oracle_predictions(doc))
         assert tags == doc.tags
         assert decode_spans(doc, tags) == spans_of(article)
 
@@ -73,7 +86,7 @@ def test_offsets_are_code_points_on_the_original_text(tokenizer) -> None:
         doc = encode_doc(tokenizer, "d/bidi", text, max_length=max_length, stride=stride, gold=gold,
                          label2id=LABEL2ID)
         assert "\ue000" in [w.text for w in doc.words]
-        tags = merge_word_tags(doc, oracle_predictions(doc), ID2LABEL)
+        tags = merge_word_tags(doc, oracle_predictions(doc))
         assert decode_spans(doc, tags) == gold
 
 
@@ -81,8 +94,22 @@ def test_prediction_without_gold_covers_every_word(tokenizer, toy) -> None:
     article = toy.ner_articles()[0]
     doc = encode_doc(tokenizer, article.doc_id, article.text, max_length=10, stride=3)
     assert doc.tags is None and all("labels" not in w.features for w in doc.windows)
-    all_outside = [np.zeros(len(w.word_starts), dtype=int) for w in doc.windows]
-    assert merge_word_tags(doc, all_outside, ID2LABEL) == ["O"] * len(doc.words)
+    all_outside = [np.log(np.full((len(w.word_starts), len(LABELS)), 0.01)) for w in doc.windows]
+    for scores in all_outside:
+        scores[:, 0] = np.log(0.9)
+    assert merge_word_tags(doc, all_outside) == ["O"] * len(doc.words)
+
+
+def test_viterbi_never_starts_with_inside_and_keeps_long_spans_whole() -> None:
+    labels = ["O", "B-QUOTE-direct", "I-QUOTE-direct"]
+    probabilities = np.array([[0.2, 0.1, 0.7],    # argmax says I- at the start: not valid
+                              [0.1, 0.1, 0.8],
+                              [0.5, 0.05, 0.45],  # one weak word inside the quote
+                              [0.1, 0.1, 0.8],
+                              [0.9, 0.05, 0.05]])
+    tags = viterbi_tags(np.log(probabilities), labels)
+    assert tags == ["B-QUOTE-direct", "I-QUOTE-direct", "I-QUOTE-direct", "I-QUOTE-direct", "O"]
+    assert viterbi_tags(np.zeros((0, 3)), labels) == []
 
 
 def test_nested_mentions_are_counted_not_dropped_silently(tokenizer) -> None:
