@@ -96,3 +96,18 @@ def test_agreement_and_adjudicate_commands_on_a_stored_export(make_article, tmp_
     broken.write_text("{}", encoding="utf-8")
     assert main(["annotate", "agreement", str(broken)]) == 1
     assert "expected a JSON list of tasks" in capsys.readouterr().err
+
+
+def test_server_refuses_a_busy_port_and_a_missing_binary(tmp_path):
+    import socket
+
+    from benchmark.studio.server import ServerError, start_server
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        with pytest.raises(ServerError, match=f"port {port} is busy, so Label Studio would silently move"):
+            start_server(tmp_path, username="u@x", password="p", token="t0ken", port=port)
+    with pytest.raises(ServerError, match="'no-such-label-studio' is not installed"):
+        start_server(tmp_path, username="u@x", password="p", token="t0ken", executable="no-such-label-studio")
