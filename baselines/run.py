@@ -1,0 +1,271 @@
+"""``khabar run``: the main job — build → train the scikit-learn baselines → evaluate → leaderboard.
+
+The stages are declared (inputs → outputs, as in spaCy projects) and run in order:
+
+====================  ==========================================  ===========================================
+stage                 inputs                                      outputs (under ``--out``)
+====================  ==========================================  ===========================================
+``build``             articles (Label Studio export / JSONL),     ``dataset/`` (Hub layout, test inputs only),
+                      split manifest                              ``dataset-private/`` (test gold)
+``baselines``         the articles of the evaluation design       ``submissions/sklearn-baselines/<task>.jsonl``
+``evaluate``          submissions, evaluation gold                ``results/<task>/results.json`` + per document
+``leaderboard``       submissions folder, evaluation gold         ``leaderboard/index.html`` (+ .md, .csv)
+====================  ==========================================  ===========================================
+
+**Evaluation design.** When the manifest puts documents in both a training split and ``test``, the
+baselines train on ``train`` (+ ``validation``) and are scored on ``test``. When it does not — the
+bundled sample has two documents, both in ``train`` — the baselines are scored by *k-fold cross-
+validation over documents*: each document is predicted by models trained on the other folds, so no
+document is ever scored by a model that saw it. The design used is printed and written to
+``run.json``; a figure from two documents is a smoke test of the pipeline, not a result.
+
+The baselines use only the public API of :mod:`benchmark`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from benchmark.model import Article
+
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_INPUT = REPO / "annotations" / "gold" / "sample.json"
+DEFAULT_MANIFEST = REPO / "annotations" / "splits" / "manifest.json"
+TASKS = ("ner", "quotes", "stance")
+SYSTEM = "sklearn-baselines"
+TRAIN_SPLITS = ("train", "validation")
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One declared step: what it reads and what it writes (relative to the run folder)."""
+
+    name: str
+    inputs: tuple[str, ...]
+    outputs: tuple[str, ...]
+    description: str
+
+
+STAGES = (
+    Stage("build", ("articles", "manifest"), ("dataset/", "dataset-private/"),
+          "Hub-layout dataset folders (public test inputs only; private test gold)"),
+    Stage("baselines", ("articles",), tuple(f"submissions/{SYSTEM}/{t}.jsonl" for t in TASKS),
+          "train the scikit-learn baselines and write their submissions"),
+    Stage("evaluate", ("submissions", "gold/evaluation.articles.jsonl"), tuple(f"results/{t}/" for t in TASKS),
+          "score every submission with the shared harness (bootstrap CIs)"),
+    Stage("leaderboard", ("submissions/", "gold/evaluation.articles.jsonl"), ("leaderboard/",),
+          "rank the systems; Markdown, CSV and HTML with per-label plots"),
+)
+
+
+@dataclass
+class RunReport:
+    """Where everything went, and the headline figures."""
+
+    out: Path
+    design: str
+    folds: list[dict[str, list[str]]] = field(default_factory=list)
+    outputs: dict[str, str] = field(default_factory=dict)
+    headline: dict[str, dict[str, Any]] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"out": str(self.out), "design": self.design, "folds": self.folds, "outputs": self.outputs,
+                "headline": self.headline, "seconds": self.seconds, "notes": self.notes,
+                "stages": [vars(stage) for stage in STAGES]}
+
+
+# --------------------------------------------------------------------------- evaluation design
+
+
+def _doc_rank(doc_id: str) -> str:
+    return hashlib.sha256(doc_id.encode("utf-8")).hexdigest()
+
+
+def evaluation_folds(articles: Sequence[Article], splits: dict[str, str], k: int = 5
+                     ) -> tuple[str, list[tuple[list[Article], list[Article]]]]:
+    """``(design, [(train, test), …])``: the manifest's test split when it has one, else k-fold CV
+    over documents (deterministic: documents ordered by a hash of their doc_id)."""
+    test = [a for a in articles if splits.get(a.doc_id) == "test"]
+    train = [a for a in articles if splits.get(a.doc_id) in TRAIN_SPLITS]
+    if test and train:
+        return "train on the train/validation splits, score the test split", [(train, test)]
+    if len(articles) < 2:
+        raise ValueError(f"{len(articles)} article(s): the baselines need at least two documents to train and "
+                         "score on different ones (fix: give more articles or a manifest with a test split)")
+    k = max(2, min(k, len(articles)))
+    ordered = sorted(articles, key=lambda a: _doc_rank(a.doc_id))
+    folds = [ordered[i::k] for i in range(k)]
+    plan = [([a for j, fold in enumerate(folds) if j != i for a in fold], held) for i, held in enumerate(folds)]
+    return (f"{k}-fold cross-validation over documents (the manifest has no test split to score): every "
+            "document is predicted by models that never saw it"), plan
+
+
+# --------------------------------------------------------------------------- baselines
+
+
+def _ner_lines(model: Any, articles: Sequence[Article]) -> list[dict[str, Any]]:
+    predicted = model.predict_many([a.text for a in articles])
+    return [{"doc_id": a.doc_id, "entities": [{"start": s, "end": e, "label": label} for s, e, label in spans]}
+            for a, spans in zip(articles, predicted, strict=True)]
+
+
+def _quote_lines(model: Any, ner: Any, articles: Sequence[Article]) -> list[dict[str, Any]]:
+    # at prediction time the quote baseline sees only the text: speakers come from the NER model's mentions
+    return [{"doc_id": a.doc_id, "quotes": model.predict_article(a, ner=ner, use_gold_entities=False)}
+            for a in articles]
+
+
+def _stance_lines(model: Any, articles: Sequence[Article]) -> list[dict[str, Any]]:
+    from benchmark.schema import KHABAR
+    from benchmark.tasks import get_task
+
+    rows = get_task("stance").rows(articles, KHABAR)
+    return [{"id": row["id"], "label": label} for row, label in zip(rows, model.predict(rows), strict=True)]
+
+
+def train_and_predict(train: Sequence[Article], test: Sequence[Article], clusters: Any = None,
+                      notes: list[str] | None = None) -> dict[str, list[dict[str, Any]]]:
+    """Train the three scikit-learn baselines on ``train`` and return their submission lines on ``test``;
+    anything degenerate (e.g. one stance label seen) is appended to ``notes``."""
+    notes = notes if notes is not None else []
+    from baselines.sklearn.ner import NerModel
+    from baselines.sklearn.quotes import QuoteModel
+    from baselines.sklearn.stance import StanceModel
+    from benchmark.schema import KHABAR
+    from benchmark.tasks import get_task
+
+    ner = NerModel.train(train, clusters=clusters)
+    quotes = QuoteModel.train(train)
+    lines = {"ner": _ner_lines(ner, test), "quotes": _quote_lines(quotes, ner, test)}
+    stance_rows = get_task("stance").rows(train, KHABAR)
+    labels = sorted({row["label"] for row in stance_rows})
+    if len(labels) >= 2:
+        lines["stance"] = _stance_lines(StanceModel.train(stance_rows), test)
+    elif labels:
+        # a classifier needs two classes; with one seen, the only honest prediction is that label
+        lines["stance"] = _stance_lines(_SingleLabel(labels[0]), test)
+        notes.append(f"stance: the training documents hold one stance label ({labels[0]!r}); predicted it for all")
+    else:
+        raise ValueError("the training documents hold no stance; the stance baseline cannot be trained "
+                         "(fix: annotate stances or use more documents)")
+    return lines
+
+
+@dataclass(frozen=True)
+class _SingleLabel:
+    """The stance predictor when training saw a single label: predicts that label."""
+
+    label: str
+
+    def predict(self, rows: Sequence[dict[str, Any]]) -> list[str]:
+        return [self.label] * len(rows)
+
+
+# --------------------------------------------------------------------------- the run
+
+
+def _write_jsonl(path: Path, lines: Iterable[dict[str, Any]]) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8") as handle:
+        for line in lines:
+            handle.write(json.dumps(line, ensure_ascii=False) + "\n")
+    return path
+
+
+def run_main(inputs: Sequence[str | Path] = (DEFAULT_INPUT,), *, manifest: str | Path | None = DEFAULT_MANIFEST,
+             out: str | Path = "runs/main", folds: int = 5, clusters: str | Path | None = None,
+             progress: bool = True, log: Callable[[str], None] = print) -> RunReport:
+    """Run every stage; return where each output went (see the module docs)."""
+    from benchmark.io import write_articles
+    from benchmark.release.build import ReleaseSource, build_release
+    from benchmark.release.sources import parse_source, read_source
+    from benchmark.release.splits import Manifest
+
+    out = Path(out)
+    report = RunReport(out=out, design="")
+    articles: list[Article] = []
+    for source in inputs:
+        articles.extend(read_source(parse_source(str(source))))
+    manifest_obj = Manifest.load(manifest) if manifest else None
+    log(f"read {len(articles)} article(s) from {', '.join(str(s) for s in inputs)}")
+
+    started = time.perf_counter()
+    built = build_release([ReleaseSource("khabar", articles, total=len(articles))], manifest_obj,
+                          out / "dataset", out / "dataset-private", overwrite=True, progress=progress)
+    report.seconds["build"] = time.perf_counter() - started
+    report.outputs["dataset"] = str(built.public)
+    report.outputs["dataset (private test gold)"] = str(built.private)
+    log(f"[build] {built.public} (revision {built.revision[:12]}), private gold {built.private}")
+
+    splits = {doc: a.split for doc, a in (manifest_obj.documents.items() if manifest_obj else ())}
+    design, plan = evaluation_folds(articles, splits, folds)
+    report.design = design
+    log(f"[baselines] {design}")
+    word_clusters = None
+    if clusters:
+        from baselines.sklearn.wordclusters import WordClusters
+
+        word_clusters = WordClusters.load(Path(clusters).expanduser())
+    started = time.perf_counter()
+    submissions: dict[str, list[dict[str, Any]]] = {task: [] for task in TASKS}
+    evaluated: list[Article] = []
+    for index, (train, test) in enumerate(plan, start=1):
+        report.folds.append({"train": [a.doc_id for a in train], "test": [a.doc_id for a in test]})
+        notes: list[str] = []
+        lines = train_and_predict(train, test, word_clusters, notes)
+        for note in notes:
+            log(f"[baselines] fold {index}: note: {note}")
+        report.notes.extend(f"fold {index}: {note}" for note in notes)
+        for task in TASKS:
+            submissions[task].extend(lines.get(task, []))
+        evaluated.extend(test)
+        log(f"[baselines] fold {index}/{len(plan)}: trained on {len(train)} document(s), predicted {len(test)}")
+    report.seconds["baselines"] = time.perf_counter() - started
+    gold_path = write_articles(out / "gold" / "evaluation.articles.jsonl", evaluated) and (
+        out / "gold" / "evaluation.articles.jsonl")
+    report.outputs["evaluation gold"] = str(gold_path)
+    system_dir = out / "submissions" / SYSTEM
+    (system_dir).mkdir(parents=True, exist_ok=True)
+    (system_dir / "metadata.json").write_text(json.dumps(
+        {"name": "scikit-learn baselines", "team": "Khabar", "model": "CRF (NER), cue+LR ranker (quotes), "
+         "TF-IDF+LR (stance)", "description": design}, ensure_ascii=False, indent=2), encoding="utf-8")
+    for task in TASKS:
+        path = _write_jsonl(system_dir / f"{task}.jsonl", submissions[task])
+        report.outputs[f"submission {task}"] = str(path)
+
+    from benchmark.harness import evaluate_submission
+
+    started = time.perf_counter()
+    for task in TASKS:
+        results = evaluate_submission(task, system_dir / f"{task}.jsonl", gold=gold_path, dataset_name="khabar",
+                                      split="cross-validated" if len(plan) > 1 else "test")
+        results_path, _ = results.write(out / "results" / task)
+        report.outputs[f"results {task}"] = str(results_path)
+        metric = results.metrics[results.headline]
+        report.headline[task] = {"metric": results.headline, "value": metric.value, "ci_low": metric.low,
+                                 "ci_high": metric.high, "documents": results.n_documents}
+        log(f"[evaluate] {task}: {results.headline} = {metric.value:.3f} "
+            f"(95% CI {metric.low:.3f}–{metric.high:.3f}, {results.n_documents} documents)")
+    report.seconds["evaluate"] = time.perf_counter() - started
+
+    from benchmark.leaderboard import build_leaderboard, write_leaderboard
+
+    started = time.perf_counter()
+    board = build_leaderboard(out / "submissions", gold_path, out / "leaderboard", progress=progress)
+    files = write_leaderboard(board, out / "leaderboard")
+    report.seconds["leaderboard"] = time.perf_counter() - started
+    for kind, path in files.items():
+        report.outputs[f"leaderboard {kind}"] = str(path)
+    log(f"[leaderboard] {files.get('html')}")
+    (out / "run.json").write_text(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n",
+                                  encoding="utf-8")
+    report.outputs["run record"] = str(out / "run.json")
+    return report

@@ -1,0 +1,68 @@
+"""`khabar run` on the bundled sample: every stage runs, every output exists, no document is scored by a
+model that saw it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from baselines.run import STAGES, evaluation_folds
+from benchmark.cli import main
+from benchmark.model import Article
+
+
+def _article(doc_id: str) -> Article:
+    return Article(doc_id=doc_id, text="خبر")
+
+
+def test_folds_use_the_test_split_when_the_manifest_has_one() -> None:
+    articles = [_article(f"d{i}") for i in range(5)]
+    splits = {"d0": "test", "d1": "train", "d2": "train", "d3": "validation", "d4": "test"}
+    design, plan = evaluation_folds(articles, splits)
+    assert "test split" in design
+    [(train, test)] = plan
+    assert {a.doc_id for a in test} == {"d0", "d4"} and {a.doc_id for a in train} == {"d1", "d2", "d3"}
+
+
+def test_folds_fall_back_to_document_cross_validation() -> None:
+    articles = [_article(f"d{i}") for i in range(7)]
+    design, plan = evaluation_folds(articles, {a.doc_id: "train" for a in articles}, k=3)
+    assert "3-fold cross-validation" in design
+    held = [a.doc_id for _, test in plan for a in test]
+    assert sorted(held) == sorted(a.doc_id for a in articles)  # every document scored exactly once
+    for train, test in plan:
+        assert not {a.doc_id for a in train} & {a.doc_id for a in test}
+    assert evaluation_folds(articles, {}, k=3) == (design, plan)  # deterministic
+
+
+def test_a_single_document_cannot_be_cross_validated() -> None:
+    with pytest.raises(ValueError, match="at least two documents"):
+        evaluation_folds([_article("d0")], {})
+
+
+@pytest.mark.slow
+def test_khabar_run_on_the_bundled_sample(tmp_path, capsys) -> None:
+    out = tmp_path / "run"
+    assert main(["run", "--out", str(out), "--quiet"]) == 0
+    printed = capsys.readouterr().out
+    assert "stages: " + " → ".join(s.name for s in STAGES) in printed
+    record = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    for what, where in record["outputs"].items():
+        assert where in printed, f"{what} not printed"
+        assert Path(where).exists(), what
+    assert "cross-validation" in record["design"]
+    for fold in record["folds"]:
+        assert not set(fold["train"]) & set(fold["test"])
+    assert sorted(d for f in record["folds"] for d in f["test"]) == ["seed/un-security-council", "seed/vostochny"]
+    for task in ("ner", "quotes", "stance"):
+        results = json.loads((out / "results" / task / "results.json").read_text(encoding="utf-8"))
+        headline = results["headline"]
+        assert headline == dict(results["metrics"][headline["metric"]], metric=headline["metric"],
+                                higher_is_better=True)
+        assert headline["ci_low"] <= headline["value"] <= headline["ci_high"]
+        assert record["headline"][task]["value"] == headline["value"]
+    assert (out / "dataset" / "README.md").is_file() and (out / "dataset-private").is_dir()
+    html = (out / "leaderboard" / "index.html").read_text(encoding="utf-8")
+    assert "scikit-learn baselines" in html
