@@ -33,6 +33,8 @@ from benchmark.tasks import Row, Task, get_task
 if TYPE_CHECKING:  # pragma: no cover
     from transformers import PreTrainedTokenizerBase, TrainingArguments
 
+    from benchmark.model import Article
+
 __all__ = [
     "FORMAT_VERSION",
     "RECORD_FILE",
@@ -41,10 +43,12 @@ __all__ = [
     "load_fast_tokenizer",
     "load_record",
     "load_schema",
+    "parse_conditions",
     "read_rows",
     "save_record",
     "schema_from_record",
     "schema_record",
+    "select_articles",
     "training_arguments",
     "write_submission",
 ]
@@ -150,17 +154,65 @@ def load_record(model_dir: str | Path, task: str) -> dict[str, Any]:
 # --------------------------------------------------------------------------- inputs
 
 
-def read_rows(task: str | Task, path: str | Path, schema: LabelSchema, *, need_gold: bool) -> list[Row]:
+def parse_conditions(pairs: Sequence[str] | None) -> list[tuple[str, str]]:
+    """``["split=train"]`` → ``[("split", "train")]`` (``ValueError`` naming a malformed one).
+
+    >>> parse_conditions(["split=train", "fold=3"])
+    [('split', 'train'), ('fold', '3')]
+    """
+    conditions = []
+    for pair in pairs or ():
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise BaselineError(f"condition {pair!r} is not KEY=VALUE (fix: e.g. --where split=train)")
+        conditions.append((key, value))
+    return conditions
+
+
+def select_articles(path: str | Path, schema: LabelSchema, where: Sequence[str] | None = None,
+                    exclude: Sequence[str] | None = None) -> list[Article]:
+    """The validated articles of an Article JSONL whose ``meta[KEY]`` equals ``VALUE`` (as text) for
+    every ``where`` condition and for no ``exclude`` condition. An empty selection is an error that
+    lists the values the keys do take, so a typo never trains on nothing."""
+    from benchmark.io import read_articles
+
+    conditions, exclusions = parse_conditions(where), parse_conditions(exclude)
+
+    def matches(article: Article, key: str, value: str) -> bool:
+        return key in article.meta and str(article.meta[key]) == value
+
+    articles = list(read_articles(path, schema))
+    chosen = [a for a in articles if all(matches(a, k, v) for k, v in conditions)
+              and not any(matches(a, k, v) for k, v in exclusions)]
+    if not chosen:
+        seen: dict[str, set[str]] = {}
+        for article in articles:
+            for key, _ in conditions + exclusions:
+                if key in article.meta:
+                    seen.setdefault(key, set()).add(str(article.meta[key]))
+        found = "; ".join(f"{k} takes {sorted(v)[:10]}" for k, v in seen.items()) or "no article has those keys"
+        raise BaselineError(f"{path}: no article among {len(articles)} matches where={list(where or [])} "
+                            f"exclude={list(exclude or [])} ({found})")
+    return chosen
+
+
+def read_rows(task: str | Task, path: str | Path, schema: LabelSchema, *, need_gold: bool,
+              where: Sequence[str] | None = None, exclude: Sequence[str] | None = None,
+              gold_out: str | Path | None = None) -> list[Row]:
     """The task rows of a file: an Article JSONL, a rows JSONL or a rows parquet.
 
     An Article JSONL is recognised by its first line having only Article fields; it is validated
-    against ``schema`` (a bad article stops the run with its line, doc_id and fix). With
+    against ``schema`` (a bad article stops the run with its line, doc_id and fix), filtered by
+    ``where``/``exclude`` meta conditions (:func:`select_articles`), and, with ``gold_out``, the
+    selected articles are written there (the gold for exactly those documents). With
     ``need_gold`` every row must carry its gold field (for training).
     """
     task = get_task(task)
     path = Path(path)
     if not path.is_file():
         raise BaselineError(f"{path} does not exist (fix: pass an Article JSONL or a {task.name} rows file)")
+    if (where or exclude or gold_out) and not _is_article_jsonl(path):
+        raise BaselineError(f"{path}: --where/--exclude/--gold-out need an Article JSONL (rows have no meta)")
     if path.suffix == ".parquet":
         from datasets import Dataset
 
@@ -169,7 +221,7 @@ def read_rows(task: str | Task, path: str | Path, schema: LabelSchema, *, need_g
             raise BaselineError(f"{path}: train from an Article JSONL or a rows JSONL (parquet rows store "
                                 "labels as class ids)")
     else:
-        from benchmark.io import iter_jsonl_records, read_articles
+        from benchmark.io import iter_jsonl_records, write_articles
 
         first = next(iter_jsonl_records(path), None)
         if first is None:
@@ -178,7 +230,10 @@ def read_rows(task: str | Task, path: str | Path, schema: LabelSchema, *, need_g
         if issue is not None:
             raise BaselineError(f"{path}:{number}: {issue.message} (fix: {issue.fix})")
         if isinstance(record, Mapping) and set(record) <= _ARTICLE_FIELDS:
-            rows = task.rows(read_articles(path, schema), schema)
+            articles = select_articles(path, schema, where, exclude)
+            if gold_out is not None:
+                write_articles(gold_out, articles)
+            rows = task.rows(articles, schema)
         else:
             rows = []
             for number, record, issue in iter_jsonl_records(path):
@@ -194,6 +249,15 @@ def read_rows(task: str | Task, path: str | Path, schema: LabelSchema, *, need_g
                                 f"(fix: pass {task.name} rows or an Article JSONL"
                                 + (" with gold annotations for training)" if need_gold else ")"))
     return rows
+
+
+def _is_article_jsonl(path: Path) -> bool:
+    from benchmark.io import iter_jsonl_records
+
+    if path.suffix == ".parquet":
+        return False
+    first = next(iter_jsonl_records(path), None)
+    return first is not None and isinstance(first[1], Mapping) and set(first[1]) <= _ARTICLE_FIELDS
 
 
 # --------------------------------------------------------------------------- transformers

@@ -60,7 +60,9 @@ def _encode(tokenizer: Any, rows: Sequence[Row], options: TrainOptions, label2id
 
 
 def train_ner(train_path: str | Path, *, base_model: str, out_dir: str | Path, schema: LabelSchema | str | None = None,
-              dev_path: str | Path | None = None, options: TrainOptions | None = None) -> dict[str, Any]:
+              dev_path: str | Path | None = None, options: TrainOptions | None = None,
+              where: Sequence[str] | None = None, exclude: Sequence[str] | None = None,
+              dev_where: Sequence[str] | None = None) -> dict[str, Any]:
     """Fine-tune ``base_model`` on the ``ner`` rows of ``train_path`` and save it to ``out_dir``.
 
     Returns a summary (articles, windows, spans, spans left out of BIO, output folder).
@@ -70,10 +72,10 @@ def train_ner(train_path: str | Path, *, base_model: str, out_dir: str | Path, s
     labels = ner_label_names(schema)
     label2id = {label: i for i, label in enumerate(labels)}
     tokenizer = load_fast_tokenizer(base_model)
-    train_rows = read_rows(TASK, train_path, schema, need_gold=True)
+    train_rows = read_rows(TASK, train_path, schema, need_gold=True, where=where, exclude=exclude)
     train_docs = _encode(tokenizer, train_rows, options, label2id, with_gold=True)
-    dev_docs = (_encode(tokenizer, read_rows(TASK, dev_path, schema, need_gold=True), options, label2id, True)
-                if dev_path else None)
+    dev_rows = read_rows(TASK, dev_path, schema, need_gold=True, where=dev_where) if dev_path else None
+    dev_docs = _encode(tokenizer, dev_rows, options, label2id, with_gold=True) if dev_rows else None
     from baselines.transformers.tagging import train_tagger
 
     out_dir = Path(out_dir)
@@ -101,14 +103,16 @@ def predict_ner_rows(model: Any, tokenizer: Any, rows: Sequence[Row], *, max_len
 
 
 def predict_ner(model_dir: str | Path, input_path: str | Path, out_path: str | Path, *, batch_size: int = 16,
-                progress: bool = True) -> dict[str, Any]:
+                progress: bool = True, where: Sequence[str] | None = None, exclude: Sequence[str] | None = None,
+                gold_out: str | Path | None = None) -> dict[str, Any]:
     """Tag every article of ``input_path`` with a model trained by :func:`train_ner` and write a
     ``ner`` submission to ``out_path``. Returns a summary (lines, predicted entities)."""
     from transformers import AutoModelForTokenClassification
 
     record = load_record(model_dir, TASK)
     schema = schema_from_record(record["schema"])
-    rows = read_rows(TASK, input_path, schema, need_gold=False)
+    rows = read_rows(TASK, input_path, schema, need_gold=False, where=where, exclude=exclude,
+                     gold_out=gold_out)
     model = AutoModelForTokenClassification.from_pretrained(str(model_dir))
     tokenizer = load_fast_tokenizer(model_dir)
     lines = predict_ner_rows(model, tokenizer, rows, max_length=record["max_length"], stride=record["stride"],

@@ -89,7 +89,9 @@ def _encode(tokenizer: Any, rows: Sequence[Row], options: TrainOptions, label2id
 
 def train_quotes(train_path: str | Path, *, base_model: str, out_dir: str | Path,
                  schema: LabelSchema | str | None = None, dev_path: str | Path | None = None,
-                 options: TrainOptions | None = None) -> dict[str, Any]:
+                 options: TrainOptions | None = None, where: Sequence[str] | None = None,
+                 exclude: Sequence[str] | None = None, dev_where: Sequence[str] | None = None
+                 ) -> dict[str, Any]:
     """Fine-tune ``base_model`` on the ``quotes`` rows of ``train_path`` and save it to ``out_dir``."""
     from baselines.transformers.tagging import train_tagger
 
@@ -98,10 +100,10 @@ def train_quotes(train_path: str | Path, *, base_model: str, out_dir: str | Path
     labels = quote_label_names(schema)
     label2id = {label: i for i, label in enumerate(labels)}
     tokenizer = load_fast_tokenizer(base_model)
-    train_rows = read_rows(TASK, train_path, schema, need_gold=True)
+    train_rows = read_rows(TASK, train_path, schema, need_gold=True, where=where, exclude=exclude)
     train_docs = _encode(tokenizer, train_rows, options, label2id, with_gold=True)
-    dev_docs = (_encode(tokenizer, read_rows(TASK, dev_path, schema, need_gold=True), options, label2id, True)
-                if dev_path else None)
+    dev_rows = read_rows(TASK, dev_path, schema, need_gold=True, where=dev_where) if dev_path else None
+    dev_docs = _encode(tokenizer, dev_rows, options, label2id, with_gold=True) if dev_rows else None
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     train_tagger(str(base_model), train_docs, dev_docs, labels, options, str(out_dir), tokenizer)
@@ -127,14 +129,16 @@ def predict_quotes_rows(model: Any, tokenizer: Any, rows: Sequence[Row], *, max_
 
 
 def predict_quotes(model_dir: str | Path, input_path: str | Path, out_path: str | Path, *, batch_size: int = 16,
-                   progress: bool = True) -> dict[str, Any]:
+                   progress: bool = True, where: Sequence[str] | None = None, exclude: Sequence[str] | None = None,
+                   gold_out: str | Path | None = None) -> dict[str, Any]:
     """Predict quotes and speakers for every article of ``input_path`` with a model trained by
     :func:`train_quotes`; write a ``quotes`` submission to ``out_path``."""
     from transformers import AutoModelForTokenClassification
 
     record = load_record(model_dir, TASK)
     schema = schema_from_record(record["schema"])
-    rows = read_rows(TASK, input_path, schema, need_gold=False)
+    rows = read_rows(TASK, input_path, schema, need_gold=False, where=where, exclude=exclude,
+                     gold_out=gold_out)
     model = AutoModelForTokenClassification.from_pretrained(str(model_dir))
     tokenizer = load_fast_tokenizer(model_dir)
     lines = predict_quotes_rows(model, tokenizer, rows, max_length=record["max_length"], stride=record["stride"],

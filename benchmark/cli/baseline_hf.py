@@ -9,9 +9,17 @@ wrote (``--model`` again) and score the submission with ``khabar evaluate``::
     khabar evaluate --task ner --submission sub/ner.jsonl --gold test.jsonl
 
 ``--train``/``--dev``/``--input`` take an Article JSONL (validated against ``--schema``) or the
-task's rows (JSONL; parquet for ``--input``). ``--schema`` is ``khabar`` (default) or an
-importer's name (``ans``, ``anercorp`` …); predict reads the schema saved with the model.
-See ``docs/transformer-baselines.md``.
+task's rows (JSONL; parquet for ``--input``). An Article JSONL can be filtered by meta
+(``--where split=train``, ``--exclude``, ``--dev-where split=dev``), and ``predict --gold-out``
+writes the selected articles (the gold to score against)::
+
+    khabar baseline-hf stance train --model M --train ans.jsonl --schema ans --where split=train \\
+        --dev ans.jsonl --dev-where split=dev --out models/ans
+    khabar baseline-hf stance predict --model models/ans --input ans.jsonl --where split=test \\
+        --out sub/ans.jsonl --gold-out ans-test.jsonl
+
+``--schema`` is ``khabar`` (default) or an importer's name (``ans``, ``anercorp`` …); predict
+reads the schema saved with the model. See ``docs/transformer-baselines.md``.
 """
 
 from __future__ import annotations
@@ -36,6 +44,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
         train.add_argument("--dev", default=None, help="development data (evaluation loss after each epoch)")
         train.add_argument("--out", required=True, help="folder to save the fine-tuned model in")
         train.add_argument("--schema", default=None, help="label schema: khabar (default) or an importer name")
+        train.add_argument("--where", action="append", default=[], metavar="KEY=VALUE",
+                           help="train on the articles whose meta[KEY] == VALUE (repeatable; e.g. split=train)")
+        train.add_argument("--exclude", action="append", default=[], metavar="KEY=VALUE",
+                           help="leave out the articles whose meta[KEY] == VALUE (repeatable)")
+        train.add_argument("--dev-where", action="append", default=[], metavar="KEY=VALUE",
+                           help="select the --dev articles by meta (e.g. split=dev, with --dev the same file)")
         train.add_argument("--epochs", type=float, default=3.0, help="training epochs (default 3)")
         train.add_argument("--max-steps", type=int, default=-1, help="stop after this many steps (overrides --epochs)")
         train.add_argument("--batch-size", type=int, default=8, help="batch size (default 8)")
@@ -51,6 +65,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
         predict.add_argument("--input", required=True, help="Article JSONL, or task rows (JSONL or parquet)")
         predict.add_argument("--out", required=True, help="the submission JSONL to write")
         predict.add_argument("--batch-size", type=int, default=16, help="batch size (default 16)")
+        predict.add_argument("--where", action="append", default=[], metavar="KEY=VALUE",
+                             help="predict for the articles whose meta[KEY] == VALUE (repeatable; e.g. split=test)")
+        predict.add_argument("--exclude", action="append", default=[], metavar="KEY=VALUE",
+                             help="leave out the articles whose meta[KEY] == VALUE (repeatable)")
+        predict.add_argument("--gold-out", default=None, metavar="FILE",
+                             help="also write the selected articles (the gold for exactly these documents)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -73,14 +93,16 @@ def run(args: argparse.Namespace) -> int:
                                    learning_rate=args.lr, max_length=args.max_length,
                                    stride=getattr(args, "stride", 0), seed=args.seed)
             summary = train(args.train, base_model=args.model, out_dir=args.out, schema=args.schema,
-                            dev_path=args.dev, options=options)
+                            dev_path=args.dev, options=options, where=args.where, exclude=args.exclude,
+                            dev_where=args.dev_where)
         else:
-            summary = predict(args.model, args.input, args.out, batch_size=args.batch_size)
+            summary = predict(args.model, args.input, args.out, batch_size=args.batch_size, where=args.where,
+                              exclude=args.exclude, gold_out=args.gold_out)
     except (BaselineError, ArticleError, ValueError, OSError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     print(json.dumps(summary, ensure_ascii=False, indent=2))
     if action == "predict":
-        print(f"score it with: khabar evaluate --task {task} --submission {args.out} --gold <gold file>",
-              file=sys.stderr)
+        gold = args.gold_out or "<gold file>"
+        print(f"score it with: khabar evaluate --task {task} --submission {args.out} --gold {gold}", file=sys.stderr)
     return 0

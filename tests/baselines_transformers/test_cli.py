@@ -37,3 +37,26 @@ def test_cli_errors_name_the_problem(tiny_model: Path, ner_file: Path, tmp_path:
     assert "does not exist" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         main(["baseline-hf", "ner"])  # an action is required
+
+
+def test_cli_stance_selects_articles_by_meta(tiny_model: Path, toy, tmp_path: Path, capsys) -> None:
+    from benchmark.io import read_articles, write_articles
+
+    data = tmp_path / "stance.jsonl"
+    write_articles(data, [a.replace(meta={"split": "train" if i < 4 else "test"})
+                          for i, a in enumerate(toy.stance_articles())])
+    out, submission, gold = tmp_path / "model", tmp_path / "sub.jsonl", tmp_path / "gold-test.jsonl"
+    assert main(["baseline-hf", "stance", "train", "--model", str(tiny_model), "--train", str(data),
+                 "--where", "split=train", "--dev", str(data), "--dev-where", "split=test", "--out", str(out),
+                 "--max-steps", "20", "--lr", "5e-3", "--max-length", "32", "--seed", "7"]) == 0
+    assert '"pairs": 4' in capsys.readouterr().out
+    assert main(["baseline-hf", "stance", "predict", "--model", str(out), "--input", str(data),
+                 "--where", "split=test", "--out", str(submission), "--gold-out", str(gold)]) == 0
+    assert [a.doc_id for a in read_articles(gold)] == ["toy/stance/4", "toy/stance/5"]
+    assert len(submission.read_text(encoding="utf-8").splitlines()) == 2
+    assert main(["evaluate", "--task", "stance", "--submission", str(submission), "--gold", str(gold),
+                 "--resamples", "20"]) == 0
+    capsys.readouterr()
+    assert main(["baseline-hf", "stance", "predict", "--model", str(out), "--input", str(data),
+                 "--where", "split=tset", "--out", str(submission)]) == 2
+    assert "split takes ['test', 'train']" in capsys.readouterr().err
