@@ -305,8 +305,9 @@ class QuoteModel:
         speaker_vectorizer = DictVectorizer()
         speaker_classifier = LogisticRegression(C=C, class_weight="balanced", max_iter=2000)
         if len(set(spk_y)) < 2:
-            raise ValueError("the speaker ranker needs both right and wrong speaker candidates; the training "
-                             "quotes have no linked speakers among their entity mentions")
+            raise ValueError(f"the speaker ranker needs both right and wrong speaker candidates; got {sum(spk_y)} "
+                             f"right of {len(spk_y)} (train on articles whose quotes link speakers and that "
+                             "mention other entities too)")
         speaker_classifier.fit(speaker_vectorizer.fit_transform(spk_x), spk_y)
         meta = {"feature_version": FEATURE_VERSION, "C": C, "n_articles": len(articles),
                 "n_quotes": sum(len(a.quotes) for a in articles), "span_candidates": len(span_y),
