@@ -337,18 +337,24 @@ def build_release(
     if private_dir.resolve() == public.resolve():
         raise BuildError("the private gold folder must differ from the public folder")
     manifest = manifest or Manifest()
-    stage_public, stage_private = _prepare(public, overwrite), _prepare(private_dir, overwrite)
 
     plans: list[ConfigPlan] = []
     source_plans: dict[str, list[ConfigPlan]] = {}
     for source in sources:
-        source_plans[source.name] = [
-            plan_config(config, kind, source.name, source.schema) for kind, config in source.config_names().items()
-        ]
+        source_plans[source.name] = []
+        for kind, config in source.config_names().items():
+            try:
+                source_plans[source.name].append(plan_config(config, kind, source.name, source.schema))
+            except (ValueError, KeyError) as error:
+                raise BuildError(
+                    f"{source.name}: config {config!r} ({kind} rows) cannot be built with the "
+                    f"{source.schema.name} label schema: {error}"
+                ) from error
         plans.extend(source_plans[source.name])
     names = [plan.name for plan in plans]
     if len(set(names)) != len(names):
         raise BuildError(f"two sources build the same config name: {sorted(n for n in names if names.count(n) > 1)}")
+    stage_public, stage_private = _prepare(public, overwrite), _prepare(private_dir, overwrite)
 
     writers: dict[tuple[str, str, str], _ShardWriter] = {}
 

@@ -212,3 +212,16 @@ def test_assign_then_build_end_to_end(tmp_path, corpus):
     result = build_release([ReleaseSource("khabar", corpus)], manifest, tmp_path / "e2e", progress=False)
     released = Manifest.load(result.public / "splits.json")
     assert released.splits() == manifest.splits()
+
+
+def test_a_config_the_schema_cannot_support_is_refused_before_writing(tmp_path, corpus):
+    no_entities = LabelSchema(name="stance-only", entity_labels=(), stance_labels=("favor", "against", "neutral"))
+    articles = [a.replace(entities=(), quotes=(), stances=()) for a in corpus]
+    with pytest.raises(BuildError, match="config 'toy' \\(ner rows\\) cannot be built with the stance-only"):
+        build_release(
+            [ReleaseSource("toy", articles, schema=no_entities, kinds=("ner",))],
+            _manifest(corpus),
+            tmp_path / "out",
+            progress=False,
+        )
+    assert list(tmp_path.iterdir()) == []
