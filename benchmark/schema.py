@@ -18,7 +18,7 @@ ENTITY_LABELS: tuple[str, ...] = ("PER", "ORG", "LOC", "GPE", "DATE", "MISC")
 QUOTE_KINDS: tuple[str, ...] = ("direct", "indirect", "mixed")
 STANCE_LABELS: tuple[str, ...] = ("favor", "against", "neutral")
 ARTICLE_HOLDER = "article"
-GUIDELINES_VERSION = "1.0"
+GUIDELINES_VERSION = "1.1"
 
 
 @dataclass(frozen=True, slots=True)

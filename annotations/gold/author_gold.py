@@ -1,7 +1,7 @@
 """Author Khabar's bundled gold sample: the seed article, annotated by hand, written as data.
 
 The seed (``seed_article.txt`` beside this script: the project's own example article, UTF-8, LF)
-holds two news stories and page boilerplate. Following ``annotations/guidelines.md`` (v1.0) this
+holds two news stories and page boilerplate. Following ``annotations/guidelines.md`` (v1.1) this
 script cuts it into two :class:`~benchmark.model.Article` records (``seed/vostochny`` and
 ``seed/un-security-council``), drops the boilerplate (source line, "read also" marker, related
 headlines) while recording every character range of the seed in ``meta``, resolves the hand

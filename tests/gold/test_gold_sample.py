@@ -49,7 +49,7 @@ def test_export_converts_back_to_exactly_the_authored_articles(exported, authore
 def test_provenance_names_the_lead_annotator_and_guidelines_version(exported):
     for article in exported:
         assert article.provenance.annotator == "khabar-lead"
-        assert article.provenance.guidelines_version == GUIDELINES_VERSION == "1.0"
+        assert article.provenance.guidelines_version == GUIDELINES_VERSION == "1.1"
         assert article.provenance.source == "sample.json"
         assert len(article.provenance.annotation_ids) == 1
 
