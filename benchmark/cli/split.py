@@ -31,9 +31,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="articles: FILE.jsonl, a Label Studio export FILE.json, or CORPUS:PATH",
     )
     parser.add_argument("--manifest", required=True, help="the manifest JSON to create or update")
-    parser.add_argument(
-        "--ratios", default=None, help="new manifest only: e.g. train=0.7,validation=0.1,test=0.2"
-    )
+    parser.add_argument("--ratios", default=None, help="new manifest only: e.g. train=0.7,validation=0.1,test=0.2")
     parser.add_argument("--salt", default=None, help="new manifest only: salt of the hash assignment")
     parser.add_argument(
         "--threshold",
@@ -68,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
                 shingle_size=args.shingle_size or defaults.shingle_size,
             )
         specs = [parse_source(text) for text in args.inputs]
-        articles = itertools.chain.from_iterable(read_source(spec) for spec in specs)
+        articles = itertools.chain.from_iterable(read_source(spec, texts_only=True) for spec in specs)
         report = assign_splits(
             articles, manifest, ratios=args.ratios, salt=args.salt, dedup=dedup, progress=not args.quiet
         )

@@ -113,9 +113,7 @@ def iter_json_array(path: str | Path, chunk_chars: int = 1 << 20) -> Iterator[An
                 return
             if not first:
                 if char != ",":
-                    raise SourceError(
-                        f"{path}: item {index}: expected ',' or ']' in the JSON list, got {char!r}"
-                    )
+                    raise SourceError(f"{path}: item {index}: expected ',' or ']' in the JSON list, got {char!r}")
                 pos += 1
                 skip_space()
             while True:
@@ -139,8 +137,7 @@ def _studio_articles(path: Path) -> Iterator[Article]:
     for index, task in enumerate(iter_json_array(path)):
         if not isinstance(task, dict) or not isinstance(task.get("data"), dict):
             raise SourceError(
-                f"{path}: item {index} is not a task object with a 'data' object; use Label "
-                f"Studio's JSON export"
+                f"{path}: item {index} is not a task object with a 'data' object; use Label Studio's JSON export"
             )
         result = export_to_articles([task], source=path.name, strict=True)
         if result.problems:
@@ -163,14 +160,40 @@ def _studio_articles(path: Path) -> Iterator[Article]:
             yield article
 
 
-def read_source(spec: SourceSpec, **importer_options: Any) -> Iterator[Article]:
-    """Stream the validated articles of one input."""
+def _studio_texts(path: Path) -> Iterator[Article]:
+    """The tasks of an export as articles *without* annotations (doc_id, text, metadata): what split
+    assignment needs, before or after adjudication."""
+    from benchmark.studio.convert import task_to_article_fields
+
+    seen: dict[str, Any] = {}
+    for index, task in enumerate(iter_json_array(path)):
+        if not isinstance(task, dict) or not isinstance(task.get("data"), dict):
+            raise SourceError(
+                f"{path}: item {index} is not a task object with a 'data' object; use Label Studio's JSON export"
+            )
+        fields, problems = task_to_article_fields(task)
+        if problems:
+            lines = "\n".join(f"  - {message} (fix: {fix})" for message, fix in problems)
+            raise SourceError(f"{path}: task {task.get('id')}:\n{lines}")
+        if fields["doc_id"] in seen:
+            raise SourceError(
+                f"{path}: doc_id {fields['doc_id']} appears in tasks {seen[fields['doc_id']]} and "
+                f"{task.get('id')}; keep one task per article"
+            )
+        seen[fields["doc_id"]] = task.get("id")
+        yield Article.from_dict(fields, schema=None)
+
+
+def read_source(spec: SourceSpec, *, texts_only: bool = False, **importer_options: Any) -> Iterator[Article]:
+    """Stream the validated articles of one input. ``texts_only`` (for split assignment) reads a
+    Label Studio export's task data only, so that un-adjudicated exports (several annotations per
+    task) can be assigned to splits too."""
     if spec.kind == "jsonl":
         from benchmark.io import read_articles
 
         return read_articles(spec.path)
     if spec.kind == "studio":
-        return _studio_articles(spec.path)
+        return _studio_texts(spec.path) if texts_only else _studio_articles(spec.path)
     from benchmark.importers import get_importer
 
     return get_importer(spec.name).load(spec.path, **importer_options)

@@ -229,3 +229,18 @@ def test_leakage_reads_other_hub_layouts(tmp_path, make_story):
         pq.write_table(pa.table({"doc_id": [doc], "text": [make_story(2)]}), converted / split / "0000.parquet")
     report = find_leakage(tmp_path / "converted", progress=False)
     assert report.configs == ["default"] and len(report.pairs) == 1 and report.pairs[0].exact
+
+
+def test_split_reads_an_unadjudicated_export_and_build_refuses_it(tmp_path, corpus, capsys):
+    from benchmark.release.sources import SourceSpec, read_source
+    from benchmark.studio.convert import articles_to_export, write_export
+
+    other = corpus[0].replace(provenance=corpus[0].provenance.__class__(annotator="other@example.org"))
+    export = write_export(tmp_path / "export.json", articles_to_export([corpus[0], other, *corpus[1:5]]))
+    texts = list(read_source(SourceSpec("studio", export), texts_only=True))
+    assert [a.doc_id for a in texts] == [a.doc_id for a in corpus[:5]] and texts[0].entities == ()
+    manifest = tmp_path / "m.json"
+    assert main(["split", str(export), "--manifest", str(manifest), "--quiet"]) == 0
+    assert len(Manifest.load(manifest)) == 5
+    assert main(["build", str(export), "--manifest", str(manifest), "--out", str(tmp_path / "x"), "--quiet"]) == 2
+    assert "has 2 annotations" in capsys.readouterr().err
