@@ -5,7 +5,8 @@ Examples::
     khabar build annotations/gold/sample.articles.jsonl --manifest annotations/splits/manifest.json \\
         --out release/khabar
     khabar build export.json --manifest m.json --out release/khabar --private /secure/khabar-gold \\
-        --corpus anercorp:../shared/data/anercorp --corpus ans:../shared/data/ans --agreement agreement.json
+        --corpus anercorp:../shared/data/anercorp -O anercorp:sentences_per_doc=1 \\
+        --corpus ans:../shared/data/ans --agreement agreement.json
 
 Writes ``DIR`` (public: ``data/<config>/<split>-*.parquet``, ``README.md`` card,
 ``khabar_release.json``, ``splits.json``; the test split holds inputs only) and the private gold
@@ -47,6 +48,14 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="also build an imported public corpus into its own config (repeatable)",
     )
     parser.add_argument(
+        "-O",
+        "--corpus-option",
+        action="append",
+        default=[],
+        metavar="NAME:KEY=VALUE",
+        help="importer option for --corpus NAME, e.g. anercorp:sentences_per_doc=1 (repeatable)",
+    )
+    parser.add_argument(
         "--configs",
         default="articles,ner,quotes,stance",
         help="Khabar configs to build (comma-separated; default all four)",
@@ -74,6 +83,7 @@ def run(args: argparse.Namespace) -> int:
     import json
     from pathlib import Path
 
+    from benchmark.cli.import_corpus import parse_options
     from benchmark.importers import ImportProblem, get_importer
     from benchmark.model import ArticleError
     from benchmark.release.build import KHABAR_KINDS, BuildError, ReleaseSource, build_release
@@ -92,9 +102,7 @@ def run(args: argparse.Namespace) -> int:
         if args.inputs:
             specs = [parse_source(text) for text in args.inputs]
             if any(spec.kind == "corpus" for spec in specs):
-                raise BuildError(
-                    "pass imported corpora with --corpus NAME:PATH (they build configs of their own)"
-                )
+                raise BuildError("pass imported corpora with --corpus NAME:PATH (they build configs of their own)")
             articles = itertools.chain.from_iterable(read_source(spec) for spec in specs)
             sources.append(
                 ReleaseSource(
@@ -106,17 +114,33 @@ def run(args: argparse.Namespace) -> int:
                     description="Khabar's own annotation (entities, quotes, stance).",
                 )
             )
+        option_pairs: dict[str, list[str]] = {}
+        for text in args.corpus_option:
+            name, sep, pair = text.partition(":")
+            if not sep:
+                raise BuildError(f"--corpus-option {text}: expected NAME:KEY=VALUE, e.g. anercorp:sentences_per_doc=1")
+            option_pairs.setdefault(name, []).append(pair)
+        corpus_names = {parse_source(text).name for text in args.corpus}
+        stray = sorted(set(option_pairs) - corpus_names)
+        if stray:
+            raise BuildError(f"--corpus-option for {stray} but no --corpus NAME:PATH for it was given")
         for text in args.corpus:
             spec = parse_source(text)
             if spec.kind != "corpus":
                 raise BuildError(f"--corpus {text}: expected NAME:PATH with a registered importer name")
             importer = get_importer(spec.name)
+            defaults = {k: v for k, v in importer.options().items() if k != "strict"}
+            try:
+                options = parse_options(option_pairs.get(spec.name, []), defaults)
+            except ValueError as error:
+                raise BuildError(f"--corpus-option {spec.name}: {error}") from None
+            schema = importer.schema_for(**options)
             sources.append(
                 ReleaseSource(
                     spec.name,
-                    read_source(spec),
-                    schema=importer.schema,
-                    kinds=(corpus_kind(importer.schema),),
+                    read_source(spec, **options),
+                    schema=schema,
+                    kinds=(corpus_kind(schema),),
                     license=importer.license,
                     citation=importer.citation,
                     description=importer.description,

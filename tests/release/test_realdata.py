@@ -53,3 +53,48 @@ def test_saudinewsnet_day_file_split_assignment_clusters_republished_stories(sha
         clusters.setdefault(entry["cluster"], []).append(entry["split"])
     assert all(len(set(splits)) == 1 for splits in clusters.values())
     assert any(len(splits) > 1 for splits in clusters.values())  # the corpus has republished copies
+
+
+def test_anercorp_builds_a_ner_config_with_importer_options(shared_data, tmp_path, capsys):
+    from datasets import load_dataset
+
+    corpus = shared_data / "anercorp"
+    if not corpus.is_dir():
+        pytest.skip(f"corpus 'anercorp' not found under {shared_data}")
+    out = tmp_path / "aner"
+    assert (
+        main(
+            [
+                "build",
+                "--corpus",
+                f"anercorp:{corpus}",
+                "-O",
+                "anercorp:sentences_per_doc=50",
+                "--out",
+                str(out),
+                "--quiet",
+            ]
+        )
+        == 0
+    )
+    expected = Counter(a.meta["split"] for a in get_importer("anercorp").load(corpus, sentences_per_doc=50))
+    data = load_dataset(str(out), "anercorp")
+    assert {split: len(rows) for split, rows in data.items()} == dict(expected)
+    assert data["train"].features["ner_tags"].feature.names[:3] == ["O", "B-PER", "I-PER"]
+    assert all(tags is None for tags in data["test"]["ner_tags"])
+    assert (
+        main(
+            [
+                "build",
+                "--corpus",
+                f"anercorp:{corpus}",
+                "-O",
+                "anercorp:nope=1",
+                "--out",
+                str(tmp_path / "x"),
+                "--quiet",
+            ]
+        )
+        == 2
+    )
+    assert "unknown option 'nope'" in capsys.readouterr().err
