@@ -112,8 +112,9 @@ class Quote:
     """A quote span (direct, indirect or mixed) with its cue span and speaker mention.
 
     ``speaker`` is a :class:`Mention` id, or ``None`` when the speaker is not named anywhere
-    in the text. ``speaker_elided`` is true when the speaker is not named at the quote
-    (``وتابع: "…"``) and ``speaker`` points to an earlier mention of them.
+    in the text. ``speaker_elided`` is true when the speaker is not named in the cue's sentence
+    (``وتابع: "…"``) and ``speaker`` points to the most recent earlier mention of them — or, when the
+    text names them only later, to the first later mention (guidelines §5.6).
     """
 
     id: str
