@@ -136,7 +136,7 @@ def child_reference(export: Path, out: Path) -> None:
     pq.write_table(pa.Table.from_pylist(tasks), out)
 
 
-def child_build(export: Path, manifest: Path, out: Path, configs: Path) -> None:
+def child_build(export: Path, manifest: Path, out: Path, configs: Path, workers: Path) -> None:
     from benchmark.release.build import ReleaseSource, build_release
     from benchmark.release.sources import SourceSpec, read_source
     from benchmark.release.splits import Manifest
@@ -144,7 +144,12 @@ def child_build(export: Path, manifest: Path, out: Path, configs: Path) -> None:
     articles = read_source(SourceSpec("studio", export))
     kinds = tuple(str(configs).split(","))
     build_release(
-        [ReleaseSource("khabar", articles, kinds=kinds)], Manifest.load(manifest), out, overwrite=True, progress=False
+        [ReleaseSource("khabar", articles, kinds=kinds)],
+        Manifest.load(manifest),
+        out,
+        overwrite=True,
+        progress=False,
+        workers=int(str(workers)),
     )
 
 
@@ -178,6 +183,7 @@ def main() -> int:
         default=["articles", "articles,ner,quotes,stance"],
         help="config sets to build, each timed separately (comma-separated kinds)",
     )
+    parser.add_argument("--workers", type=int, default=1, help="build worker processes (default 1)")
     parser.add_argument("--with-split", action="store_true", help="also time assign_splits (MinHash LSH)")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -194,10 +200,12 @@ def main() -> int:
     ref_time, ref_rss = measure(["reference", str(export), str(workdir / "reference.parquet")])
     print(f"reference json.load + write_table: {ref_time:7.1f} s  peak RSS {ref_rss / 2**20:7.0f} MiB")
     for configs in args.configs:
-        build_time, build_rss = measure(["build", str(export), str(manifest), str(workdir / "release"), configs])
+        build_time, build_rss = measure(
+            ["build", str(export), str(manifest), str(workdir / "release"), configs, str(args.workers)]
+        )
         time_ratio, memory_ratio = build_time / ref_time, build_rss / size
         print(
-            f"khabar build [{configs}] (public + private gold): {build_time:7.1f} s  "
+            f"khabar build [{configs}] (public + private gold, {args.workers} worker(s)): {build_time:7.1f} s  "
             f"peak RSS {build_rss / 2**20:7.0f} MiB"
         )
         print(

@@ -66,6 +66,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--name", default="Khabar", help="pretty name in the card")
     parser.add_argument("--hidden-split", default="test", help="the split whose gold is kept private")
     parser.add_argument("--overwrite", action="store_true", help="replace existing output folders")
+    parser.add_argument(
+        "--workers", type=int, default=1, help="processes making the rows (Linux fork; output is identical)"
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
 
 
@@ -157,6 +160,7 @@ def run(args: argparse.Namespace) -> int:
             agreement=agreement,
             pretty_name=args.name,
             overwrite=args.overwrite,
+            workers=args.workers,
             progress=not args.quiet,
         )
     except (

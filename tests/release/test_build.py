@@ -225,3 +225,24 @@ def test_a_config_the_schema_cannot_support_is_refused_before_writing(tmp_path, 
             progress=False,
         )
     assert list(tmp_path.iterdir()) == []
+
+
+def test_worker_processes_build_the_same_bytes(tmp_path, corpus):
+    manifest = _manifest(corpus)
+    one = build_release([ReleaseSource("khabar", corpus)], manifest, tmp_path / "one", progress=False)
+    two = build_release([ReleaseSource("khabar", corpus)], manifest, tmp_path / "two", progress=False, workers=2)
+    assert two.revision == one.revision and two.rows == one.rows
+
+
+def test_a_row_error_names_the_document_and_config_also_from_a_worker(tmp_path, corpus):
+    orgs_only = LabelSchema(name="orgs-only", entity_labels=("ORG",))  # the corpus also has PER mentions
+    for workers in (1, 2):
+        with pytest.raises(BuildError, match=r"khabar/000: config 'toy' cannot make its rows: .*'B-PER'"):
+            build_release(
+                [ReleaseSource("toy", corpus, schema=orgs_only, kinds=("ner",))],
+                _manifest(corpus),
+                tmp_path / f"w{workers}",
+                progress=False,
+                workers=workers,
+            )
+        assert not (tmp_path / f"w{workers}").exists()
