@@ -64,6 +64,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--license", default="cc-by-4.0", help="licence of Khabar's annotations (Hub id)")
     parser.add_argument("--citation", default="", help="citation of the Khabar release")
     parser.add_argument("--name", default="Khabar", help="pretty name in the card")
+    parser.add_argument(
+        "--description",
+        default="Khabar's own annotation (entities, quotes, stance).",
+        help="how Khabar's annotations were made (shown in the card under the source)",
+    )
     parser.add_argument("--hidden-split", default="test", help="the split whose gold is kept private")
     parser.add_argument("--overwrite", action="store_true", help="replace existing output folders")
     parser.add_argument(
@@ -114,7 +119,7 @@ def run(args: argparse.Namespace) -> int:
                     kinds=kinds,
                     license=args.license,
                     citation=args.citation,
-                    description="Khabar's own annotation (entities, quotes, stance).",
+                    description=args.description,
                 )
             )
         option_pairs: dict[str, list[str]] = {}
