@@ -3,7 +3,8 @@
 Articles come from an Article JSONL (``khabar import …`` output or Khabar's own gold), validated
 with a label schema (``khabar`` or an importer's name, as ``khabar evaluate --schema`` takes).
 A selection keeps the articles whose ``meta`` matches every ``--where KEY=VALUE`` and none of the
-``--exclude KEY=VALUE`` (values compared as text: ``--where split=train``, ``--exclude fold=3``).
+``--exclude KEY=VALUE`` (values compared as text: ``--where split=train``, ``--exclude fold=3``);
+the keys ``doc_id``, ``source`` and ``variety`` match the article's own fields.
 
 >>> parse_conditions(["split=train", "fold=3"])
 [('split', 'train'), ('fold', '3')]
@@ -36,15 +37,27 @@ def parse_conditions(pairs: Sequence[str] | None) -> list[tuple[str, str]]:
     return out
 
 
-def _matches(meta: Mapping[str, Any], key: str, value: str) -> bool:
-    return key in meta and str(meta[key]) == value
+_ARTICLE_KEYS = ("doc_id", "source", "variety")
+
+
+def _value(article: Article, key: str) -> Any:
+    """``doc_id``/``source``/``variety`` are the article's fields; any other key is read from ``meta``."""
+    if key in _ARTICLE_KEYS:
+        return getattr(article, key)
+    return article.meta.get(key)
+
+
+def _matches(article: Article, key: str, value: str) -> bool:
+    found = _value(article, key)
+    return found is not None and str(found) == value
 
 
 def select(articles: Iterable[Article], where: Sequence[tuple[str, str]],
            exclude: Sequence[tuple[str, str]]) -> list[Article]:
-    """The articles whose meta matches every ``where`` and no ``exclude`` condition."""
+    """The articles matching every ``where`` and no ``exclude`` condition (on meta, or on
+    ``doc_id``/``source``/``variety``)."""
     return [a for a in articles
-            if all(_matches(a.meta, k, v) for k, v in where) and not any(_matches(a.meta, k, v) for k, v in exclude)]
+            if all(_matches(a, k, v) for k, v in where) and not any(_matches(a, k, v) for k, v in exclude)]
 
 
 def resolve_schema(name: str | None):
@@ -73,8 +86,8 @@ def load_articles(path: str | Path, schema_name: str | None = None, where: Seque
         seen: dict[str, set[str]] = {}
         for article in articles:
             for key, _ in conditions + exclusions:
-                if key in article.meta:
-                    seen.setdefault(key, set()).add(str(article.meta[key]))
+                if _value(article, key) is not None:
+                    seen.setdefault(key, set()).add(str(_value(article, key)))
         found = "; ".join(f"{k} takes {sorted(v)[:10]}" for k, v in seen.items()) or "no article has those keys"
         raise ValueError(f"{path}: no article among {len(articles)} matches where={where or []} "
                          f"exclude={exclude or []} ({found})")

@@ -12,6 +12,10 @@ Train on :class:`~benchmark.model.Article` records with entities; predict charac
   when more mentions start right after a proclitic than include one, tokens are split at
   proclitics, otherwise not. The decision is stored in the model.
 * Features: :mod:`baselines.sklearn.features` (with word clusters when given).
+* Document-level consistency (:func:`propagate_labels`, on by default): a token sequence the CRF
+  tagged as an entity somewhere in a document is tagged (with its majority label) wherever else it
+  occurs in that document, unless that overlaps another prediction. A CRF labels each occurrence from
+  its local context only; names tend to keep one type within a news story ("one sense per discourse").
 
 >>> from benchmark.model import Article, Mention
 >>> arts = [Article(doc_id=f"d{i}", text="قال بوتين في موسكو .",
@@ -30,14 +34,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from baselines.sklearn.features import FEATURE_VERSION, sentence_features
+from baselines.sklearn.features import FEATURE_VERSION, normalise_token, sentence_features
 from benchmark.model import Article
-from benchmark.text import article_to_bio, bio_to_spans, tokenize
+from benchmark.text import Token, article_to_bio, bio_to_spans, tokenize
 
 if TYPE_CHECKING:  # pragma: no cover
     from baselines.sklearn.wordclusters import WordClusters
 
-__all__ = ["NerModel", "choose_clitic_splitting", "repair_bio"]
+__all__ = ["NerModel", "choose_clitic_splitting", "propagate_labels", "repair_bio"]
 
 MODEL_FILE = "ner_crf.joblib"
 
@@ -56,6 +60,44 @@ def repair_bio(tags: Sequence[str]) -> list[str]:
         out.append(tag)
         previous = tag
     return out
+
+
+def propagate_labels(tokens: Sequence[Token], spans: Sequence[tuple[int, int, str]], min_chars: int = 3
+                     ) -> list[tuple[int, int, str]]:
+    """Add the other occurrences (same normalised token sequence) of every predicted entity.
+
+    Sequences shorter than ``min_chars`` letters are not propagated; an occurrence that overlaps
+    a span already kept is skipped; a sequence predicted with several labels takes the most
+    frequent one (ties: the first predicted).
+
+    >>> tokens = tokenize("زار بوتين موسكو ثم عاد بوتين")
+    >>> propagate_labels(tokens, [(4, 9, "PER")])
+    [(4, 9, 'PER'), (23, 28, 'PER')]
+    """
+    keys = [normalise_token(t.text) for t in tokens]
+    index_of_start = {t.start: i for i, t in enumerate(tokens)}
+    index_of_end = {t.end: i for i, t in enumerate(tokens)}
+    labels_of: dict[tuple[str, ...], list[str]] = {}
+    for start, end, label in spans:
+        first, last = index_of_start.get(start), index_of_end.get(end)
+        if first is None or last is None:
+            continue
+        sequence = tuple(keys[first:last + 1])
+        if len("".join(sequence)) >= min_chars:
+            labels_of.setdefault(sequence, []).append(label)
+    taken = sorted((s, e) for s, e, _ in spans)
+    out = list(spans)
+    for sequence, labels in labels_of.items():
+        label = max(dict.fromkeys(labels), key=labels.count)
+        n = len(sequence)
+        for i in range(len(tokens) - n + 1):
+            if tuple(keys[i:i + n]) != sequence:
+                continue
+            start, end = tokens[i].start, tokens[i + n - 1].end
+            if all(end <= s or start >= e for s, e in taken):
+                out.append((start, end, label))
+                taken.append((start, end))
+    return sorted(out)
 
 
 def choose_clitic_splitting(articles: Iterable[Article]) -> tuple[bool, dict[str, int]]:
@@ -92,6 +134,7 @@ class NerModel:
     split_clitics: bool
     clusters: WordClusters | None = None
     meta: dict[str, Any] = field(default_factory=dict)
+    propagate: bool = True
 
     # -- training ----------------------------------------------------------------------------
 
@@ -144,7 +187,11 @@ class NerModel:
         if not tokens:
             return []
         tags = self.crf.predict_single(sentence_features([t.text for t in tokens], self.clusters))
-        return bio_to_spans(tokens, repair_bio(tags))
+        return self._spans(tokens, tags)
+
+    def _spans(self, tokens: Sequence[Token], tags: Sequence[str]) -> list[tuple[int, int, str]]:
+        spans = bio_to_spans(tokens, repair_bio(tags))
+        return propagate_labels(tokens, spans) if self.propagate else spans
 
     def predict_many(self, texts: Sequence[str]) -> list[list[tuple[int, int, str]]]:
         """:meth:`predict_spans` for many texts (one CRF call)."""
@@ -154,7 +201,7 @@ class NerModel:
         predicted = self.crf.predict([features[i] for i in nonempty]) if nonempty else []
         out: list[list[tuple[int, int, str]]] = [[] for _ in texts]
         for i, tags in zip(nonempty, predicted, strict=True):
-            out[i] = bio_to_spans(tokenised[i], repair_bio(tags))
+            out[i] = self._spans(tokenised[i], tags)
         return out
 
     # -- persistence -------------------------------------------------------------------------

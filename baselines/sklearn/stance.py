@@ -10,6 +10,7 @@ normalise_token`). Feature blocks (each its own vectorizer, fitted on the traini
 
 1. word 1–2-gram TF-IDF of the target, and of the text (separate vocabularies);
 2. char 2–5-gram TF-IDF (``char_wb``) of the text;
+   (long texts can be cut to their first ``max_words`` words, at training and prediction alike)
 3. *difference* bags: light stems (proclitics and a few suffixes off) that the text adds to the
    target, and that the target has but the text drops;
 4. *substitution* pairs: every (dropped stem → added stem) pair, hashed (``ارتفع → انخفض`` is a
@@ -72,8 +73,15 @@ def pair_text(row: Mapping[str, Any]) -> str:
     return row["text"]
 
 
-def _words(text: str) -> list[str]:
-    return [w for w in (normalise_token(t.text) for t in tokenize(text)) if w and (w.isalnum())]
+def _words(text: str, limit: int | None = None) -> list[str]:
+    words = []
+    for token in tokenize(text):
+        word = normalise_token(token.text)
+        if word and word.isalnum():
+            words.append(word)
+            if limit is not None and len(words) >= limit:
+                break
+    return words
 
 
 @dataclass
@@ -84,8 +92,8 @@ class _Pair:
     dropped: list[str]
 
 
-def _pair(target: str, text: str) -> _Pair:
-    target_words, text_words = _words(target), _words(text)
+def _pair(target: str, text: str, max_words: int | None = None) -> _Pair:
+    target_words, text_words = _words(target), _words(text[: max_words * 20] if max_words else text, max_words)
     target_stems = [light_stem(w) for w in target_words]
     text_stems = [light_stem(w) for w in text_words]
     target_set, text_set = set(target_stems), set(text_stems)
@@ -114,10 +122,10 @@ class StanceModel:
     classifier: Any
     labels: tuple[str, ...]
     meta: dict[str, Any] = field(default_factory=dict)
+    max_words: int | None = None
 
-    @staticmethod
-    def _blocks(rows: Sequence[Mapping[str, Any]]) -> tuple[dict[str, list[str]], list[list[float]]]:
-        pairs = [_pair(row["target"], pair_text(row)) for row in rows]
+    def _blocks(self, rows: Sequence[Mapping[str, Any]]) -> tuple[dict[str, list[str]], list[list[float]]]:
+        pairs = [_pair(row["target"], pair_text(row), self.max_words) for row in rows]
         docs = {
             "target": [" ".join(p.target) for p in pairs],
             "text": [" ".join(p.text) for p in pairs],
@@ -151,8 +159,12 @@ class StanceModel:
         return sparse.hstack(parts).tocsr()
 
     @classmethod
-    def train(cls, rows: Sequence[Mapping[str, Any]], *, C: float = 10.0) -> StanceModel:
-        """Fit on stance rows (``target``, ``text``, ``label``; optional ``holder_start/end``)."""
+    def train(cls, rows: Sequence[Mapping[str, Any]], *, C: float = 10.0, max_words: int | None = None
+              ) -> StanceModel:
+        """Fit on stance rows (``target``, ``text``, ``label``; optional ``holder_start/end``).
+
+        ``max_words`` keeps only the first N words of each text (long web articles, e.g. Baly's);
+        the model applies the same cut when predicting."""
         from sklearn.feature_extraction.text import HashingVectorizer, TfidfVectorizer
         from sklearn.linear_model import LogisticRegression
 
@@ -174,11 +186,14 @@ class StanceModel:
             "sim_words": TfidfVectorizer(token_pattern=r"\S+"),
             "sim_chars": TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4)),
         }
-        model = cls(vectorizers=vectorizers, classifier=None, labels=labels)
+        if max_words is not None and max_words < 1:
+            raise ValueError(f"max_words must be a positive number of words, got {max_words}")
+        model = cls(vectorizers=vectorizers, classifier=None, labels=labels, max_words=max_words)
         matrix = model._matrix(rows, fit=True)
         model.classifier = LogisticRegression(C=C, class_weight="balanced", max_iter=5000)
         model.classifier.fit(matrix, [row["label"] for row in rows])
-        model.meta = {"feature_version": FEATURE_VERSION, "C": C, "n_rows": len(rows), "labels": list(labels),
+        model.meta = {"feature_version": FEATURE_VERSION, "C": C, "max_words": max_words, "n_rows": len(rows),
+                      "labels": list(labels),
                       "n_features": int(matrix.shape[1])}
         return model
 

@@ -64,6 +64,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
                                help="cut proclitics off tokens (auto: decided from the gold spans)")
         elif task == "stance":
             train.add_argument("--C", type=float, default=10.0, help="inverse L2 strength (default 10)")
+            train.add_argument("--max-words", type=int, default=None,
+                               help="keep the first N words of each text (long articles; default: all)")
         else:
             train.add_argument("--C", type=float, default=1.0, help="inverse L2 strength (default 1)")
 
@@ -74,6 +76,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
         predict.add_argument("--out", required=True, metavar="FILE", help="submission JSONL to write")
         predict.add_argument("--gold-out", default=None, metavar="FILE",
                              help="also write the selected articles (the gold for khabar evaluate --gold)")
+        if task == "ner":
+            predict.add_argument("--no-propagate", action="store_true",
+                                 help="CRF output only: no document-level label propagation")
         if task == "quotes":
             predict.add_argument("--ner-model", default=None, metavar="DIR",
                                  help="NER baseline model for speaker candidates when the input has no "
@@ -113,7 +118,7 @@ def _train(args: argparse.Namespace) -> int:
         from benchmark.tasks import get_task
 
         rows = get_task("stance").rows(articles, resolve_schema(args.schema))
-        model = StanceModel.train(rows, C=args.C)
+        model = StanceModel.train(rows, C=args.C, max_words=args.max_words)
     else:
         from baselines.sklearn.quotes import QuoteModel
 
@@ -135,6 +140,7 @@ def _predict(args: argparse.Namespace) -> int:
         from baselines.sklearn.ner import NerModel
 
         model = NerModel.load(args.model)
+        model.propagate = not args.no_propagate
         predicted = model.predict_many([a.text for a in articles])
         lines = [{"doc_id": a.doc_id, "entities": [{"start": s, "end": e, "label": label} for s, e, label in spans]}
                  for a, spans in zip(articles, predicted, strict=True)]
