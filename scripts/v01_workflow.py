@@ -149,7 +149,10 @@ def submit_pass(client, project: int, articles: Sequence, email: str) -> tuple[i
 # --------------------------------------------------------------------------- 7. adjudication
 
 
-def _key(layer: str, doc_id: str, start: int | None, end: int | None) -> tuple:
+def _key(layer: str, doc_id: str, start: int | None, end: int | None, pair: Any = None) -> tuple:
+    """A conflict's identity; a coreference conflict has no offsets of its own, only its mention pair."""
+    if pair:
+        return (doc_id, layer, start, end, tuple(tuple(span) for span in pair))
     return (doc_id, layer, start, end)
 
 
@@ -165,11 +168,18 @@ def load_decisions(path: Path) -> dict[tuple, dict[str, Any]]:
         missing = [k for k in ("doc_id", "layer", "start", "end", "options", "decision", "reason") if k not in row]
         if missing:
             raise SystemExit(f"error: {path.name}:{number}: missing {missing}")
-        key = _key(row["layer"], row["doc_id"], row["start"], row["end"])
+        key = _key(row["layer"], row["doc_id"], row["start"], row["end"], (row.get("decision") or {}).get("pair")
+                   if row["layer"] == "coreference" else None)
         if key in decisions:
             raise SystemExit(f"error: {path.name}:{number}: a second decision for {key}")
         decisions[key] = row
     return decisions
+
+
+def conflict_key(conflict) -> tuple:
+    """The key a reviewer's decision is filed under for this :class:`Conflict`."""
+    pair = textless_conflict(conflict).get("pair") if conflict.layer == "coreference" else None
+    return _key(conflict.layer, conflict.doc_id, conflict.start, conflict.end, pair)
 
 
 class GoldBuilder:
@@ -186,7 +196,8 @@ class GoldBuilder:
     - ``stance (quote)`` / ``stance (article)`` at the holder span: a label or ``null``; the target
       text (and target mention) come from the annotator whose stance has that label;
     - ``stance target``: the target text to keep; ``stance target_mention``: ``[start, end]`` or ``null``;
-    - ``coreference``: not reviewed (the lead's clusters stand).
+    - ``coreference`` (two mention spans): ``{"pair": [[s, e], [s, e]], "same": true|false}``; ``false``
+      keeps the lead's clusters (a lead cluster is not split here).
     """
 
     def __init__(self, articles: Mapping[str, Any], lead: str):
@@ -310,7 +321,14 @@ class GoldBuilder:
                     self.ensure_mention(tm)
                 self.stances[holder]["tm"] = tm
         elif layer == "coreference":
-            pass  # coreference conflicts follow the lead's clusters
+            x, y = (tuple(pair) for pair in decision["pair"])
+            if decision["same"]:
+                if x not in self.entities or y not in self.entities:
+                    raise ValueError(f"{self.base.doc_id}: coreference {x} ~ {y}: both must be gold mentions")
+                keep, move = self.entities[x].cluster, self.entities[y].cluster
+                for span, m in self.entities.items():
+                    if m.cluster == move:
+                        self.entities[span] = Mention(m.id, m.start, m.end, m.label, cluster=keep)
         else:
             raise ValueError(f"unknown conflict layer {layer!r}")
 
@@ -399,7 +417,7 @@ def apply_decisions(articles: Sequence, conflicts: Sequence, decisions: Mapping[
         builder = GoldBuilder(by_doc[doc_id], lead)
         todo = sorted(per_doc_conflicts[doc_id], key=lambda c: order.index(c.layer) if c.layer in order else 99)
         for conflict in todo:
-            decision = decisions.get(_key(conflict.layer, doc_id, conflict.start, conflict.end))
+            decision = decisions.get(conflict_key(conflict))
             span = None if conflict.start is None else (conflict.start, conflict.end)
             if decision is not None:
                 builder.apply(conflict.layer, span, decision["decision"])
@@ -590,7 +608,7 @@ def main(argv: list[str] | None = None) -> int:
         encoding="utf-8")
     (V01 / "conflicts.md").write_text(conflicts_markdown(textless), encoding="utf-8")
     decisions = load_decisions(V01 / "adjudication.jsonl")
-    keys = {_key(c.layer, c.doc_id, c.start, c.end) for c in outcome.conflicts}
+    keys = {conflict_key(c) for c in outcome.conflicts}
     stray = [k for k in decisions if k not in keys]
     if stray:
         raise SystemExit(f"error: {len(stray)} decision(s) match no conflict, e.g. {stray[:3]}")
