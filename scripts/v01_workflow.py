@@ -21,6 +21,16 @@ Steps (each idempotent; docs/corpus-v0.1.md explains them with the exact command
                    decision, else by the declared rule (see :func:`apply_decisions`).
 8. ``standoff``  — ``annotations/v0.1/passes/annotator-{a,b}.standoff.jsonl`` and
                    ``annotations/v0.1/gold.standoff.jsonl`` (offsets + SHA-256, no text).
+9. ``vote``      — when a third stance pass exists (``--stance-pass``, default
+                   ``annotations/v0.1/passes/annotator-c.stances.jsonl``), the gold's stance layer is the
+                   three-annotator vote of :data:`STANCE_RULE` (:func:`vote_stances`), written before step 8;
+                   ``stance-votes.jsonl`` and ``agreement-stance.{json,md}``.
+
+``--from-standoff`` runs steps 6-9 without Label Studio, from the committed pass stand-offs
+rehydrated from ``--corpus`` (it reproduces the committed files byte for byte)::
+
+    python scripts/v01_workflow.py --from-standoff --corpus ../shared/data/saudinewsnet \\
+        --predictions /tmp/v01/baseline/ner-pred.jsonl --model-version sklearn-crf-anercorp-0.1
 
     python scripts/v01_workflow.py --corpus ../shared/data/saudinewsnet \\
         --pass annotator-a=/work/v01/passA/articles.jsonl --pass annotator-b=/work/v01/passB/articles.jsonl \\
@@ -440,6 +450,278 @@ def apply_decisions(articles: Sequence, conflicts: Sequence, decisions: Mapping[
     return gold, ledger
 
 
+# --------------------------------------------------------------------------- 9. stance vote (three annotators)
+
+STANCE_DECISIONS = ("favor", "against", "neutral", "none")
+VOTERS = ("annotator-a@khabar.local", "annotator-b@khabar.local", "annotator-c@khabar.local")
+STANCE_RULE = (
+    "per holder (every gold quote and each article), the decisions of annotator-a, annotator-b (their pass "
+    "stand-offs; no stance, or no quote at that span, = none) and annotator-c (its stance pass) are voted: a "
+    "label or none with >= 2 votes wins; the target and target_mention come from the reviewed gold stance when "
+    "it has that label, else from the first agreeing annotator in the order a, b, c; a three-way split keeps "
+    "the reviewer's adjudicated decision"
+)
+
+
+def _holder_span(article, holder: str):
+    """``"article"`` or the (start, end) of the quote ``holder`` names in ``article``."""
+    if holder == "article":
+        return "article"
+    for quote in article.quotes:
+        if quote.id == holder:
+            return (quote.start, quote.end)
+    raise ValueError(f"{article.doc_id}: no quote {holder!r}")
+
+
+def stance_pass_from_ids(rows: Sequence[Mapping[str, Any]], gold: Sequence, annotator: str,
+                         where: str = "stance pass") -> list[dict[str, Any]]:
+    """A stance pass written against the gold's ids (``{"doc_id", "holder": quote id | "article",
+    "decision", "target", "target_mention": gold mention id | null}``) → its stand-off, keyed by offsets.
+
+    Every gold holder must be decided exactly once (``none`` is explicit); a problem names the line.
+    """
+    by_doc = {article.doc_id: article for article in gold}
+    out, seen, problems = [], set(), []
+    for number, row in enumerate(rows, start=1):
+        doc, holder = row.get("doc_id"), row.get("holder")
+        article = by_doc.get(doc)
+        if article is None:
+            problems.append(f"{where}:{number}: doc_id {doc!r} is not in the gold")
+            continue
+        try:
+            span = _holder_span(article, holder)
+        except ValueError:
+            problems.append(f"{where}:{number}: {doc}: holder {holder!r} is neither 'article' nor a gold quote id")
+            continue
+        tm = row.get("target_mention")
+        tm_span = None
+        if tm is not None:
+            try:
+                mention = article.mention(tm)
+            except (KeyError, ValueError):
+                problems.append(f"{where}:{number}: {doc} {holder}: target_mention {tm!r} is not a gold mention")
+                continue
+            tm_span = [mention.start, mention.end]
+        out.append({"doc_id": doc, "text_sha256": _sha(article.text), "annotator": annotator,
+                    "holder": "article" if span == "article" else {"start": span[0], "end": span[1]},
+                    "decision": row.get("decision"), "target": row.get("target"),
+                    "target_mention": None if tm_span is None else {"start": tm_span[0], "end": tm_span[1]}})
+        seen.add((doc, span))
+    problems += [f"{where}: {a.doc_id} {h}: not decided (write a line with decision 'none')"
+                 for a in gold for h in ["article", *((q.start, q.end) for q in a.quotes)] if (a.doc_id, h) not in seen]
+    if problems:
+        raise ValueError(f"{len(problems)} problem(s) in the {where}:\n  " + "\n  ".join(problems))
+    read_stance_pass(out, gold, where)  # the same checks the vote applies
+    return out
+
+
+def read_jsonl_rows(path: Path) -> list[dict[str, Any]]:
+    """Every JSON object of a JSONL file; a bad line stops with its line number and the fix."""
+    from benchmark.io import iter_jsonl_records
+
+    rows = []
+    for number, record, issue in iter_jsonl_records(path):
+        if issue is not None or not isinstance(record, dict):
+            problem = issue.message if issue is not None else "not a JSON object"
+            raise SystemExit(f"error: {path}:{number}: {problem} (fix: one JSON object per line)")
+        rows.append(record)
+    return rows
+
+
+def _sha(text: str) -> str:
+    from benchmark.standoff import sha256_text
+
+    return sha256_text(text)
+
+
+def read_stance_pass(rows: Sequence[Mapping[str, Any]], gold: Sequence, where: str = "stance pass"
+                     ) -> dict[tuple, dict[str, Any]]:
+    """A stance stand-off (offsets) checked against the gold: ``(doc_id, holder span|"article")`` → row.
+
+    Refuses (naming the line and the fix): an unknown doc_id, a text hash that differs, a holder that is
+    no gold quote, a decision outside favor/against/neutral/none, a target missing on a stance or given
+    with ``none``, a target mention that is no gold mention inside the quote, a holder decided twice or
+    not at all.
+    """
+    by_doc = {article.doc_id: article for article in gold}
+    decided: dict[tuple, dict[str, Any]] = {}
+    problems = []
+    for number, row in enumerate(rows, start=1):
+        at = f"{where}:{number}"
+        article = by_doc.get(row.get("doc_id"))
+        if article is None:
+            problems.append(f"{at}: doc_id {row.get('doc_id')!r} is not in the gold (fix: drop the line)")
+            continue
+        doc = article.doc_id
+        if row.get("text_sha256") != _sha(article.text):
+            problems.append(f"{at}: {doc}: text_sha256 differs from the gold's (fix: annotate the gold's text)")
+            continue
+        holder = row.get("holder")
+        quote = None
+        if holder == "article":
+            key: Any = "article"
+        elif isinstance(holder, Mapping) and "start" in holder and "end" in holder:
+            key = (holder["start"], holder["end"])
+            quote = next((q for q in article.quotes if (q.start, q.end) == key), None)
+            if quote is None:
+                problems.append(f"{at}: {doc}: holder {list(key)} is no gold quote (fix: use a gold quote's offsets)")
+                continue
+        else:
+            problems.append(f"{at}: {doc}: holder {holder!r} must be 'article' or {{'start', 'end'}}")
+            continue
+        decision, target = row.get("decision"), row.get("target")
+        if decision not in STANCE_DECISIONS:
+            problems.append(f"{at}: {doc} {holder}: decision {decision!r} is not one of {STANCE_DECISIONS}")
+            continue
+        if (decision == "none") != (target is None) or (target is not None and not str(target).strip()):
+            problems.append(f"{at}: {doc} {holder}: a stance needs a target and 'none' takes none "
+                            f"(decision {decision!r}, target {target!r})")
+            continue
+        tm = row.get("target_mention")
+        if tm is not None:
+            span = (tm.get("start"), tm.get("end")) if isinstance(tm, Mapping) else None
+            inside = quote is not None and span is not None and quote.start <= span[0] and span[1] <= quote.end
+            if span not in {(m.start, m.end) for m in article.entities} or not inside:
+                problems.append(f"{at}: {doc} {holder}: target_mention {tm!r} is not a gold mention inside the "
+                                "quote (fix: null, or the first mention of the target inside the quote)")
+                continue
+        if (doc, key) in decided:
+            problems.append(f"{at}: {doc} {holder}: decided twice")
+            continue
+        decided[(doc, key)] = dict(row)
+    for article in gold:
+        for key in ["article", *((q.start, q.end) for q in article.quotes)]:
+            if (article.doc_id, key) not in decided:
+                problems.append(f"{where}: {article.doc_id} {key}: not decided (fix: add a line, 'none' if no stance)")
+    if problems:
+        raise ValueError(f"{len(problems)} problem(s) in the {where}:\n  " + "\n  ".join(problems[:50]))
+    return decided
+
+
+def vote_stances(gold: Sequence, passes: Mapping[str, Sequence], third: Mapping[tuple, Mapping[str, Any]],
+                 third_name: str = VOTERS[2]) -> tuple[list, list[dict[str, Any]]]:
+    """The stance layer by a three-annotator vote (:data:`STANCE_RULE`); everything else unchanged.
+
+    ``gold`` is the reviewed gold (its stances are the reviewer's decisions), ``passes`` the articles of
+    annotator-a and annotator-b by annotator, ``third`` the checked rows of :func:`read_stance_pass`.
+    Returns the new gold and one vote row per holder (offsets and labels only, no text).
+    """
+    from benchmark.model import Stance
+
+    first, second = (name for name in VOTERS if name != third_name)
+    pass_docs = {name: {a.doc_id: a for a in passes[name]} for name in (first, second)}
+    new_gold, votes = [], []
+    for article in gold:
+        doc = article.doc_id
+        ids = {(m.start, m.end): m.id for m in article.entities}
+        qid = {(q.start, q.end): q.id for q in article.quotes}
+        reviewed = {_holder_span(article, s.holder): s for s in article.stances}
+        stances = {}
+        for key in [*((q.start, q.end) for q in article.quotes), "article"]:
+            options: dict[str, dict[str, Any]] = {}
+            missing = []
+            for name in (first, second):
+                other = pass_docs[name].get(doc)
+                if other is None:
+                    raise ValueError(f"{doc}: not in {name}'s pass")
+                if key != "article" and key not in {(q.start, q.end) for q in other.quotes}:
+                    missing.append(name.split("@")[0])
+                s = next((s for s in other.stances if _holder_span(other, s.holder) == key), None)
+                tm = None
+                if s is not None and s.target_mention is not None:
+                    m = other.mention(s.target_mention)
+                    tm = (m.start, m.end)
+                options[name] = ({"label": "none"} if s is None else
+                                 {"label": s.label, "target": s.target, "tm": tm})
+            row = third[(doc, key)]
+            tm = row.get("target_mention")
+            options[third_name] = {"label": row["decision"], "target": row.get("target"),
+                                   "tm": None if tm is None else (tm["start"], tm["end"])}
+            labels = [options[name]["label"] for name in VOTERS]
+            top, n = Counter(labels).most_common(1)[0]
+            mine = reviewed.get(key)
+            if n >= 2:
+                result, rule = top, "unanimous" if n == 3 else "majority 2/3"
+            else:
+                result, rule = (mine.label if mine else "none"), "split: reviewer's gold"
+            source = None
+            if result != "none":
+                if mine is not None and mine.label == result:
+                    target = mine.target
+                    tm_span = None if mine.target_mention is None else next(
+                        (span for span, i in ids.items() if i == mine.target_mention), None)
+                    source = "reviewer"
+                else:
+                    source = next(name for name in VOTERS if options[name]["label"] == result)
+                    target, tm_span = options[source]["target"], options[source]["tm"]
+                holder_id = "article" if key == "article" else qid[key]
+                stances[key] = Stance(f"st-{holder_id}", holder_id, target, result,
+                                      ids.get(tm_span) if tm_span is not None else None)
+            vote = {"doc_id": doc, "holder": "article" if key == "article" else qid[key],
+                    "span": None if key == "article" else list(key),
+                    "a": labels[0], "b": labels[1], "c": labels[2],
+                    "reviewer": mine.label if mine else "none", "result": result, "rule": rule,
+                    "target_from": None if source is None else source.split("@")[0]}
+            if missing:
+                vote["no_quote_in_pass"] = missing
+            votes.append(vote)
+        ordered = [stances[k] for k in sorted(stances, key=lambda h: (h == "article", str(h)))]
+        new_gold.append(article.replace(stances=tuple(ordered)))
+    return new_gold, votes
+
+
+def stance_agreement(votes: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """Three-annotator stance agreement over every holder, ``none`` a category (no missing values)."""
+    from benchmark.studio.agreement import cohen_kappa, fleiss_kappa, krippendorff_alpha
+
+    def figures(rows):
+        table = [[sum(1 for who in "abc" if row[who] == label) for label in STANCE_DECISIONS] for row in rows]
+        return {
+            "holders": len(rows),
+            "fleiss_kappa": round(fleiss_kappa(table), 4),
+            "krippendorff_alpha": round(krippendorff_alpha([[row[who] for row in rows] for who in "abc"]), 4),
+            "cohen_kappa": {f"{x}-{y}": round(cohen_kappa([r[x] for r in rows], [r[y] for r in rows]), 4)
+                            for x, y in (("a", "b"), ("a", "c"), ("b", "c"))},
+            "unanimous": sum(1 for row in rows if row["a"] == row["b"] == row["c"]),
+        }
+
+    quotes = [row for row in votes if row["holder"] != "article"]
+    articles = [row for row in votes if row["holder"] == "article"]
+    return {
+        "categories": list(STANCE_DECISIONS),
+        "raters": {"a": VOTERS[0], "b": VOTERS[1], "c": VOTERS[2]},
+        "all holders": figures(votes),
+        "quotes": figures(quotes),
+        "articles": figures(articles),
+        "labelled (not none)": {who: sum(1 for row in votes if row[who] != "none") for who in "abc"},
+    }
+
+
+def stance_agreement_markdown(report: Mapping[str, Any], outcome: Mapping[str, Any]) -> str:
+    lines = [
+        "# Khabar v0.1 — stance agreement, three annotators (a × b × c)",
+        "",
+        "Made by `python scripts/v01_workflow.py --from-standoff …` (docs/corpus-v0.1.md) from",
+        "`stance-votes.jsonl`. One item per holder (each gold quote and each article); categories favor /",
+        "against / neutral / none (no stance, or no quote at that span in a pass, counts as none), so the",
+        "figures cover *whether* a holder takes a stance as well as which one. Coefficients:",
+        "`benchmark.studio.agreement.fleiss_kappa`, `krippendorff_alpha` (nominal), `cohen_kappa`.",
+        "",
+        "| items | holders | Fleiss' κ | Krippendorff's α | κ a-b | κ a-c | κ b-c | unanimous |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for part in ("all holders", "quotes", "articles"):
+        f = report[part]
+        lines.append(f"| {part} | {f['holders']} | {f['fleiss_kappa']} | {f['krippendorff_alpha']} | "
+                     + " | ".join(str(v) for v in f["cohen_kappa"].values()) + f" | {f['unanimous']} |")
+    labelled = report["labelled (not none)"]
+    lines += ["", f"Stances labelled: a {labelled['a']}, b {labelled['b']}, c {labelled['c']}.", "",
+              "## Vote outcome", "", "| rule | result | holders |", "|---|---|---|"]
+    for (rule, result), n in sorted(outcome.items()):
+        lines.append(f"| {rule} | {result} | {n} |")
+    return "\n".join(lines) + "\n"
+
+
 # --------------------------------------------------------------------------- text-free reports
 
 
@@ -497,8 +779,18 @@ def counts(articles: Sequence) -> dict[str, int]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", type=Path, required=True, help="your SaudiNewsNet folder")
-    parser.add_argument("--pass", dest="passes", action="append", required=True, metavar="NAME=ARTICLES.jsonl",
-                        help="an annotation pass: the annotator's name and their Article JSONL (repeatable)")
+    parser.add_argument("--pass", dest="passes", action="append", default=[], metavar="NAME=ARTICLES.jsonl",
+                        help="an annotation pass: the annotator's name and their Article JSONL (repeatable; "
+                             "required unless --from-standoff)")
+    parser.add_argument("--from-standoff", action="store_true",
+                        help="skip Label Studio (steps 1-5): the passes are the committed "
+                             "passes/annotator-{a,b}.standoff.jsonl, rehydrated from --corpus")
+    parser.add_argument("--stance-pass", default=f"annotator-c={V01 / 'passes' / 'annotator-c.stances.jsonl'}",
+                        metavar="NAME=STANCES.jsonl",
+                        help="the third annotator's stance stand-off, voted with a and b (step 9; '' to disable)")
+    parser.add_argument("--stance-pass-ids", default=None, metavar="NAME=DECISIONS.jsonl",
+                        help="a third stance pass written against the reviewed gold's ids (doc_id, holder, "
+                             "decision, target, target_mention); converted to the --stance-pass stand-off first")
     parser.add_argument("--work", type=Path, default=Path("/tmp/khabar-v01"),
                         help="working folder outside the repo (Label Studio data, the raw export)")
     parser.add_argument("--url", default=None, help="use a running Label Studio instead of starting one")
@@ -513,15 +805,17 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     from benchmark.io import read_articles, write_articles
-    from benchmark.standoff import write_standoff
-    from benchmark.studio.adjudicate import adjudicate
-    from benchmark.studio.agreement import agreement_report
     from benchmark.studio.client import StudioClient, read_predictions
     from benchmark.studio.convert import export_to_articles, write_export
     from benchmark.studio.server import start_server
 
     work: Path = args.work
     work.mkdir(parents=True, exist_ok=True)
+    if args.from_standoff:
+        articles, by_annotator, predictions = passes_from_standoff(args.corpus, args.predictions, args.model_version)
+        return finish(args, work, articles, by_annotator, predictions)
+    if not args.passes:
+        parser.error("--pass is required (or --from-standoff)")
     passes = {}
     for spec in args.passes:
         name, _, path = spec.partition("=")
@@ -586,6 +880,48 @@ def main(argv: list[str] | None = None) -> int:
     by_annotator = result.by_annotator()
     for email, articles in by_annotator.items():
         write_articles(work / "by_annotator" / f"{email.split('@')[0]}.jsonl", articles)
+    return finish(args, work, result.articles, by_annotator, result.predictions)
+
+
+def passes_from_standoff(corpus: Path, predictions: Path | None, model_version: str | None):
+    """The committed pass stand-offs rehydrated from the user's corpus (and the baseline predictions)."""
+    from benchmark.model import Provenance
+    from benchmark.standoff import read_standoff, rehydrate_all
+    from benchmark.studio.client import read_predictions
+
+    raw = {article.doc_id: article for article in load_selection(corpus)}
+    articles, by_annotator = [], {}
+    for path in sorted((V01 / "passes").glob("*.standoff.jsonl")):
+        result = rehydrate_all(read_standoff(path), raw)
+        if not result.ok:
+            raise SystemExit(f"error: {path}: " + "; ".join(str(issue) for issue in result.problems[:5]))
+        for article in result.articles:
+            by_annotator.setdefault(article.provenance.annotator, []).append(article)
+        articles += result.articles
+    print("[standoff] passes rehydrated: " + ", ".join(f"{k} {len(v)}" for k, v in sorted(by_annotator.items())))
+    found = []
+    if predictions is not None:
+        name = f"model:{model_version}" if model_version else "model"
+        found = [a.replace(provenance=Provenance(annotator=name))
+                 for a in read_predictions(predictions, {d: a.text for d, a in raw.items()}).values()]
+    return articles, by_annotator, found
+
+
+def _named_path(spec: str, what: str) -> tuple[str, Path]:
+    name, sep, path = spec.partition("=")
+    if not sep or not name or not path:
+        raise SystemExit(f"error: {what} {spec!r} must be NAME=PATH (e.g. annotator-c=stances.jsonl)")
+    return email_of(name), Path(path)
+
+
+def finish(args, work: Path, articles: Sequence, by_annotator: Mapping[str, Sequence], predictions: Sequence) -> int:
+    """Steps 6-9: agreement, adjudication, the stance vote, the stand-off files."""
+    from benchmark.io import write_articles
+    from benchmark.standoff import write_standoff
+    from benchmark.studio.adjudicate import adjudicate
+    from benchmark.studio.agreement import agreement_report
+
+    by_annotator = dict(by_annotator)
 
     # 6. agreement
     report = agreement_report(by_annotator)
@@ -599,7 +935,7 @@ def main(argv: list[str] | None = None) -> int:
     print(report.format_table())
 
     # 7. adjudicate: conflict report, then reviewer decisions + declared rule
-    outcome = adjudicate(result.articles, rule="majority")
+    outcome = adjudicate(articles, rule="majority")
     # the full report quotes the text: it stays in WORK; the committed one has offsets only
     (work / "conflicts.md").write_text(outcome.to_markdown(), encoding="utf-8")
     textless = [textless_conflict(c) for c in outcome.conflicts]
@@ -612,8 +948,43 @@ def main(argv: list[str] | None = None) -> int:
     stray = [k for k in decisions if k not in keys]
     if stray:
         raise SystemExit(f"error: {len(stray)} decision(s) match no conflict, e.g. {stray[:3]}")
-    gold, ledger = apply_decisions(result.articles, outcome.conflicts, decisions, args.lead,
+    gold, ledger = apply_decisions(articles, outcome.conflicts, decisions, args.lead,
                                    args.union_stances_from or None)
+    reviewed_gold = gold
+
+    # 9. stance vote: a, b and a third stance pass
+    vote_summary = None
+    if args.stance_pass_ids:
+        name, path = _named_path(args.stance_pass_ids, "--stance-pass-ids")
+        rows = stance_pass_from_ids(read_jsonl_rows(path), reviewed_gold, name, where=path.name)
+        _, out_path = _named_path(args.stance_pass, "--stance-pass")
+        out_path.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows), encoding="utf-8")
+        print(f"[vote] {path} → {out_path} ({len(rows)} decision(s) of {name})")
+    if args.stance_pass:
+        name, path = _named_path(args.stance_pass, "--stance-pass")
+        if not path.exists():
+            raise SystemExit(f"error: --stance-pass {path} does not exist (fix: --stance-pass-ids, or '' to skip)")
+        third = read_stance_pass(read_jsonl_rows(path), reviewed_gold, where=path.name)
+        gold, votes = vote_stances(reviewed_gold, by_annotator, third, third_name=name)
+        (V01 / "stance-votes.jsonl").write_text(
+            "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in votes), encoding="utf-8")
+        report = stance_agreement(votes)
+        table = Counter((row["rule"], row["result"]) for row in votes)
+        vote_summary = {
+            "rule": STANCE_RULE,
+            "holders": len(votes),
+            "outcome": {f"{rule} / {result}": n for (rule, result), n in sorted(table.items())},
+            "stances_before": sum(len(a.stances) for a in reviewed_gold),
+            "stances_after": sum(len(a.stances) for a in gold),
+            "changed": sum(1 for row in votes if row["result"] != row["reviewer"]),
+            "agreement": report,
+        }
+        (V01 / "agreement-stance.json").write_text(
+            json.dumps(vote_summary, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        (V01 / "agreement-stance.md").write_text(stance_agreement_markdown(report, table), encoding="utf-8")
+        print(f"[vote] {len(votes)} holder(s); stances {vote_summary['stances_before']} → "
+              f"{vote_summary['stances_after']}; Fleiss κ {report['all holders']['fleiss_kappa']}, "
+              f"Krippendorff α {report['all holders']['krippendorff_alpha']}")
     reviewed = sum(1 for row in ledger if row.get("by") == "reviewed")
     ruled = sum(1 for row in ledger if row.get("by") == "ruled" and "conflict" in row)
     by_layer = Counter((row["conflict"]["layer"], row["by"]) for row in ledger if "conflict" in row)
@@ -625,6 +996,9 @@ def main(argv: list[str] | None = None) -> int:
         "rule": f"unreviewed conflicts: lead {args.lead}; stances: union with "
                 f"{args.union_stances_from or 'nobody'} where the gold has no stance on that holder",
         "union_stances_added": sum(int(row["decision"].split()[0]) for row in ledger if "conflict" not in row),
+        "reviewed_gold": counts(reviewed_gold),
+        "stance_vote": None if vote_summary is None else {
+            k: v for k, v in vote_summary.items() if k != "agreement"},
         "gold": counts(gold),
         "passes": {email: counts(articles) for email, articles in sorted(by_annotator.items())},
     }
@@ -635,7 +1009,7 @@ def main(argv: list[str] | None = None) -> int:
 
     # 7b. each pass (and the baseline pre-annotation, when pushed) against the adjudicated gold
     compared = dict(by_annotator)
-    for article in result.predictions:
+    for article in predictions:
         compared.setdefault(article.provenance.annotator or "model", []).append(article)
     versus = agreement_report(compared, gold=gold)
     (V01 / "agreement-vs-gold.json").write_text(
