@@ -11,6 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from benchmark.harness.bootstrap import Interval  # the harness' point estimate + bootstrap interval
 from benchmark.leaderboard.discovery import Rejection
 from benchmark.leaderboard.metadata import SystemInfo
 from benchmark.leaderboard.ranking import Placement
@@ -39,18 +40,6 @@ def slug(text: str, index: int) -> str:
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     cleaned = re.sub(r"[^A-Za-z0-9]+", "-", ascii_text).strip("-").lower()[:40]
     return f"{cleaned or 'system'}-{index}"
-
-
-@dataclass(frozen=True, slots=True)
-class Interval:
-    """A point estimate with its bootstrap confidence interval ``[low, high]``."""
-
-    value: float
-    low: float
-    high: float
-
-    def to_dict(self) -> dict[str, float]:
-        return {"value": self.value, "low": self.low, "high": self.high}
 
 
 @dataclass(frozen=True, slots=True)
