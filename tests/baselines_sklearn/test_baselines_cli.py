@@ -58,6 +58,7 @@ def test_ner_with_word_clusters_and_without_clitic_splitting(ner_articles_path: 
     assert NerModel.load(path.parent).meta == model.meta
 
 
+@pytest.mark.slow  # ~15 s: L-BFGS over the 2**18 hashed substitution columns, even on 16 rows
 def test_stance_baseline_end_to_end(stance_articles_path: Path, tmp_path: Path):
     model, sub = tmp_path / "stance-model", tmp_path / "stance.sub.jsonl"
     _khabar("baseline", "stance", "train", "--train", stance_articles_path, "--out", model)
@@ -68,6 +69,7 @@ def test_stance_baseline_end_to_end(stance_articles_path: Path, tmp_path: Path):
     assert set(first) == {"id", "label"}
 
 
+@pytest.mark.slow
 def test_stance_baseline_with_a_foreign_label_schema(tmp_path: Path):
     """ANS-style labels (agree/disagree/other) go through unchanged with --schema ans."""
     from benchmark.io import write_articles
