@@ -37,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from baselines.sklearn.features import normalise_token
     from baselines.sklearn.wordclusters import iter_saudinewsnet_texts, train_word_clusters
-    from benchmark.text.tokenize import tokenize
+    from benchmark.text import tokenize
 
     try:
         granularities = tuple(int(g) for g in args.granularities.split(","))

@@ -26,8 +26,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from benchmark.text.normalize import NormalizationConfig, normalize
-from benchmark.text.tokenize import CliticRule, split_proclitics
+from benchmark.text import CliticRule, NormalizationConfig, normalize, split_proclitics
 
 if TYPE_CHECKING:  # pragma: no cover
     from baselines.sklearn.wordclusters import WordClusters
