@@ -144,3 +144,28 @@ def test_stance_smoke_on_an_ans_slice(shared_data: Path, tmp_path: Path):
     predicted = model.predict(dev)
     accuracy = sum(p == r["label"] for p, r in zip(predicted, dev, strict=True)) / len(dev)
     assert accuracy > 0.5
+
+
+@pytest.mark.realdata
+@pytest.mark.slow
+def test_ner_smoke_on_an_anercorp_slice(shared_data: Path):
+    """A quick real-data smoke: 40 ANERcorp train documents, scored by the harness on 10 test documents
+    (not a reported figure; docs/RESULTS.md has the full run)."""
+    from baselines.sklearn.ner import NerModel
+    from benchmark.harness import GoldSet
+    from benchmark.importers import IMPORTERS
+    from benchmark.tasks import get_task
+
+    from ..conftest import corpus_dir
+
+    importer = IMPORTERS["anercorp"]
+    articles = list(importer.load(corpus_dir(shared_data, "anercorp")))
+    train = [a for a in articles if a.meta["split"] == "train"][:40]
+    test = [a for a in articles if a.meta["split"] == "test"][:10]
+    model = NerModel.train(train, max_iterations=30)
+    assert model.split_clitics is False  # ANERcorp tags whole tokens, proclitics included
+    lines = [{"doc_id": a.doc_id, "entities": [{"start": s, "end": e, "label": label} for s, e, label in spans]}
+             for a, spans in zip(test, model.predict_many([a.text for a in test]), strict=True)]
+    gold = GoldSet.from_rows("ner", get_task("ner").rows(test, importer.schema), importer.schema)
+    results = evaluate_submission("ner", lines, gold=gold, n_resamples=50)
+    assert results.metrics["strict/f1"].value > 0.2
