@@ -89,14 +89,20 @@ def _doc_rank(doc_id: str) -> str:
     return hashlib.sha256(doc_id.encode("utf-8")).hexdigest()
 
 
-def evaluation_folds(articles: Sequence[Article], splits: dict[str, str], k: int = 5
+def evaluation_folds(articles: Sequence[Article], splits: dict[str, str], k: int = 5, design: str = "auto"
                      ) -> tuple[str, list[tuple[list[Article], list[Article]]]]:
-    """``(design, [(train, test), …])``: the manifest's test split when it has one, else k-fold CV
-    over documents (deterministic: documents ordered by a hash of their doc_id)."""
+    """``(design, [(train, test), …])``. ``design="test"``: train on train/validation, score the test
+    split; ``"cv"``: k-fold cross-validation over documents (deterministic: documents ordered by a hash of
+    their doc_id); ``"auto"``: the test split when the manifest has one, else cross-validation."""
+    if design not in ("auto", "test", "cv"):
+        raise ValueError(f"unknown evaluation design {design!r} (fix: use auto, test or cv)")
     test = [a for a in articles if splits.get(a.doc_id) == "test"]
     train = [a for a in articles if splits.get(a.doc_id) in TRAIN_SPLITS]
-    if test and train:
+    if design != "cv" and test and train:
         return "train on the train/validation splits, score the test split", [(train, test)]
+    if design == "test":
+        raise ValueError(f"the manifest puts {len(train)} document(s) in train/validation and {len(test)} in test; "
+                         "both are needed for --design test (fix: use --design cv, or assign splits)")
     if len(articles) < 2:
         raise ValueError(f"{len(articles)} article(s): the baselines need at least two documents to train and "
                          "score on different ones (fix: give more articles or a manifest with a test split)")
@@ -104,8 +110,9 @@ def evaluation_folds(articles: Sequence[Article], splits: dict[str, str], k: int
     ordered = sorted(articles, key=lambda a: _doc_rank(a.doc_id))
     folds = [ordered[i::k] for i in range(k)]
     plan = [([a for j, fold in enumerate(folds) if j != i for a in fold], held) for i, held in enumerate(folds)]
-    return (f"{k}-fold cross-validation over documents (the manifest has no test split to score): every "
-            "document is predicted by models that never saw it"), plan
+    why = "as asked" if design == "cv" else "the manifest has no test split to score"
+    return (f"{k}-fold cross-validation over documents ({why}): every document is predicted by models that "
+            "never saw it"), plan
 
 
 # --------------------------------------------------------------------------- baselines
@@ -181,7 +188,8 @@ def _write_jsonl(path: Path, lines: Iterable[dict[str, Any]]) -> Path:
 
 
 def run_main(inputs: Sequence[str | Path] = (DEFAULT_INPUT,), *, manifest: str | Path | None = DEFAULT_MANIFEST,
-             out: str | Path = "runs/main", folds: int = 5, clusters: str | Path | None = None,
+             out: str | Path = "runs/main", folds: int = 5, design: str = "auto",
+             clusters: str | Path | None = None,
              progress: bool = True, log: Callable[[str], None] = print) -> RunReport:
     """Run every stage; return where each output went (see the module docs)."""
     from benchmark.io import write_articles
@@ -206,9 +214,9 @@ def run_main(inputs: Sequence[str | Path] = (DEFAULT_INPUT,), *, manifest: str |
     log(f"[build] {built.public} (revision {built.revision[:12]}), private gold {built.private}")
 
     splits = {doc: a.split for doc, a in (manifest_obj.documents.items() if manifest_obj else ())}
-    design, plan = evaluation_folds(articles, splits, folds)
-    report.design = design
-    log(f"[baselines] {design}")
+    design_text, plan = evaluation_folds(articles, splits, folds, design)
+    report.design = design_text
+    log(f"[baselines] {design_text}")
     word_clusters = None
     if clusters:
         from baselines.sklearn.wordclusters import WordClusters
@@ -236,7 +244,7 @@ def run_main(inputs: Sequence[str | Path] = (DEFAULT_INPUT,), *, manifest: str |
     (system_dir).mkdir(parents=True, exist_ok=True)
     (system_dir / "metadata.json").write_text(json.dumps(
         {"name": "scikit-learn baselines", "team": "Khabar", "model": "CRF (NER), cue+LR ranker (quotes), "
-         "TF-IDF+LR (stance)", "description": design}, ensure_ascii=False, indent=2), encoding="utf-8")
+         "TF-IDF+LR (stance)", "description": design_text}, ensure_ascii=False, indent=2), encoding="utf-8")
     for task in TASKS:
         path = _write_jsonl(system_dir / f"{task}.jsonl", submissions[task])
         report.outputs[f"submission {task}"] = str(path)

@@ -23,8 +23,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="split manifest (default: annotations/splits/manifest.json; 'none' for official "
                              "splits in meta['split'])")
     parser.add_argument("--out", type=Path, default=Path("runs/main"), help="output folder (default runs/main)")
-    parser.add_argument("--folds", type=int, default=5,
-                        help="k for cross-validation over documents when the manifest has no test split")
+    parser.add_argument("--design", choices=("auto", "test", "cv"), default="auto",
+                        help="evaluation: the manifest's test split (test), k-fold cross-validation over documents "
+                             "(cv), or test when the manifest has one, else cv (auto, default)")
+    parser.add_argument("--folds", type=int, default=5, help="k for cross-validation over documents (default 5)")
     parser.add_argument("--clusters", default=None, help="word clusters for the NER baseline (.npz), optional")
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
 
@@ -37,7 +39,8 @@ def run(args: argparse.Namespace) -> int:
     print("stages: " + " → ".join(stage.name for stage in STAGES))
     started = time.perf_counter()
     try:
-        report = run_main(inputs, manifest=manifest, out=args.out, folds=args.folds, clusters=args.clusters,
+        report = run_main(inputs, manifest=manifest, out=args.out, folds=args.folds, design=args.design,
+                          clusters=args.clusters,
                           progress=not args.quiet)
     except (ValueError, FileNotFoundError) as error:
         print(f"error: {error}", file=sys.stderr)

@@ -37,6 +37,17 @@ def test_folds_fall_back_to_document_cross_validation() -> None:
     assert evaluation_folds(articles, {}, k=3) == (design, plan)  # deterministic
 
 
+def test_cv_design_can_be_forced_and_test_design_needs_both_splits() -> None:
+    articles = [_article(f"d{i}") for i in range(4)]
+    splits = {"d0": "test", "d1": "train", "d2": "train", "d3": "train"}
+    design, plan = evaluation_folds(articles, splits, k=2, design="cv")
+    assert "2-fold cross-validation over documents (as asked)" in design and len(plan) == 2
+    with pytest.raises(ValueError, match="--design cv"):
+        evaluation_folds(articles, {a.doc_id: "train" for a in articles}, design="test")
+    with pytest.raises(ValueError, match="unknown evaluation design"):
+        evaluation_folds(articles, splits, design="random")
+
+
 def test_a_single_document_cannot_be_cross_validated() -> None:
     with pytest.raises(ValueError, match="at least two documents"):
         evaluation_folds([_article("d0")], {})
