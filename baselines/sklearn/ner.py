@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from baselines.sklearn.features import FEATURE_VERSION, normalise_token, sentence_features
+from baselines.sklearn.persist import load_model, save_model
 from benchmark.model import Article
 from benchmark.text import Token, article_to_bio, bio_to_spans, tokenize
 
@@ -208,28 +209,9 @@ class NerModel:
 
     def save(self, out_dir: str | Path) -> Path:
         """Write ``out_dir/ner_crf.joblib`` (not meant to be committed)."""
-        import joblib
-
-        path = Path(out_dir) / MODEL_FILE
-        path.parent.mkdir(parents=True, exist_ok=True)
-        joblib.dump(self, path)
-        return path
+        return save_model(self, out_dir, MODEL_FILE)
 
     @classmethod
     def load(cls, model_dir: str | Path) -> NerModel:
         """Read a model written by :meth:`save`; refuse one built with other features."""
-        import joblib
-
-        path = Path(model_dir)
-        if path.is_dir():
-            path = path / MODEL_FILE
-        if not path.is_file():
-            raise FileNotFoundError(f"no NER model at {path}; train one with "
-                                    "`khabar baseline ner train --train FILE --out DIR`")
-        model = joblib.load(path)
-        if not isinstance(model, cls):
-            raise ValueError(f"{path} does not hold an NerModel (got {type(model).__name__})")
-        if model.meta.get("feature_version") != FEATURE_VERSION:
-            raise ValueError(f"{path} was trained with feature version {model.meta.get('feature_version')}, "
-                             f"this code has {FEATURE_VERSION}: retrain the model")
-        return model
+        return load_model(cls, model_dir, MODEL_FILE, task="ner", feature_version=FEATURE_VERSION)

@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from baselines.sklearn.features import normalise_token
+from baselines.sklearn.persist import load_model, save_model
 from benchmark.model import Article
 from benchmark.text import tokenize, trim_span
 
@@ -363,25 +364,9 @@ class QuoteModel:
 
     def save(self, out_dir: str | Path) -> Path:
         """Write ``out_dir/quotes_lr.joblib`` (not meant to be committed)."""
-        import joblib
-
-        path = Path(out_dir) / MODEL_FILE
-        path.parent.mkdir(parents=True, exist_ok=True)
-        joblib.dump(self, path)
-        return path
+        return save_model(self, out_dir, MODEL_FILE)
 
     @classmethod
     def load(cls, model_dir: str | Path) -> QuoteModel:
         """Read a model written by :meth:`save`."""
-        import joblib
-
-        path = Path(model_dir)
-        if path.is_dir():
-            path = path / MODEL_FILE
-        if not path.is_file():
-            raise FileNotFoundError(f"no quotes model at {path}; train one with "
-                                    "`khabar baseline quotes train --train FILE --out DIR`")
-        model = joblib.load(path)
-        if not isinstance(model, cls) or model.meta.get("feature_version") != FEATURE_VERSION:
-            raise ValueError(f"{path} does not hold a quotes model of feature version {FEATURE_VERSION}: retrain")
-        return model
+        return load_model(cls, model_dir, MODEL_FILE, task="quotes", feature_version=FEATURE_VERSION)
