@@ -118,26 +118,6 @@ def evaluation_folds(articles: Sequence[Article], splits: dict[str, str], k: int
 # --------------------------------------------------------------------------- baselines
 
 
-def _ner_lines(model: Any, articles: Sequence[Article]) -> list[dict[str, Any]]:
-    predicted = model.predict_many([a.text for a in articles])
-    return [{"doc_id": a.doc_id, "entities": [{"start": s, "end": e, "label": label} for s, e, label in spans]}
-            for a, spans in zip(articles, predicted, strict=True)]
-
-
-def _quote_lines(model: Any, ner: Any, articles: Sequence[Article]) -> list[dict[str, Any]]:
-    # at prediction time the quote baseline sees only the text: speakers come from the NER model's mentions
-    return [{"doc_id": a.doc_id, "quotes": model.predict_article(a, ner=ner, use_gold_entities=False)}
-            for a in articles]
-
-
-def _stance_lines(model: Any, articles: Sequence[Article]) -> list[dict[str, Any]]:
-    from benchmark.schema import KHABAR
-    from benchmark.tasks import get_task
-
-    rows = get_task("stance").rows(articles, KHABAR)
-    return [{"id": row["id"], "label": label} for row, label in zip(rows, model.predict(rows), strict=True)]
-
-
 def train_and_predict(train: Sequence[Article], test: Sequence[Article], clusters: Any = None,
                       notes: list[str] | None = None) -> dict[str, list[dict[str, Any]]]:
     """Train the three scikit-learn baselines on ``train`` and return their submission lines on ``test``;
@@ -146,19 +126,21 @@ def train_and_predict(train: Sequence[Article], test: Sequence[Article], cluster
     from baselines.sklearn.ner import NerModel
     from baselines.sklearn.quotes import QuoteModel
     from baselines.sklearn.stance import StanceModel
+    from baselines.sklearn.submission import ner_lines, quote_lines, stance_lines
     from benchmark.schema import KHABAR
     from benchmark.tasks import get_task
 
     ner = NerModel.train(train, clusters=clusters)
     quotes = QuoteModel.train(train)
-    lines = {"ner": _ner_lines(ner, test), "quotes": _quote_lines(quotes, ner, test)}
+    # at prediction time the quote baseline sees only the text: speakers come from the NER model's mentions
+    lines = {"ner": ner_lines(ner, test), "quotes": quote_lines(quotes, test, ner=ner, use_gold_entities=False)}
     stance_rows = get_task("stance").rows(train, KHABAR)
     labels = sorted({row["label"] for row in stance_rows})
     if len(labels) >= 2:
-        lines["stance"] = _stance_lines(StanceModel.train(stance_rows), test)
+        lines["stance"] = stance_lines(StanceModel.train(stance_rows), test)
     elif labels:
         # a classifier needs two classes; with one seen, the only honest prediction is that label
-        lines["stance"] = _stance_lines(_SingleLabel(labels[0]), test)
+        lines["stance"] = stance_lines(_SingleLabel(labels[0]), test)
         notes.append(f"stance: the training documents hold one stance label ({labels[0]!r}); predicted it for all")
     else:
         raise ValueError("the training documents hold no stance; the stance baseline cannot be trained "

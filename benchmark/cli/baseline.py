@@ -132,6 +132,7 @@ def _train(args: argparse.Namespace) -> int:
 
 def _predict(args: argparse.Namespace) -> int:
     from baselines.sklearn.data import load_articles, resolve_schema, write_jsonl
+    from baselines.sklearn.submission import ner_lines, quote_lines, stance_lines
     from benchmark.io import write_articles
 
     articles = load_articles(args.input, args.schema, args.where, args.exclude)
@@ -141,16 +142,12 @@ def _predict(args: argparse.Namespace) -> int:
 
         model = NerModel.load(args.model)
         model.propagate = not args.no_propagate
-        predicted = model.predict_many([a.text for a in articles])
-        lines = [{"doc_id": a.doc_id, "entities": [{"start": s, "end": e, "label": label} for s, e, label in spans]}
-                 for a, spans in zip(articles, predicted, strict=True)]
+        lines = ner_lines(model, articles)
     elif args.baseline_task == "stance":
         from baselines.sklearn.stance import StanceModel
-        from benchmark.tasks import get_task
 
         model = StanceModel.load(args.model)
-        rows = get_task("stance").rows(articles, resolve_schema(args.schema))
-        lines = [{"id": row["id"], "label": label} for row, label in zip(rows, model.predict(rows), strict=True)]
+        lines = stance_lines(model, articles, resolve_schema(args.schema))
     else:
         from baselines.sklearn.quotes import QuoteModel
 
@@ -160,9 +157,7 @@ def _predict(args: argparse.Namespace) -> int:
             from baselines.sklearn.ner import NerModel
 
             ner = NerModel.load(args.ner_model)
-        lines = [{"doc_id": a.doc_id, "quotes": model.predict_article(a, ner=ner,
-                                                                      use_gold_entities=not args.ignore_gold_entities)}
-                 for a in articles]
+        lines = quote_lines(model, articles, ner=ner, use_gold_entities=not args.ignore_gold_entities)
     count = write_jsonl(args.out, lines)
     elapsed = time.perf_counter() - started
     print(f"wrote {count} submission lines for {len(articles)} articles to {args.out} in {elapsed:.1f} s")
