@@ -244,3 +244,47 @@ def test_split_reads_an_unadjudicated_export_and_build_refuses_it(tmp_path, corp
     assert len(Manifest.load(manifest)) == 5
     assert main(["build", str(export), "--manifest", str(manifest), "--out", str(tmp_path / "x"), "--quiet"]) == 2
     assert "has 2 annotations" in capsys.readouterr().err
+
+
+def test_build_from_an_export_with_worker_processes_gives_the_same_bytes(tmp_path, corpus, capsys):
+    from benchmark.studio.convert import articles_to_export, write_export
+
+    export = write_export(tmp_path / "export.json", articles_to_export(corpus))
+    manifest = tmp_path / "m.json"
+    Manifest(
+        documents={
+            a.doc_id: Assignment("test" if i % 3 == 0 else "train", a.doc_id, "hash") for i, a in enumerate(corpus)
+        }
+    ).save(manifest)
+    revisions = []
+    for workers in ("1", "2"):
+        out = tmp_path / f"w{workers}"
+        assert (
+            main(
+                ["build", str(export), "--manifest", str(manifest), "--out", str(out), "--quiet", "--workers", workers]
+            )
+            == 0
+        )
+        revisions.append(json.loads((out / "khabar_release.json").read_text(encoding="utf-8"))["revision"])
+    assert revisions[0] == revisions[1]
+    tasks = json.loads(export.read_text(encoding="utf-8"))
+    tasks[20]["annotations"][0]["result"][0]["value"]["start"] = 10_000  # a region outside the text
+    export.write_text(json.dumps(tasks, ensure_ascii=False), encoding="utf-8")
+    assert (
+        main(
+            [
+                "build",
+                str(export),
+                "--manifest",
+                str(manifest),
+                "--out",
+                str(tmp_path / "bad"),
+                "--quiet",
+                "--workers",
+                "2",
+            ]
+        )
+        == 2
+    )
+    assert f"task {tasks[20]['id']} cannot be released" in capsys.readouterr().err
+    assert not (tmp_path / "bad").exists()
