@@ -152,12 +152,15 @@ def split_at(tokens: Sequence[Token], offsets: Iterable[int]) -> list[Token]:
     if not cut_points:
         return list(tokens)
     result: list[Token] = []
-    index = 0
+    index, n_cuts = 0, len(cut_points)
     for token in tokens:
-        while index < len(cut_points) and cut_points[index] <= token.start:
+        while index < n_cuts and cut_points[index] <= token.start:
             index += 1
+        if index == n_cuts or cut_points[index] >= token.end:
+            result.append(token)  # nothing cuts this token: keep it (tokens are immutable)
+            continue
         start = token.start
-        while index < len(cut_points) and cut_points[index] < token.end:
+        while index < n_cuts and cut_points[index] < token.end:
             cut = cut_points[index]
             result.append(Token(token.text[start - token.start : cut - token.start], start, cut))
             start = cut
