@@ -27,7 +27,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -161,12 +161,6 @@ class _SingleLabel:
 # --------------------------------------------------------------------------- the run
 
 
-def _write_jsonl(path: Path, lines: Iterable[dict[str, Any]]) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8") as handle:
-        for line in lines:
-            handle.write(json.dumps(line, ensure_ascii=False) + "\n")
-    return path
 
 
 def run_main(inputs: Sequence[str | Path] = (DEFAULT_INPUT,), *, manifest: str | Path | None = DEFAULT_MANIFEST,
@@ -174,7 +168,7 @@ def run_main(inputs: Sequence[str | Path] = (DEFAULT_INPUT,), *, manifest: str |
              clusters: str | Path | None = None,
              progress: bool = True, log: Callable[[str], None] = print) -> RunReport:
     """Run every stage; return where each output went (see the module docs)."""
-    from benchmark.io import write_articles
+    from benchmark.io import write_articles, write_jsonl
     from benchmark.release.build import ReleaseSource, build_release
     from benchmark.release.sources import parse_source, read_source
     from benchmark.release.splits import Manifest
@@ -228,8 +222,8 @@ def run_main(inputs: Sequence[str | Path] = (DEFAULT_INPUT,), *, manifest: str |
         {"name": "scikit-learn baselines", "team": "Khabar", "model": "CRF (NER), cue+LR ranker (quotes), "
          "TF-IDF+LR (stance)", "description": design_text}, ensure_ascii=False, indent=2), encoding="utf-8")
     for task in TASKS:
-        path = _write_jsonl(system_dir / f"{task}.jsonl", submissions[task])
-        report.outputs[f"submission {task}"] = str(path)
+        write_jsonl(system_dir / f"{task}.jsonl", submissions[task])
+        report.outputs[f"submission {task}"] = str(system_dir / f"{task}.jsonl")
 
     from benchmark.harness import evaluate_submission
 

@@ -27,6 +27,7 @@ _EXPORTS = {
     "read_articles": "benchmark.io",
     "scan_articles": "benchmark.io",
     "write_articles": "benchmark.io",
+    "write_jsonl": "benchmark.io",
 }
 
 __all__ = ["__version__", *sorted(_EXPORTS)]

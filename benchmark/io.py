@@ -23,7 +23,7 @@ import jsonlines
 from benchmark.model import Article, ArticleError, Issue
 from benchmark.schema import KHABAR, LabelSchema
 
-__all__ = ["iter_jsonl_records", "read_articles", "scan_articles", "write_articles"]
+__all__ = ["iter_jsonl_records", "read_articles", "scan_articles", "write_articles", "write_jsonl"]
 
 
 def iter_jsonl_records(path: str | Path) -> Iterator[tuple[int, Any, Issue | None]]:
@@ -78,11 +78,17 @@ def read_articles(path: str | Path, schema: LabelSchema | None = KHABAR) -> Iter
 
 def write_articles(path: str | Path, articles: Iterable[Article]) -> int:
     """Write articles as JSONL (UTF-8, Arabic unescaped); return how many were written."""
+    return write_jsonl(path, (article.to_dict() for article in articles))
+
+
+def write_jsonl(path: str | Path, records: Iterable[Any]) -> int:
+    """Write JSON records (articles, submission lines, rows) one per line, UTF-8 with Arabic unescaped,
+    creating the folder; return how many were written. Streaming: records may be a generator."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     count = 0
     with jsonlines.open(path, mode="w", dumps=lambda obj: json.dumps(obj, ensure_ascii=False)) as writer:
-        for article in articles:
-            writer.write(article.to_dict())
+        for record in records:
+            writer.write(record)
             count += 1
     return count

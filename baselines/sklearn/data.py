@@ -16,7 +16,6 @@ the keys ``doc_id``, ``source`` and ``variety`` match the article's own fields.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -95,12 +94,7 @@ def load_articles(path: str | Path, schema_name: str | None = None, where: Seque
 
 
 def write_jsonl(path: str | Path, lines: Iterable[Mapping[str, Any]]) -> int:
-    """Write dict lines as UTF-8 JSONL (Arabic unescaped); return the count."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    count = 0
-    with path.open("w", encoding="utf-8") as handle:
-        for line in lines:
-            handle.write(json.dumps(line, ensure_ascii=False) + "\n")
-            count += 1
-    return count
+    """Write dict lines as UTF-8 JSONL (Arabic unescaped); return the count (:func:`benchmark.io.write_jsonl`)."""
+    from benchmark.io import write_jsonl as write
+
+    return write(path, lines)

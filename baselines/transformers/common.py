@@ -303,11 +303,6 @@ def training_arguments(out_dir: str | Path, options: TrainOptions, *, has_dev: b
 
 def write_submission(path: str | Path, lines: Iterable[Mapping[str, Any]]) -> int:
     """Write submission lines as UTF-8 JSONL (Arabic unescaped); return how many were written."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    count = 0
-    with path.open("w", encoding="utf-8") as handle:
-        for line in lines:
-            handle.write(json.dumps(line, ensure_ascii=False) + "\n")
-            count += 1
-    return count
+    from benchmark.io import write_jsonl
+
+    return write_jsonl(path, lines)

@@ -119,9 +119,9 @@ class Results:
         out.mkdir(parents=True, exist_ok=True)
         results_path, documents_path = out / RESULTS_FILE, out / DOCUMENTS_FILE
         results_path.write_text(json.dumps(self.to_dict(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-        with documents_path.open("w", encoding="utf-8") as handle:
-            for record in self.documents:
-                handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+        from benchmark.io import write_jsonl
+
+        write_jsonl(documents_path, self.documents)
         return results_path, documents_path
 
     def table(self, all_metrics: bool = False) -> str:
