@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import dataclasses
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -506,11 +506,3 @@ def _parse_article(data: Mapping[str, Any], schema: LabelSchema | None) -> Artic
         raise ArticleError(problems)
     return article
 
-
-def iter_problems(records: Iterable[Mapping[str, Any]], schema: LabelSchema | None = KHABAR):
-    """Yield ``(index, article_or_None, problems)`` for each raw record, never stopping early."""
-    for index, record in enumerate(records):
-        try:
-            yield index, Article.from_dict(record, schema), []
-        except ArticleError as error:
-            yield index, None, list(error.issues)
