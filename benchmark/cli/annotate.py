@@ -167,11 +167,16 @@ def _serve(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    server = start_server(
-        args.data_dir, port=args.port, username=args.username, password=password, token=token
-    )
+    try:
+        server = start_server(
+            args.data_dir, port=args.port, username=args.username, password=password, token=token
+        )
+    except KeyboardInterrupt:
+        print("interrupted while Label Studio was starting; it was stopped", file=sys.stderr)
+        return 130
     print(
-        f"Label Studio is up at {server.url} (data {server.data_dir}, log {server.log_path}); Ctrl-C stops it"
+        f"Label Studio is up at {server.url} (data {server.data_dir}, log {server.log_path}); Ctrl-C stops it",
+        flush=True,
     )
     try:
         while server.alive():

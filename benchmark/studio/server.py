@@ -180,15 +180,19 @@ def start_server(
         url=url, port=port, data_dir=data_dir, log_path=log_path, process=process, token=token
     )
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise ServerError(
-                f"Label Studio exited with code {process.returncode} before {url} came up; "
-                f"log {log_path}:\n{_log_tail(log_path)}"
-            )
-        if is_healthy(url):
-            return server
-        time.sleep(0.5)
+    try:
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                raise ServerError(
+                    f"Label Studio exited with code {process.returncode} before {url} came up; "
+                    f"log {log_path}:\n{_log_tail(log_path)}"
+                )
+            if is_healthy(url):
+                return server
+            time.sleep(0.5)
+    except BaseException:  # Ctrl-C while starting: the server runs in its own session, so stop it here
+        server.stop()
+        raise
     server.stop()
     raise ServerError(
         f"Label Studio did not answer {url}/health within {timeout:.0f} s; log {log_path}:\n"
