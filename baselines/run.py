@@ -165,7 +165,7 @@ class _SingleLabel:
 
 def run_main(inputs: Sequence[str | Path] = (DEFAULT_INPUT,), *, manifest: str | Path | None = DEFAULT_MANIFEST,
              out: str | Path = "runs/main", folds: int = 5, design: str = "auto",
-             clusters: str | Path | None = None,
+             clusters: str | Path | None = None, license: str | None = None,
              progress: bool = True, log: Callable[[str], None] = print) -> RunReport:
     """Run every stage; return where each output went (see the module docs)."""
     from benchmark.io import write_articles, write_jsonl
@@ -182,7 +182,8 @@ def run_main(inputs: Sequence[str | Path] = (DEFAULT_INPUT,), *, manifest: str |
     log(f"read {len(articles)} article(s) from {', '.join(str(s) for s in inputs)}")
 
     started = time.perf_counter()
-    built = build_release([ReleaseSource("khabar", articles, total=len(articles))], manifest_obj,
+    source_options = {"license": license} if license else {}
+    built = build_release([ReleaseSource("khabar", articles, total=len(articles), **source_options)], manifest_obj,
                           out / "dataset", out / "dataset-private", overwrite=True, progress=progress)
     report.seconds["build"] = time.perf_counter() - started
     report.outputs["dataset"] = str(built.public)

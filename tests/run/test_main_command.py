@@ -56,7 +56,7 @@ def test_a_single_document_cannot_be_cross_validated() -> None:
 @pytest.mark.slow
 def test_khabar_run_on_the_bundled_sample(tmp_path, capsys) -> None:
     out = tmp_path / "run"
-    assert main(["run", "--out", str(out), "--quiet"]) == 0
+    assert main(["run", "--out", str(out), "--quiet", "--license", "cc-by-nc-sa-4.0"]) == 0
     printed = capsys.readouterr().out
     assert "stages: " + " → ".join(s.name for s in STAGES) in printed
     record = json.loads((out / "run.json").read_text(encoding="utf-8"))
@@ -74,6 +74,7 @@ def test_khabar_run_on_the_bundled_sample(tmp_path, capsys) -> None:
                                 higher_is_better=True)
         assert headline["ci_low"] <= headline["value"] <= headline["ci_high"]
         assert record["headline"][task]["value"] == headline["value"]
-    assert (out / "dataset" / "README.md").is_file() and (out / "dataset-private").is_dir()
+    card = (out / "dataset" / "README.md").read_text(encoding="utf-8")
+    assert "license: cc-by-nc-sa-4.0" in card and (out / "dataset-private").is_dir()
     html = (out / "leaderboard" / "index.html").read_text(encoding="utf-8")
     assert "scikit-learn baselines" in html
