@@ -3,11 +3,11 @@
 
 Steps (each idempotent; docs/corpus-v0.1.md explains them with the exact commands):
 
-1. ``raw``       — read the 40 selected articles (``annotations/v0.1/selection.json``) from the user's
+1. ``raw``       — read the selected articles (``annotations/v0.1/selection.json``) from the user's
                    SaudiNewsNet through ``benchmark.importers``; every text's SHA-256 is checked.
 2. ``serve``     — start a real local Label Studio on 127.0.0.1 (data dir under ``--work``), unless
                    ``--url`` points at a running one.
-3. ``setup``/``push`` — create the project and push the 40 raw articles (with baseline predictions
+3. ``setup``/``push`` — create the project and push the raw articles (with baseline predictions
                    when ``--predictions``/``--model-version`` are given).
 4. ``annotate``  — create the users ``annotator-a@khabar.local`` / ``annotator-b@khabar.local``, log in
                    as each (its own API token) and submit that pass's articles as annotations on the
@@ -25,6 +25,8 @@ Steps (each idempotent; docs/corpus-v0.1.md explains them with the exact command
                    ``annotations/v0.1/passes/annotator-c.stances.jsonl``), the gold's stance layer is the
                    three-annotator vote of :data:`STANCE_RULE` (:func:`vote_stances`), written before step 8;
                    ``stance-votes.jsonl`` and ``agreement-stance.{json,md}``.
+                   A third pass made on its own quote spans is matched to the gold quotes first
+                   (``--stance-pass-quotes``, :data:`QUOTE_MATCH_RULE`).
 
 ``--from-standoff`` runs steps 6-9 without Label Studio, from the committed pass stand-offs
 rehydrated from ``--corpus`` (it reproduces the committed files byte for byte)::
@@ -515,6 +517,64 @@ def stance_pass_from_ids(rows: Sequence[Mapping[str, Any]], gold: Sequence, anno
     return out
 
 
+QUOTE_MATCH_RULE = (
+    "each gold quote takes the third annotator's quote with the same span; else its quote with the largest "
+    "character overlap, when that overlap is >= 50% of the gold span; the annotator's decision on the gold "
+    "holder is its stance on the matched quote, or none (no matched quote, or no stance on it); the article "
+    "holder takes its article stance, or none"
+)
+
+
+def stance_pass_from_own_quotes(own: Sequence, gold: Sequence, annotator: str
+                                ) -> tuple[list[dict[str, Any]], dict[str, int]]:
+    """A stance-only pass made on the annotator's **own** quote spans → its decisions per gold holder.
+
+    ``own`` are the annotator's articles (quotes and stances, no entities needed); every gold quote of
+    those documents is matched by :data:`QUOTE_MATCH_RULE`. Returns the stance-pass rows (the
+    committed offset format, ``target_mention`` null: the pass has no gold mentions) and the match
+    counts. A document whose text differs from the gold's is refused by name.
+    """
+    by_doc = {article.doc_id: article for article in gold}
+    rows: list[dict[str, Any]] = []
+    stats: Counter = Counter()
+    for article in own:
+        target = by_doc.get(article.doc_id)
+        if target is None:
+            raise ValueError(f"{article.doc_id}: not in the gold (fix: drop it from the stance pass)")
+        if target.text != article.text:
+            raise ValueError(f"{article.doc_id}: the stance pass's text differs from the gold's")
+        stance_of = {s.holder: s for s in article.stances}
+        matched: dict[str, Any] = {}
+        for quote in target.quotes:
+            exact = next((q for q in article.quotes if (q.start, q.end) == (quote.start, quote.end)), None)
+            if exact is not None:
+                matched[quote.id] = exact
+                stats["gold quotes: exact span"] += 1
+                continue
+            overlap = {q.id: min(quote.end, q.end) - max(quote.start, q.start) for q in article.quotes}
+            best = max(article.quotes, key=lambda q: overlap[q.id], default=None)
+            if best is not None and overlap[best.id] > 0 and overlap[best.id] >= 0.5 * (quote.end - quote.start):
+                matched[quote.id] = best
+                stats["gold quotes: overlap >= 50%"] += 1
+            else:
+                stats["gold quotes: no match (none)"] += 1
+        used = {q.id for q in matched.values()}
+        stats["own quotes matched to no gold quote"] += sum(1 for q in article.quotes if q.id not in used)
+        stats["own stances lost (quote unmatched)"] += sum(
+            1 for q in article.quotes if q.id not in used and q.id in stance_of)
+        base = {"doc_id": target.doc_id, "text_sha256": _sha(target.text), "annotator": annotator}
+        for quote in target.quotes:
+            own_quote = matched.get(quote.id)
+            s = None if own_quote is None else stance_of.get(own_quote.id)
+            rows.append({**base, "holder": {"start": quote.start, "end": quote.end},
+                         "decision": "none" if s is None else s.label,
+                         "target": None if s is None else s.target, "target_mention": None})
+        s = stance_of.get("article")
+        rows.append({**base, "holder": "article", "decision": "none" if s is None else s.label,
+                     "target": None if s is None else s.target, "target_mention": None})
+    return rows, dict(stats)
+
+
 def read_jsonl_rows(path: Path) -> list[dict[str, Any]]:
     """Every JSON object of a JSONL file; a bad line stops with its line number and the fix."""
     from benchmark.io import iter_jsonl_records
@@ -791,6 +851,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--stance-pass-ids", default=None, metavar="NAME=DECISIONS.jsonl",
                         help="a third stance pass written against the reviewed gold's ids (doc_id, holder, "
                              "decision, target, target_mention); converted to the --stance-pass stand-off first")
+    parser.add_argument("--stance-pass-quotes", default=None, metavar="NAME=ARTICLES.jsonl",
+                        help="a third stance pass made on its own quote spans (Article JSONL): its decisions "
+                             "are matched to the gold quotes (QUOTE_MATCH_RULE) and replace those documents' "
+                             "lines of the --stance-pass stand-off (other documents' lines are kept)")
     parser.add_argument("--work", type=Path, default=Path("/tmp/khabar-v01"),
                         help="working folder outside the repo (Label Studio data, the raw export)")
     parser.add_argument("--url", default=None, help="use a running Label Studio instead of starting one")
@@ -848,7 +912,7 @@ def main(argv: list[str] | None = None) -> int:
         admin = StudioClient(url, token)
         admin.check()
         # 3. setup + push
-        project, created = admin.setup_project(PROJECT, description="Khabar v0.1: 40 SaudiNewsNet articles")
+        project, created = admin.setup_project(PROJECT, description="Khabar v0.1: the selected SaudiNewsNet articles")
         print(f"[setup] {'created' if created else 'updated'} project {PROJECT!r} (id {project})")
         predictions = None
         if args.predictions:
@@ -960,6 +1024,19 @@ def finish(args, work: Path, articles: Sequence, by_annotator: Mapping[str, Sequ
         _, out_path = _named_path(args.stance_pass, "--stance-pass")
         out_path.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows), encoding="utf-8")
         print(f"[vote] {path} → {out_path} ({len(rows)} decision(s) of {name})")
+    if args.stance_pass_quotes:
+        from benchmark.io import read_articles
+
+        name, path = _named_path(args.stance_pass_quotes, "--stance-pass-quotes")
+        own = list(read_articles(path))
+        rows, matches = stance_pass_from_own_quotes(own, reviewed_gold, name)
+        _, out_path = _named_path(args.stance_pass, "--stance-pass")
+        mine = {article.doc_id for article in own}
+        kept = [row for row in (read_jsonl_rows(out_path) if out_path.exists() else []) if row["doc_id"] not in mine]
+        out_path.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in kept + rows),
+                            encoding="utf-8")
+        print(f"[vote] {path} → {out_path}: {len(rows)} decision(s) of {name} on {len(mine)} document(s) "
+              f"({len(kept)} kept); quote matches {matches}")
     if args.stance_pass:
         name, path = _named_path(args.stance_pass, "--stance-pass")
         if not path.exists():

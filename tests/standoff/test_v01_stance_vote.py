@@ -184,3 +184,27 @@ def test_vote_from_committed_standoffs_reproduces_the_gold(shared_data, repo_roo
     assert [json.dumps(to_standoff(a), ensure_ascii=False) for a in gold] == committed
     assert votes == [json.loads(line) for line in (wf.V01 / "stance-votes.jsonl").read_text(
         encoding="utf-8").splitlines()]
+
+
+def test_stance_pass_from_own_quotes_matches_by_span_then_overlap(three):
+    """A third pass on its own quote spans: exact span, else >= 50% overlap of the gold span, else none."""
+    wf, gold, _, _ = three
+    q1, q2, q3 = QUOTES[0], QUOTES[1], QUOTES[2]
+    own_quotes = (
+        Quote("c1", q1.start, q1.end, "indirect", cue=q1.cue),                      # exact span
+        Quote("c2", q2.start, q2.start + (q2.end - q2.start) // 2 + 1, "indirect"),  # > half of q2
+        Quote("c3", q3.start, q3.start + 2, "indirect"),                             # too little of q3
+    )
+    own = Article("d/1", TEXT, quotes=own_quotes,
+                  stances=(Stance("s1", "c1", "الخطة", "favor"), Stance("s2", "c2", "مصر", "against"),
+                           Stance("s3", "c3", "المدرب", "favor"), Stance("sa", "article", "الخطة", "neutral")),
+                  provenance=Provenance(annotator=C))
+    rows, stats = wf.stance_pass_from_own_quotes([own], [gold], C)
+    assert [row["decision"] for row in rows] == ["favor", "against", "none", "none", "neutral"]
+    assert rows[-1]["holder"] == "article" and rows[1]["target"] == "مصر"
+    assert stats == {"gold quotes: exact span": 1, "gold quotes: overlap >= 50%": 1,
+                     "gold quotes: no match (none)": 2, "own quotes matched to no gold quote": 1,
+                     "own stances lost (quote unmatched)": 1}
+    assert wf.read_stance_pass(rows, [gold])  # the committed format, every holder decided once
+    with pytest.raises(ValueError, match=r"d/1: the stance pass's text differs from the gold's"):
+        wf.stance_pass_from_own_quotes([own.replace(text=TEXT + " ")], [gold], C)
