@@ -88,6 +88,17 @@ def check_span(start: Any, end: Any, length: int, where: str, problems: list[Fie
     return True
 
 
+def check_repeated_span(item: Mapping[str, Any], index: int, seen: dict[tuple[int, int], int], name: str,
+                        fix: str, problems: list[FieldProblem]) -> None:
+    """E14 when ``item``'s (valid) span already appeared in the list ``name``; else remember it in ``seen``."""
+    key = (item["start"], item["end"])
+    if key in seen:
+        problems.append(FieldProblem("E14", f"{name}[{index}]: span [{key[0]}, {key[1]}) repeats {name}[{seen[key]}]",
+                                     fix))
+    else:
+        seen[key] = index
+
+
 def json_repr(value: Any, limit: int = 40) -> str:
     """A short printable form of a JSON value for error messages."""
     text = repr(value)

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from benchmark.schema import LabelSchema
 from benchmark.tasks.base import FieldProblem, Row, Task
-from benchmark.tasks.checks import check_list_of_objects, check_span, expect_keys
+from benchmark.tasks.checks import check_list_of_objects, check_repeated_span, check_span, expect_keys
 
 if TYPE_CHECKING:  # pragma: no cover
     import datasets
@@ -127,12 +127,7 @@ def _check_line(record: Mapping[str, Any], gold: Row, schema: LabelSchema) -> li
             problems.append(FieldProblem("E11", f"{where}: label {label!r} is not one of {list(labels)}",
                                          "use the task's entity labels exactly (case matters)"))
         if span_ok:
-            key = (item["start"], item["end"])
-            if key in seen:
-                problems.append(FieldProblem("E14", f"{where}: span [{key[0]}, {key[1]}) repeats entities"
-                                             f"[{seen[key]}]", "give each span once, with one label"))
-            else:
-                seen[key] = i
+            check_repeated_span(item, i, seen, "entities", "give each span once, with one label", problems)
     return problems
 
 

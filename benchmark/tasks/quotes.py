@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from benchmark.schema import LabelSchema
 from benchmark.tasks.base import FieldProblem, Row, Task
-from benchmark.tasks.checks import check_list_of_objects, check_span, expect_keys
+from benchmark.tasks.checks import check_list_of_objects, check_repeated_span, check_span, expect_keys
 
 if TYPE_CHECKING:  # pragma: no cover
     import datasets
@@ -119,12 +119,7 @@ def _check_line(record: Mapping[str, Any], gold: Row, schema: LabelSchema) -> li
             problems += expect_keys(speaker, required={"start": int, "end": int}, where=f"{where}.speaker")
             check_span(speaker.get("start"), speaker.get("end"), length, f"{where}.speaker", problems)
         if span_ok:
-            key = (item["start"], item["end"])
-            if key in seen:
-                problems.append(FieldProblem("E14", f"{where}: span [{key[0]}, {key[1]}) repeats quotes"
-                                             f"[{seen[key]}]", "give each quote once"))
-            else:
-                seen[key] = i
+            check_repeated_span(item, i, seen, "quotes", "give each quote once", problems)
     return problems
 
 
