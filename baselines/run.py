@@ -214,11 +214,11 @@ def run_main(inputs: Sequence[str | Path] = (DEFAULT_INPUT,), *, manifest: str |
         evaluated.extend(test)
         log(f"[baselines] fold {index}/{len(plan)}: trained on {len(train)} document(s), predicted {len(test)}")
     report.seconds["baselines"] = time.perf_counter() - started
-    gold_path = write_articles(out / "gold" / "evaluation.articles.jsonl", evaluated) and (
-        out / "gold" / "evaluation.articles.jsonl")
+    gold_path = out / "gold" / "evaluation.articles.jsonl"
+    write_articles(gold_path, evaluated)
     report.outputs["evaluation gold"] = str(gold_path)
     system_dir = out / "submissions" / SYSTEM
-    (system_dir).mkdir(parents=True, exist_ok=True)
+    system_dir.mkdir(parents=True, exist_ok=True)
     (system_dir / "metadata.json").write_text(json.dumps(
         {"name": "scikit-learn baselines", "team": "Khabar", "model": "CRF (NER), cue+LR ranker (quotes), "
          "TF-IDF+LR (stance)", "description": design_text}, ensure_ascii=False, indent=2), encoding="utf-8")
