@@ -1,4 +1,4 @@
-"""The stance baseline: TF-IDF features of (target, text) pairs into a class-weighted linear model.
+"""The stance baseline: TF-IDF and edit features of (target, text) pairs into a class-weighted linear model.
 
 Works with any label schema (ANS agree/disagree/other, Baly agree/disagree/discuss/unrelated,
 Khabar favor/against/neutral): the labels are whatever the training rows carry.
@@ -6,19 +6,29 @@ Khabar favor/against/neutral): the labels are whatever the training rows carry.
 Input rows are the ``stance`` task's rows (``benchmark.tasks``: one per Stance, with ``text``,
 ``target``, ``holder_start``/``holder_end``); for a quote-level stance the text is the quote span.
 All words are compared in the text layer's normalised form (:func:`~baselines.sklearn.features.
-normalise_token`). Feature blocks (each its own vectorizer, fitted on the training rows only):
+normalise_token`). The text is read as an *edit* of the target (ANS's disagreeing pairs are edits of
+the claim: an antonym swapped in, a negation inserted, a number or a name changed; its agreeing pairs
+are paraphrases). Feature blocks, each its own vectorizer fitted on the training rows only:
 
 1. word 1–2-gram TF-IDF of the target, and of the text (separate vocabularies);
-2. char 2–5-gram TF-IDF (``char_wb``) of the text;
-   (long texts can be cut to their first ``max_words`` words, at training and prediction alike)
-3. *difference* bags: light stems (proclitics and a few suffixes off) that the text adds to the
-   target, and that the target has but the text drops;
-4. *substitution* pairs: every (dropped stem → added stem) pair, hashed (``ارتفع → انخفض`` is a
-   strong disagree cue in ANS, whose disagreeing paraphrases are edits of the claim);
-5. similarity scalars: word and char TF-IDF cosine between target and text, word Jaccard,
-   share of added/dropped words, a number-mismatch flag and a negation-mismatch flag.
+   char 2–5-gram TF-IDF (``char_wb``) of the text
+   (long texts can be cut to their first ``max_words`` words, at training and prediction alike);
+2. *changed words*: light stems (:func:`light_stem`) the text adds to the target and the target
+   drops, **without** the ones that only changed form: a dropped word whose char bigrams are close
+   to an added word's (Dice ≥ 0.5, :func:`soft_match`: ``متواصل`` ~ ``يواصل``) counts as kept;
+3. the same changed words as consonant skeletons (:func:`skeleton`: ``ارتفاع``, ``يرتفع`` →
+   ``رتفع``), marked ``+``/``-`` for added/dropped, so verb and noun forms share a feature;
+4. *substitution* pairs: every (dropped stem → added stem) pair (``ارتفع>انخفض``), vocabulary from
+   the training rows;
+5. scalars: word and char TF-IDF cosine, word Jaccard, shares of added/dropped/changed words, the
+   edit shape (diff ratio of the stem sequences, number of edit blocks, "one word replaced", longest
+   kept run), number changes, negation inserted before / removed from a kept word, and a small
+   hand-written lexicon of directions (:data:`UP_WORDS`/:data:`DOWN_WORDS`: does the text keep or
+   flip the target's rise/fall sequence?) and antonym pairs (:data:`ANTONYMS`: is a dropped word's
+   antonym added?).
 
-The classifier is ``LogisticRegression(class_weight="balanced")`` (``C`` chosen on ANS dev).
+The classifier is ``LogisticRegression(class_weight="balanced")`` (``C`` and every block chosen on
+ANS dev; docs/RESULTS.md).
 
 >>> rows = [{"target": "ارتفاع أسعار النفط", "text": t, "label": y}
 ...         for t, y in [("ارتفاع أسعار النفط اليوم", "agree"), ("انخفاض أسعار النفط", "disagree")] * 5]
@@ -29,7 +39,9 @@ The classifier is ``LogisticRegression(class_weight="balanced")`` (``C`` chosen 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import difflib
+import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,15 +50,19 @@ from baselines.sklearn.features import normalise_token
 from baselines.sklearn.persist import load_model, save_model
 from benchmark.text import tokenize
 
-__all__ = ["NEGATIONS", "StanceModel", "light_stem", "pair_text"]
+__all__ = ["ANTONYMS", "DOWN_WORDS", "NEGATIONS", "UP_WORDS", "EditPair", "StanceModel", "edit_features",
+           "edit_pair", "light_stem", "pair_text", "skeleton", "soft_match"]
 
 MODEL_FILE = "stance_linear.joblib"
-FEATURE_VERSION = 1
+FEATURE_VERSION = 2
+SOFT_MATCH = 0.5  # char-bigram Dice at or above which a dropped and an added word are one word re-formed
+MAX_SWAPS = 30  # substitution pairs are formed from the first 30 dropped and 30 added stems
 
 NEGATIONS = frozenset(normalise_token(w) for w in (
     "لا", "لم", "لن", "ليس", "ليست", "غير", "عدم", "دون", "بلا", "نفى", "ينفي", "تنفي", "نفت", "ينفى"))
 _PREFIXES = ("وال", "بال", "فال", "كال", "لل", "ال", "و", "ف", "ب", "ل")
 _SUFFIXES = ("ات", "ون", "ين", "ان", "ها", "هم", "ه", "ي")
+_DIGITS = re.compile(r"\d+")
 
 
 def light_stem(word: str) -> str:
@@ -64,6 +80,83 @@ def light_stem(word: str) -> str:
             word = word[: -len(suffix)]
             break
     return word
+
+
+def skeleton(word: str) -> str:
+    """A rough consonant skeleton of a normalised word: its light stem without a verb/noun prefix
+    (ي ت ن ا م), a final ه/ا/ي and inner long vowels, for stems of 4+ letters.
+
+    >>> skeleton("ارتفاع"), skeleton("يرتفع"), skeleton("صعود"), skeleton("يصعد")
+    ('رتفع', 'رتفع', 'صعد', 'صعد')
+    """
+    word = light_stem(word)
+    if len(word) >= 4 and word[0] in "يتنام":
+        word = word[1:]
+    if len(word) >= 4 and word[-1] in "هاي":
+        word = word[:-1]
+    if len(word) >= 4:
+        word = word[0] + "".join(c for c in word[1:-1] if c not in "اوي") + word[-1]
+    return word
+
+
+def _bigrams(word: str) -> set[str]:
+    marked = f"#{light_stem(word)}#"
+    return {marked[i:i + 2] for i in range(len(marked) - 1)}
+
+
+def soft_match(word: str, others: Iterable[str]) -> float:
+    """The best char-bigram Dice similarity (0–1) between ``word``'s light stem and any of ``others``'.
+
+    >>> round(soft_match("متواصل", ["يواصل", "الدولار"]), 2), soft_match("ارتفاع", [])
+    (0.62, 0.0)
+    """
+    grams, best = _bigrams(word), 0.0
+    for other in others:
+        theirs = _bigrams(other)
+        best = max(best, 2 * len(grams & theirs) / max(1, len(grams) + len(theirs)))
+    return best
+
+
+def _lexicon(words: str) -> frozenset[str]:
+    return frozenset(light_stem(normalise_token(w)) for w in words.split())
+
+
+#: Rise/grow/win words and fall/shrink/lose words (news headlines' commonest contradiction).
+UP_WORDS = _lexicon(
+    "ارتفاع ارتفع يرتفع ترتفع مرتفع مرتفعة ارتفاعا صعود صعد يصعد تصعد صاعد قفز يقفز تقفز قفزة زيادة زاد "
+    "يزيد تزيد يزداد تزداد ازدياد نمو نما ينمو تنمو مكاسب يكسب تكسب ربح أرباح يربح تربح تحسن يتحسن "
+    "تتحسن انتعاش ينتعش تنتعش أعلى قياسي تعافي يتعافى تتعافى يتخطى تتخطى يتجاوز تتجاوز تقدم يتقدم تتقدم "
+    "مكسب ارتفاعات يقوى تقوى قوة")
+DOWN_WORDS = _lexicon(
+    "انخفاض انخفض ينخفض تنخفض منخفض منخفضة انخفاضا هبوط هبط يهبط تهبط هابط تراجع يتراجع تتراجع تراجعت "
+    "تدهور يتدهور تتدهور خسائر خسارة يخسر تخسر خسر نقص ينقص تنقص يقل تقل قلة تقلص يتقلص تتقلص انكماش "
+    "ينكمش تنكمش أدنى هوى يهوي تهوي انهيار ينهار تنهار يخفض تخفض خفض تخفيض ضعف يضعف تضعف تباطؤ يتباطأ "
+    "تتباطأ تهاوي يتهاوى تتهاوى أقل")
+#: Pairs of opposed word sets: a dropped word from one side and an added word from the other is a swap.
+ANTONYMS = tuple((_lexicon(a), _lexicon(b)) for a, b in (
+    ("فوز يفوز تفوز فاز", "خسارة يخسر تخسر خسر هزيمة"),
+    ("اتفاق اتفق يتفق تتفق توافق", "خلاف يختلف تختلف اختلاف فشل"),
+    ("نجاح ينجح تنجح نجح", "فشل يفشل تفشل إخفاق"),
+    ("قبول يقبل تقبل قبل موافقة يوافق توافق وافق", "رفض يرفض ترفض"),
+    ("دعم يدعم تدعم تأييد يؤيد تؤيد", "معارضة يعارض تعارض عارض رفض"),
+    ("سماح يسمح تسمح سمح", "منع يمنع تمنع حظر يحظر تحظر"),
+    ("براءة تبرئة", "إدانة يدين تدين حكم سجن"),
+    ("سلام هدنة هدوء", "حرب اشتباكات قتال هجوم"),
+    ("افتتاح يفتح تفتح فتح مفتوحة", "إغلاق يغلق تغلق أغلق غلق مغلقة إقفال"),
+    ("بداية يبدأ تبدأ بدأ بدء استئناف يستأنف", "نهاية ينتهي تنتهي انتهى توقف يتوقف تتوقف وقف إنهاء"),
+    ("ظهور يظهر تظهر ظهر", "اختفاء يختفي تختفي اختفى"),
+    ("دخول يدخل تدخل دخل", "خروج يخرج تخرج خرج انسحاب ينسحب تنسحب"),
+    ("كبير كبيرة ضخم ضخمة عملاق", "صغير صغيرة ضئيل"),
+    ("جديد جديدة", "قديم قديمة"),
+    ("استقرار مستقر", "اضطراب اضطرابات أزمة"),
+    ("أمن آمن", "خطر خطير"),
+    ("صحيح", "خطأ كاذب"),
+    ("نجاة ينجو", "غرق مقتل موت وفاة"),
+    ("إطلاق يطلق سراح", "اعتقال يعتقل احتجاز اختطاف خطف"),
+    ("تجدد يتجدد", "تبدد يتبدد"),
+    ("يطمئن طمأنة", "قلق يقلق مخاوف"),
+))
+_NEGATION_PARTICLES = _lexicon("لا لم لن ليس ليست غير عدم دون بلا")
 
 
 def pair_text(row: Mapping[str, Any]) -> str:
@@ -86,33 +179,105 @@ def _words(text: str, limit: int | None = None) -> list[str]:
 
 
 @dataclass
-class _Pair:
+class EditPair:
+    """A (target, text) pair read as an edit: the words of each side, their stems, and what changed."""
+
     target: list[str]
     text: list[str]
-    added: list[str]
-    dropped: list[str]
+    target_stems: list[str]
+    text_stems: list[str]
+    added: list[tuple[str, str]]  # (word, stem) of the text whose stem the target lacks
+    dropped: list[tuple[str, str]]  # (word, stem) of the target whose stem the text lacks
+    changed_added: list[tuple[str, str]]  # added words with no re-formed counterpart among the dropped
+    changed_dropped: list[tuple[str, str]]
 
 
-def _pair(target: str, text: str, max_words: int | None = None) -> _Pair:
+def edit_pair(target: str, text: str, max_words: int | None = None) -> EditPair:
     target_words, text_words = _words(target), _words(text[: max_words * 20] if max_words else text, max_words)
     target_stems = [light_stem(w) for w in target_words]
     text_stems = [light_stem(w) for w in text_words]
     target_set, text_set = set(target_stems), set(text_stems)
-    return _Pair(target_words, text_words, [s for s in text_stems if s not in target_set],
-                 [s for s in target_stems if s not in text_set])
+    added = [(w, s) for w, s in zip(text_words, text_stems, strict=True) if s not in target_set]
+    dropped = [(w, s) for w, s in zip(target_words, target_stems, strict=True) if s not in text_set]
+    added_words, dropped_words = [w for w, _ in added], [w for w, _ in dropped]
+    return EditPair(target_words, text_words, target_stems, text_stems, added, dropped,
+                 [(w, s) for w, s in added if soft_match(w, dropped_words) < SOFT_MATCH],
+                 [(w, s) for w, s in dropped if soft_match(w, added_words) < SOFT_MATCH])
 
 
-def _scalars(pair: _Pair) -> list[float]:
+def _polarity(stems: Sequence[str]) -> list[str]:
+    return ["U" if s in UP_WORDS else "D" for s in stems if s in UP_WORDS or s in DOWN_WORDS]
+
+
+def _negation_before_kept(stems: Sequence[str], other_side: set[str]) -> int:
+    """How many negation particles absent from the other side stand right before a word it has."""
+    return sum(1 for i, s in enumerate(stems[:-1])
+               if s in _NEGATION_PARTICLES and s not in other_side and stems[i + 1] in other_side)
+
+
+def edit_features(pair: EditPair) -> dict[str, float]:
+    """The scalar features of a pair by name (all in [0, 1]): overlap, numbers, negation, edit shape,
+    changed words, lexicon."""
     target, text = set(pair.target), set(pair.text)
-    numbers_t = {w for w in target if w.isdigit()}
-    numbers_s = {w for w in text if w.isdigit()}
-    return [
-        len(target & text) / max(1, len(target | text)),
-        len(pair.added) / max(1, len(pair.text)),
-        len(pair.dropped) / max(1, len(pair.target)),
-        float(bool(numbers_t) and bool(numbers_s) and numbers_t != numbers_s),
-        float(bool(NEGATIONS & target) != bool(NEGATIONS & text)),
-    ]
+    target_stems, text_stems = set(pair.target_stems), set(pair.text_stems)
+    numbers_t, numbers_s = set(_DIGITS.findall(" ".join(pair.target))), set(_DIGITS.findall(" ".join(pair.text)))
+    n_target, n_text = max(1, len(pair.target)), max(1, len(pair.text))
+    n_added, n_dropped = len(pair.added), len(pair.dropped)
+    n_changed_added, n_changed_dropped = len(pair.changed_added), len(pair.changed_dropped)
+
+    matcher = difflib.SequenceMatcher(None, pair.target_stems, pair.text_stems, autojunk=False)
+    edits = [op for op in matcher.get_opcodes() if op[0] != "equal"]
+    longest = matcher.find_longest_match(0, len(pair.target_stems), 0, len(pair.text_stems)).size
+
+    polarity_t, polarity_s = _polarity(pair.target_stems), _polarity(pair.text_stems)
+    flipped = ["D" if p == "U" else "U" for p in polarity_t]
+    dropped_stems = {s for _, s in pair.dropped}
+    added_stems = {s for _, s in pair.added}
+    antonym_swaps = sum(1 for a, b in ANTONYMS
+                        if (dropped_stems & a and added_stems & b) or (dropped_stems & b and added_stems & a))
+    antonym_sides = sum(1 for a, b in ANTONYMS
+                        if (target_stems & a and text_stems & b and not text_stems & a)
+                        or (target_stems & b and text_stems & a and not text_stems & b))
+    return {
+        # overlap
+        "word_jaccard": len(target & text) / max(1, len(target | text)),
+        "added_share": n_added / n_text,
+        "dropped_share": n_dropped / n_target,
+        # numbers and negation
+        "numbers_differ": float(bool(numbers_t) and bool(numbers_s) and numbers_t != numbers_s),
+        "negation_differs": float(bool(NEGATIONS & target) != bool(NEGATIONS & text)),
+        "number_dropped": float(bool(numbers_t - numbers_s)),
+        "number_added": float(bool(numbers_s - numbers_t)),
+        "negation_inserted": min(_negation_before_kept(pair.text_stems, target_stems), 2) / 2,
+        "negation_removed": min(_negation_before_kept(pair.target_stems, text_stems), 2) / 2,
+        # edit shape
+        "diff_ratio": matcher.ratio(),
+        "one_word_each": float(n_added == 1 and n_dropped == 1),
+        "only_added_or_dropped": float(n_added == 0 or n_dropped == 0),
+        "edit_blocks": min(len(edits), 5) / 5,
+        "one_edit_block": float(len(edits) == 1),
+        "one_replacement": float(len(edits) == 1 and edits[0][0] == "replace"),
+        "added_count": min(n_added, 6) / 6,
+        "dropped_count": min(n_dropped, 6) / 6,
+        "longest_kept_run": longest / max(1, min(len(pair.target_stems), len(pair.text_stems))),
+        "length_change": min(1.0, abs(len(pair.target) - len(pair.text)) / n_target),
+        # changed words (re-formed words not counted)
+        "reformed_share": (n_dropped - n_changed_dropped) / n_target,
+        "changed_dropped_share": n_changed_dropped / n_target,
+        "changed_added_share": n_changed_added / n_text,
+        "no_changed_dropped": float(n_changed_dropped == 0),
+        "no_changed_added": float(n_changed_added == 0),
+        "one_changed_each": float(n_changed_dropped == 1 and n_changed_added == 1),
+        "changed_dropped_count": min(n_changed_dropped, 5) / 5,
+        "changed_added_count": min(n_changed_added, 5) / 5,
+        # lexicon
+        "same_direction": float(bool(polarity_t) and polarity_t == polarity_s),
+        "flipped_direction": float(bool(polarity_t) and polarity_s == flipped),
+        "first_direction_differs": float(bool(polarity_t) and bool(polarity_s) and polarity_t[0] != polarity_s[0]),
+        "direction_only_one_side": float(bool(polarity_t) != bool(polarity_s)),
+        "antonym_swaps": min(antonym_swaps, 2) / 2,
+        "antonym_sides": min(antonym_sides, 2) / 2,
+    }
 
 
 @dataclass
@@ -126,16 +291,19 @@ class StanceModel:
     max_words: int | None = None
 
     def _blocks(self, rows: Sequence[Mapping[str, Any]]) -> tuple[dict[str, list[str]], list[list[float]]]:
-        pairs = [_pair(row["target"], pair_text(row), self.max_words) for row in rows]
+        pairs = [edit_pair(row["target"], pair_text(row), self.max_words) for row in rows]
         docs = {
             "target": [" ".join(p.target) for p in pairs],
             "text": [" ".join(p.text) for p in pairs],
             "text_chars": [" ".join(p.text) for p in pairs],
-            "added": [" ".join(p.added) for p in pairs],
-            "dropped": [" ".join(p.dropped) for p in pairs],
-            "swaps": [" ".join(f"{d}>{a}" for d in p.dropped[:30] for a in p.added[:30]) for p in pairs],
+            "added": [" ".join(s for _, s in p.changed_added) for p in pairs],
+            "dropped": [" ".join(s for _, s in p.changed_dropped) for p in pairs],
+            "skeletons": [" ".join([f"+{skeleton(w)}" for w, _ in p.changed_added]
+                                   + [f"-{skeleton(w)}" for w, _ in p.changed_dropped]) for p in pairs],
+            "swaps": [" ".join(f"{d}>{a}" for _, d in p.dropped[:MAX_SWAPS] for _, a in p.added[:MAX_SWAPS])
+                      for p in pairs],
         }
-        return docs, [_scalars(p) for p in pairs]
+        return docs, [list(edit_features(p).values()) for p in pairs]
 
     def _matrix(self, rows: Sequence[Mapping[str, Any]], fit: bool = False):
         import numpy as np
@@ -166,7 +334,7 @@ class StanceModel:
 
         ``max_words`` keeps only the first N words of each text (long web articles, e.g. Baly's);
         the model applies the same cut when predicting."""
-        from sklearn.feature_extraction.text import HashingVectorizer, TfidfVectorizer
+        from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.linear_model import LogisticRegression
 
         rows = list(rows)
@@ -183,7 +351,8 @@ class StanceModel:
                                           max_features=300_000),
             "added": TfidfVectorizer(**words),
             "dropped": TfidfVectorizer(**words),
-            "swaps": HashingVectorizer(token_pattern=r"\S+", n_features=2**18, alternate_sign=False),
+            "skeletons": TfidfVectorizer(**words),
+            "swaps": TfidfVectorizer(max_features=200_000, **words),
             "sim_words": TfidfVectorizer(token_pattern=r"\S+"),
             "sim_chars": TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4)),
         }
