@@ -172,6 +172,8 @@ def split_at(tokens: Sequence[Token], offsets: Iterable[int]) -> list[Token]:
 # --------------------------------------------------------------------------- internals
 
 _CLITIC_INITIALS = frozenset("وفبلكا")
+NUMBER_SEPARATORS = ".,٫٬/:"
+"""Characters kept inside a number when digits stand on both sides (``3.14``, ``10:30``, ``25/6``)."""
 
 
 def _rule(split_clitics: bool | CliticRule) -> CliticRule | None:
@@ -244,6 +246,22 @@ def _chain(base: str, i: int, rule: CliticRule, keep: tuple[str, ...]) -> tuple[
 @cache
 def _token_pattern() -> re.Pattern[str]:
     """Numbers, words (letters + combining marks), or any other single visible character."""
+    c = character_classes()
+    number = rf"{c['digit']}+(?:{c['number_separator']}{c['digit']}+)*"
+    word = rf"(?:{c['letter']}+|{c['mark']}+)+"  # runs, not characters: one loop per mark run
+    visible = f"[^{c['separator'][1:-1]}]"  # any one character that is not a separator
+    return re.compile(f"{number}|{word}|{visible}")
+
+
+@cache
+def character_classes() -> dict[str, str]:
+    """The one-character regex classes the token rules are made of.
+
+    ``letter`` and ``mark`` make words, ``digit`` (and ``number_separator`` between digits)
+    numbers; ``separator`` (white space and invisible format marks) is never part of a token;
+    every other character is a token of its own. :mod:`benchmark.text.batch` derives its
+    per-character table from these very classes.
+    """
     marks: list[int] = []
     invisible: list[int] = []
     for cp in (*range(0x20000), *range(0xE0000, 0xE0200)):
@@ -252,10 +270,13 @@ def _token_pattern() -> re.Pattern[str]:
             invisible.append(cp)
         elif category[0] == "M":
             marks.append(cp)
-    number = r"\d+(?:[.,٫٬/:]\d+)*"
-    word = rf"(?:[^\W\d_]+|[{_char_class(marks)}]+)+"  # runs, not characters: one loop per mark run
-    other = rf"[^\s{_char_class(invisible)}]"
-    return re.compile(f"{number}|{word}|{other}")
+    return {
+        "letter": r"[^\W\d_]",
+        "mark": f"[{_char_class(marks)}]",
+        "digit": r"\d",
+        "number_separator": f"[{NUMBER_SEPARATORS}]",
+        "separator": rf"[\s{_char_class(invisible)}]",
+    }
 
 
 def _char_class(code_points: list[int]) -> str:

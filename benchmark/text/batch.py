@@ -1,0 +1,305 @@
+r"""Tokens and BIO tags of many texts at once, as numpy arrays (the fast path of large builds).
+
+:func:`tokenize_batch` gives exactly the tokens of :func:`~benchmark.text.tokenize` (and, with
+``cut_at``, of :func:`~benchmark.text.split_at`), and :func:`bio_batch` exactly the view of
+:func:`~benchmark.text.article_to_bio`, for a whole list of texts in a few vectorised passes:
+every character is looked up in a per-code-point class table derived from the tokenizer's own
+regex classes (:func:`benchmark.text.tokenize.character_classes`), token edges are where the
+class changes, and only words that begin like a proclitic go through the (cached) clitic rule.
+The regex tokenizer stays the readable definition; differential tests hold the two equal on
+random text and on real news. No :class:`~benchmark.text.Token` objects are made.
+
+>>> batch = tokenize_batch(["وقال بوتين لروسيا", "في 2024."], split_clitics=True)
+>>> batch.texts_tokens(0)
+['و', 'قال', 'بوتين', 'ل', 'روسيا']
+>>> batch.spans(1)
+[(0, 2), (3, 7), (7, 8)]
+>>> batch.bounds.tolist()
+[0, 5, 8]
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from benchmark.text.tokenize import (
+    _CLITIC_INITIALS,
+    CliticRule,
+    _clitic_cuts,
+    _rule,
+    character_classes,
+)
+
+if TYPE_CHECKING:  # pragma: no cover
+    from benchmark.model import Article, Mention
+
+__all__ = ["BioBatch", "TokenBatch", "bio_batch", "tokenize_batch"]
+
+_SEP, _WORD, _DIGIT, _NUMSEP, _OTHER = 0, 1, 2, 3, 4
+_CACHE_LIMIT = 1 << 20  # words whose clitic cuts are remembered (per rule)
+_cut_cache: dict[CliticRule, dict[str, tuple[int, ...]]] = {}
+
+
+@dataclass(frozen=True)
+class TokenBatch:
+    """Tokens of ``len(bounds) - 1`` texts: text ``i`` owns tokens ``bounds[i]:bounds[i + 1]``;
+    ``starts``/``ends`` are half-open code-point offsets on that token's own text."""
+
+    texts: tuple[str, ...]
+    bounds: np.ndarray
+    starts: np.ndarray
+    ends: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    def spans(self, i: int) -> list[tuple[int, int]]:
+        """``(start, end)`` of every token of text ``i``."""
+        a, b = self.bounds[i], self.bounds[i + 1]
+        return list(zip(self.starts[a:b].tolist(), self.ends[a:b].tolist(), strict=True))
+
+    def texts_tokens(self, i: int) -> list[str]:
+        """The token strings of text ``i``."""
+        text = self.texts[i]
+        return [text[s:e] for s, e in self.spans(i)]
+
+    def utf8(self) -> tuple[np.ndarray, np.ndarray]:
+        """Every token's UTF-8 bytes, text after text: ``(offsets, data)`` with token ``k`` in
+        ``data[offsets[k]:offsets[k + 1]]`` (the two buffers of an Arrow string array).
+
+        Tokens cover each text except its separators, so ``data`` is the texts' bytes with the
+        separator characters taken out. Raises ``UnicodeEncodeError`` on lone surrogates.
+
+        >>> offsets, data = tokenize_batch(["قال: نعم"]).utf8()
+        >>> offsets.tolist(), bytes(data).decode()
+        ([0, 6, 7, 13], 'قال:نعم')
+        """
+        joined = "\n".join(self.texts)
+        data = np.frombuffer(joined.encode("utf-8"), dtype=np.uint8)
+        codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+        in_token = _class_table()[codes] != _SEP
+        sizes = np.ones(len(codes), dtype=np.uint8)  # UTF-8 bytes of every code point
+        for limit in (0x80, 0x800, 0x10000):
+            sizes += codes >= limit
+        kept = np.zeros(len(codes) + 1, dtype=np.int64)  # token bytes before each code point
+        np.cumsum(np.where(in_token, sizes, 0), out=kept[1:])
+        base = np.repeat(self._text_starts()[:-1], np.diff(self.bounds))
+        offsets = np.empty(len(self.starts) + 1, dtype=np.int64)
+        offsets[:-1] = kept[self.starts + base]
+        offsets[-1] = kept[self.ends[-1] + base[-1]] if len(self.starts) else 0
+        return offsets, data[np.repeat(in_token, sizes)]
+
+    def _text_starts(self) -> np.ndarray:
+        """Where each text starts in the texts joined with one separator (and the total)."""
+        base = np.zeros(len(self.texts) + 1, dtype=np.int64)
+        np.cumsum(np.fromiter(map(len, self.texts), dtype=np.int64, count=len(self.texts)) + 1, out=base[1:])
+        return base
+
+    def all_tokens(self) -> list[str]:
+        """Every token string, text after text (what a ``list<string>`` column flattens to)."""
+        out: list[str] = []
+        starts, ends, bounds = self.starts.tolist(), self.ends.tolist(), self.bounds.tolist()
+        for i, text in enumerate(self.texts):
+            a, b = bounds[i], bounds[i + 1]
+            out.extend([text[s:e] for s, e in zip(starts[a:b], ends[a:b], strict=True)])
+        return out
+
+
+@dataclass(frozen=True)
+class BioBatch:
+    """:func:`bio_batch`'s result: the tokens, one tag id per token, and per article the
+    mentions BIO could not carry (nested ones), as ``article_to_bio`` reports them."""
+
+    tokens: TokenBatch
+    tags: np.ndarray
+    not_in_bio: tuple[tuple[Mention, ...], ...]
+
+
+def tokenize_batch(texts: Sequence[str], *, split_clitics: bool | CliticRule = False,
+                   cut_at: Sequence[Sequence[int]] | None = None) -> TokenBatch:
+    """The tokens of every text, as :func:`~benchmark.text.tokenize` would give them.
+
+    ``cut_at[i]`` (optional) lists offsets of text ``i`` where tokens are cut, as
+    :func:`~benchmark.text.split_at` does after tokenizing (offsets between tokens change nothing).
+
+    >>> tokenize_batch(["لروسيا الاتحادية"], cut_at=[[1]]).texts_tokens(0)
+    ['ل', 'روسيا', 'الاتحادية']
+    """
+    texts = tuple(texts)
+    for i, text in enumerate(texts):
+        if not isinstance(text, str):
+            raise TypeError(f"tokenize_batch() needs str texts; text {i} is a {type(text).__name__}")
+    rule = _rule(split_clitics)
+    if cut_at is not None and len(cut_at) != len(texts):
+        raise ValueError(f"cut_at has {len(cut_at)} entries for {len(texts)} texts (fix: one list per text)")
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    base = np.zeros(len(texts) + 1, dtype=np.int64)
+    np.cumsum(lengths + 1, out=base[1:])  # text i starts at base[i] in the joined string
+    joined = "\n".join(texts)  # a separator between texts: no token crosses one
+    codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+    kinds = _class_table()[codes]
+    starts, ends = _token_edges(kinds)
+
+    cuts: list[np.ndarray] = []
+    if rule is not None and len(starts):
+        cuts.append(_clitic_points(joined, codes, kinds, starts, ends, rule))
+    if cut_at is not None:
+        points = [np.asarray(offsets, dtype=np.int64) + base[i] for i, offsets in enumerate(cut_at) if len(offsets)]
+        if points:
+            cuts.append(np.concatenate(points))
+    if cuts:
+        starts, ends = _cut(starts, ends, np.concatenate(cuts))
+
+    bounds = np.searchsorted(starts, base)
+    bounds[-1] = len(starts)
+    owner_base = np.repeat(base[:-1], np.diff(bounds))
+    return TokenBatch(texts, bounds, starts - owner_base, ends - owner_base)
+
+
+def bio_batch(articles: Sequence[Article], tag_ids: Mapping[str, int], *,
+              split_clitics: bool | CliticRule = True) -> BioBatch:
+    """The token/BIO view of many articles, as :func:`~benchmark.text.article_to_bio` gives it,
+    with tags as ids (``tag_ids`` maps ``"O"``, ``"B-PER"``, ``"I-PER"``… to ids).
+
+    An article whose spans do not fall on token edges raises the very
+    :class:`~benchmark.text.AlignmentError` of ``article_to_bio`` (it names the doc_id and span).
+
+    >>> from benchmark.model import Article, Mention
+    >>> art = Article(doc_id="d1", text="وقال بوتين لروسيا",
+    ...               entities=(Mention("m1", 5, 10, "PER"), Mention("m2", 12, 17, "GPE")))
+    >>> view = bio_batch([art], {"O": 0, "B-PER": 1, "I-PER": 2, "B-GPE": 3, "I-GPE": 4})
+    >>> view.tokens.texts_tokens(0), view.tags.tolist()
+    (['و', 'قال', 'بوتين', 'ل', 'روسيا'], [0, 0, 1, 0, 3])
+    """
+    from benchmark.text.align import AlignmentError, article_to_bio, outermost_layer
+
+    cut_at = [[offset for m in article.entities for offset in (m.start, m.end)] for article in articles]
+    for article in articles:
+        if any(not 0 <= m.start < m.end <= len(article.text) for m in article.entities):
+            article_to_bio(article, split_clitics=split_clitics)  # raises the detailed error
+    batch = tokenize_batch([a.text for a in articles], split_clitics=split_clitics, cut_at=cut_at)
+    span_rows: list[tuple[int, int, int, int, int]] = []  # (article, start, end, B id, I id)
+    not_in_bio = []
+    for i, article in enumerate(articles):
+        kept, rest = outermost_layer(article.entities)
+        not_in_bio.append(tuple(rest))
+        for mention in kept:
+            try:
+                ids = tag_ids[f"B-{mention.label}"], tag_ids[f"I-{mention.label}"]
+            except KeyError:
+                raise AlignmentError(f"{article.doc_id}: mention {mention.id} has label {mention.label!r}, "
+                                     f"which has no BIO tag here (fix: use one of the schema's entity labels)",
+                                     span=mention) from None
+            span_rows.append((i, mention.start, mention.end, *ids))
+    tags = np.full(len(batch.starts), tag_ids["O"], dtype=np.int64)
+    if span_rows:
+        owner, start, end, b_ids, i_ids = (np.array(column, dtype=np.int64) for column in zip(*span_rows, strict=True))
+        first = _find(batch, batch.starts, owner, start)
+        last = _find(batch, batch.ends, owner, end)
+        bad = (first < 0) | (last < 0)
+        if bad.any():
+            article = articles[int(owner[np.flatnonzero(bad)[0]])]
+            article_to_bio(article, split_clitics=split_clitics)  # raises the detailed error
+            raise AlignmentError(f"{article.doc_id}: a span does not fall on token edges")  # pragma: no cover
+        tags[first] = b_ids
+        inside = last - first
+        if inside.sum():
+            positions = np.repeat(first + 1 - np.cumsum(inside) + inside, inside) + np.arange(inside.sum())
+            tags[positions] = np.repeat(i_ids, inside)
+    return BioBatch(batch, tags, tuple(not_in_bio))
+
+
+# --------------------------------------------------------------------------- internals
+
+
+@cache
+def _class_table() -> np.ndarray:
+    """Class of every code point (``_SEP``, ``_WORD``, ``_DIGIT``, ``_NUMSEP``, ``_OTHER``), read
+    off the tokenizer's own one-character regex classes."""
+    classes = character_classes()
+    every = "".join(map(chr, range(0x110000)))
+    table = np.full(0x110000, _OTHER, dtype=np.uint8)
+    for name, kind in (("separator", _SEP), ("number_separator", _NUMSEP), ("digit", _DIGIT),
+                       ("letter", _WORD), ("mark", _WORD)):  # later classes win: the regex's order
+        # every matching character becomes U+0001 (one C pass); U+0001 itself is decided apart
+        marked = re.sub(classes[name], "\x01", every).encode("utf-32-le", "surrogatepass")
+        hits = np.frombuffer(marked, dtype="<u4") == 1
+        hits[1] = re.fullmatch(classes[name], "\x01") is not None
+        table[hits] = kind
+    return table
+
+
+def _token_edges(kinds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Token starts and ends (in the joined string) from the character classes."""
+    n = len(kinds)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    kinds = kinds.copy()
+    separators = np.flatnonzero(kinds == _NUMSEP)
+    inner = separators[(separators > 0) & (separators < n - 1)]
+    inner = inner[(kinds[inner - 1] == _DIGIT) & (kinds[inner + 1] == _DIGIT)]
+    kinds[separators] = _OTHER
+    kinds[inner] = _DIGIT  # a separator between digits is part of the number
+    previous = np.empty_like(kinds)
+    previous[0] = _SEP
+    previous[1:] = kinds[:-1]
+    following = np.empty_like(kinds)
+    following[-1] = _SEP
+    following[:-1] = kinds[1:]
+    in_token = kinds != _SEP
+    single = kinds == _OTHER
+    starts = np.flatnonzero(in_token & (single | (previous != kinds)))
+    ends = np.flatnonzero(in_token & (single | (following != kinds))) + 1
+    return starts.astype(np.int64), ends.astype(np.int64)
+
+
+def _clitic_points(joined: str, codes: np.ndarray, kinds: np.ndarray, starts: np.ndarray,
+                   ends: np.ndarray, rule: CliticRule) -> np.ndarray:
+    """Offsets (in the joined string) where proclitics end, word by word."""
+    # without split_article an alef-initial word is never cut: skip the commonest candidates (ال…)
+    letters = _CLITIC_INITIALS if rule.split_article else _CLITIC_INITIALS - {"ا"}
+    initials = np.array(sorted(map(ord, letters)), dtype=np.uint32)
+    candidate = (kinds[starts] == _WORD) & np.isin(codes[starts], initials)
+    cache_of_rule = _cut_cache.setdefault(rule, {})
+    if len(cache_of_rule) > _CACHE_LIMIT:
+        cache_of_rule.clear()
+    word_starts = starts[candidate].tolist()
+    words = [joined[a:b] for a, b in zip(word_starts, ends[candidate].tolist(), strict=True)]
+    cuts = list(map(cache_of_rule.get, words))
+    if None in cuts:  # words seen for the first time
+        for k, found in enumerate(cuts):
+            if found is None:
+                cuts[k] = cache_of_rule[words[k]] = _clitic_cuts(words[k], rule)
+    points = [start + cut for start, found in zip(word_starts, cuts, strict=True) if found for cut in found]
+    return np.array(points, dtype=np.int64)
+
+
+def _cut(starts: np.ndarray, ends: np.ndarray, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Tokens cut at ``points`` that fall strictly inside one (others change nothing)."""
+    points = np.unique(points)
+    owner = np.searchsorted(starts, points, side="right") - 1
+    owner_ok = owner >= 0
+    inside = np.zeros(len(points), dtype=bool)
+    inside[owner_ok] = (starts[owner[owner_ok]] < points[owner_ok]) & (points[owner_ok] < ends[owner[owner_ok]])
+    points = points[inside]
+    if not len(points):
+        return starts, ends
+    return np.sort(np.concatenate([starts, points])), np.sort(np.concatenate([ends, points]))
+
+
+def _find(batch: TokenBatch, offsets: np.ndarray, owner: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """Index of the token of text ``owner[k]`` whose offset (``batch.starts`` or ``batch.ends``)
+    is ``wanted[k]``, or -1 when none is: one search over (text, offset) keys."""
+    texts = np.repeat(np.arange(len(batch.bounds) - 1, dtype=np.int64), np.diff(batch.bounds))
+    keys = (texts << 32) | offsets  # sorted: texts in order, offsets rising within a text
+    targets = (owner << 32) | wanted
+    found = np.minimum(np.searchsorted(keys, targets), max(len(keys) - 1, 0))
+    if not len(keys):
+        return np.full(len(wanted), -1, dtype=np.int64)
+    return np.where(keys[found] == targets, found, -1)
