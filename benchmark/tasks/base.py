@@ -73,6 +73,10 @@ class Task:
         headline_metrics: the metrics shown first (terminal table, cards); all get CIs.
         submission_id: ``line -> id`` when a submission line may spell its id in several ways
             (stance: ``id`` or ``doc_id`` + ``stance_id``); default: ``line[id_field]``.
+        arrow_rows: optional ``(articles, schema) -> pyarrow.Table``: the gold rows of many
+            articles already encoded for Arrow (class ids), exactly what ``article_rows`` and
+            the features' encoding give, made in vectorised passes; ``khabar build`` uses it for
+            tasks whose rows are costly (``ner``'s token/BIO view). Tests hold the two equal.
     """
 
     name: str
@@ -94,6 +98,7 @@ class Task:
     scores_from_counts: Callable[..., dict[str, Any]]
     headline_metrics: tuple[str, ...] = ()
     submission_id: Callable[[Mapping[str, Any]], Any] | None = None
+    arrow_rows: Callable[[Sequence[Article], LabelSchema], Any] | None = None
 
     # -- convenience -------------------------------------------------------------------------
 

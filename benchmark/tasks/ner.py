@@ -21,6 +21,7 @@ Scoring is on character spans (:mod:`benchmark.metrics.ner`); the headline is st
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from benchmark.schema import LabelSchema
@@ -29,9 +30,11 @@ from benchmark.tasks.checks import check_list_of_objects, check_repeated_span, c
 
 if TYPE_CHECKING:  # pragma: no cover
     import datasets
+    import pyarrow
 
     from benchmark.metrics.base import CountTable
     from benchmark.model import Article
+    from benchmark.text.batch import TokenBatch
 
 __all__ = ["NER", "bio_names", "entity_labels"]
 
@@ -82,6 +85,53 @@ def _article_rows(article: Article, schema: LabelSchema) -> list[Row]:
         "token_spans": [{"start": t.start, "end": t.end} for t in view.tokens],
         "ner_tags": list(view.tags),
     }]
+
+
+def _arrow_rows(articles: Sequence[Article], schema: LabelSchema) -> pyarrow.Table:
+    """The encoded gold rows of ``articles`` as one Arrow table, in vectorised passes
+    (:func:`benchmark.text.batch.bio_batch`): equal to ``_article_rows`` + encoding, row for row."""
+    import pyarrow as pa
+
+    from benchmark.text.batch import bio_batch
+
+    arrow_schema = _arrow_schema(schema)
+    view = bio_batch(articles, {name: i for i, name in enumerate(bio_names(schema))})
+    tokens = view.tokens
+    offsets = pa.array(tokens.bounds, pa.int32())
+
+    def column(name: str, values: pa.Array) -> pa.Array:
+        return pa.ListArray.from_arrays(offsets, values, type=arrow_schema.field(name).type)
+
+    span_type = arrow_schema.field("token_spans").type.value_type
+    spans = pa.StructArray.from_arrays([pa.array(tokens.starts, pa.int32()), pa.array(tokens.ends, pa.int32())],
+                                       fields=list(span_type))
+    entities = [[{"start": s, "end": e, "label": label} for s, e, label in sorted(
+        (m.start, m.end, m.label) for m in article.entities)] for article in articles]
+    return pa.Table.from_arrays([
+        pa.array([a.doc_id for a in articles], pa.string()),
+        pa.array(tokens.texts, pa.string()),
+        pa.array(entities, arrow_schema.field("entities").type),
+        column("tokens", _token_strings(tokens)),
+        column("token_spans", spans),
+        column("ner_tags", pa.array(view.tags, arrow_schema.field("ner_tags").type.value_type)),
+    ], schema=arrow_schema)
+
+
+def _token_strings(tokens: TokenBatch) -> pyarrow.Array:
+    """Every token as one Arrow string array, straight from the texts' UTF-8 bytes."""
+    import pyarrow as pa
+
+    try:
+        offsets, data = tokens.utf8()
+    except UnicodeEncodeError:  # lone surrogates: Arrow refuses them anyway, with its own message
+        return pa.array(tokens.all_tokens(), pa.string())
+    array = pa.LargeStringArray.from_buffers(len(offsets) - 1, pa.py_buffer(offsets), pa.py_buffer(data))
+    return array.cast(pa.string())
+
+
+@cache
+def _arrow_schema(schema: LabelSchema) -> pyarrow.Schema:
+    return _features(schema).arrow_schema
 
 
 def _input_row(row: Row) -> Row:
@@ -163,6 +213,7 @@ NER = Task(
     build_features=_features,
     build_input_features=_input_features,
     article_rows=_article_rows,
+    arrow_rows=_arrow_rows,
     input_row=_input_row,
     labels=entity_labels,
     check_line=_check_line,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -68,6 +69,23 @@ def test_compiled_encoder_equals_datasets_encode_example(task_name, corpus):
     rows = task.rows(corpus, KHABAR)
     assert rows
     assert [encode(row) for row in rows] == [features.encode_example(row) for row in rows]
+
+
+def test_vectorised_ner_rows_equal_the_encoded_rows(corpus):
+    """``ner``'s arrow_rows (what the build writes) equals article_rows + encoding, row for row,
+    on the test corpus and on the committed gold sample."""
+    import pyarrow as pa
+
+    from benchmark.release.sources import SourceSpec, read_source
+
+    task = get_task("ner")
+    features = task.features(KHABAR)
+    encode = compile_encoder(features)
+    sample = Path(__file__).resolve().parents[2] / "annotations" / "gold" / "sample.json"
+    for articles in (corpus, list(read_source(SourceSpec("studio", sample))), corpus[:1]):
+        expected = pa.Table.from_pylist([encode(row) for row in task.rows(articles, KHABAR)],
+                                        schema=features.arrow_schema)
+        assert task.arrow_rows(articles, KHABAR).equals(expected)
 
 
 def test_compiled_encoder_refuses_unknown_labels_and_falls_back_for_other_features():
