@@ -19,6 +19,7 @@ stance labels only, else ``articles``) and its own licence and citation in the c
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 NAME = "build"
@@ -72,7 +73,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--hidden-split", default="test", help="the split whose gold is kept private")
     parser.add_argument("--overwrite", action="store_true", help="replace existing output folders")
     parser.add_argument(
-        "--workers", type=int, default=1, help="processes making the rows (Linux fork; output is identical)"
+        "--workers",
+        type=int,
+        default=min(2, os.cpu_count() or 1),
+        help="processes sharing the configs, each reading the inputs (default: 2 on a machine with 2+ cores; "
+        "POSIX fork; the output is identical with any number)",
     )
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
 
@@ -87,7 +92,6 @@ def corpus_kind(schema) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    import itertools
     import json
     from pathlib import Path
 
@@ -95,7 +99,7 @@ def run(args: argparse.Namespace) -> int:
     from benchmark.importers import ImportProblem, get_importer
     from benchmark.model import ArticleError
     from benchmark.release.build import KHABAR_KINDS, BuildError, ReleaseSource, build_release
-    from benchmark.release.sources import SourceError, parse_source, read_source
+    from benchmark.release.sources import ArticleStream, SourceError, parse_source, read_source
     from benchmark.release.splits import Manifest, ManifestError
 
     try:
@@ -111,7 +115,7 @@ def run(args: argparse.Namespace) -> int:
             specs = [parse_source(text) for text in args.inputs]
             if any(spec.kind == "corpus" for spec in specs):
                 raise BuildError("pass imported corpora with --corpus NAME:PATH (they build configs of their own)")
-            articles = itertools.chain.from_iterable(read_source(spec) for spec in specs)
+            articles = ArticleStream.chain(read_source(spec) for spec in specs)
             sources.append(
                 ReleaseSource(
                     "khabar",

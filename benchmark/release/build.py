@@ -37,6 +37,7 @@ written as parquet row groups (``pyarrow.parquet.ParquetWriter``), shards roll o
 from __future__ import annotations
 
 import json
+import multiprocessing
 import shutil
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -96,6 +97,19 @@ class ConfigPlan:
     hide: Callable[[dict[str, Any]], dict[str, Any]]
     version: str | None = None
     submission_example: Mapping[str, Any] | None = None
+    table: Callable[[list[Article]], Any] | None = None
+    """Optional vectorised ``rows`` for a batch of articles: one ``pyarrow.Table`` of encoded gold
+    rows, equal to ``rows`` row for row (the task's ``arrow_rows``); the build prefers it."""
+
+    def hide_table(self, table: Any) -> Any:
+        """``table`` with every gold column null (the public test split)."""
+        import pyarrow as pa
+
+        for column in self.gold_columns:
+            index = table.schema.get_field_index(column)
+            table = table.set_column(index, table.schema.field(index), pa.nulls(table.num_rows,
+                                                                               table.schema.field(index).type))
+        return table
 
 
 def _get_task(name: str) -> Any:
@@ -142,6 +156,7 @@ def plan_config(name: str, kind: str, source: str, schema: LabelSchema) -> Confi
         return {**row, **blank, **{k: v for k, v in task.input_row(row).items() if k not in blank}}
 
     example = getattr(task, "submission_example", None)
+    arrow_rows = getattr(task, "arrow_rows", None)
     return ConfigPlan(
         name,
         kind,
@@ -153,6 +168,7 @@ def plan_config(name: str, kind: str, source: str, schema: LabelSchema) -> Confi
         hide,
         getattr(task, "version", None),
         dict(example) if example else None,
+        None if arrow_rows is None else (lambda articles: arrow_rows(articles, schema)),
     )
 
 
@@ -184,13 +200,18 @@ class ReleaseSource:
 
 
 class _ShardWriter:
-    """Rows of one (folder, config, split) → parquet shards, written in record batches."""
+    """Rows of one (folder, config, split) → parquet shards, written in record batches.
 
-    def __init__(self, directory: Path, split: str, features: Any, batch_rows: int, shard_bytes: int):
+    Rows come encoded (``add``), or as articles whose rows ``make_table`` makes a batch at a time
+    (``add_articles``: configs with a vectorised ``ConfigPlan.table``)."""
+
+    def __init__(self, directory: Path, split: str, features: Any, batch_rows: int, shard_bytes: int,
+                 make_table: Callable[[list[Article]], Any] | None = None):
         self.directory, self.split = directory, split
         self.schema = features.arrow_schema
         self.batch_rows, self.shard_bytes = batch_rows, shard_bytes
-        self.buffer: list[dict[str, Any]] = []
+        self.make_table = make_table
+        self.buffer: list[Any] = []
         self.writer: Any = None
         self.paths: list[Path] = []
         self.rows = 0
@@ -204,21 +225,33 @@ class _ShardWriter:
         if len(self.buffer) >= self.batch_rows or self.buffered_chars >= self.batch_chars:
             self.flush()
 
+    def add_articles(self, article: Article) -> None:
+        self.buffer.append(article)
+        self.buffered_chars += len(article.text)
+        if len(self.buffer) >= self.batch_rows or self.buffered_chars >= self.batch_chars:
+            self.flush()
+
     def flush(self) -> None:
         import pyarrow as pa
         import pyarrow.parquet as pq
 
         if not self.buffer:
             return
-        batch = pa.RecordBatch.from_pylist(self.buffer, schema=self.schema)
+        if self.make_table is not None:
+            table = self.make_table(self.buffer)
+            if table.schema != self.schema:
+                raise BuildError(f"config rows of {self.directory.name!r} came out with schema {table.schema}, "
+                                 f"not the declared {self.schema} (a bug in the task's arrow_rows)")
+        else:
+            table = pa.Table.from_batches([pa.RecordBatch.from_pylist(self.buffer, schema=self.schema)])
         if self.writer is None:
             path = self.directory / f"{self.split}-{len(self.paths):05d}.parquet.partial"
             self.directory.mkdir(parents=True, exist_ok=True)
             self.writer = pq.ParquetWriter(path, self.schema)
             self.paths.append(path)
-        self.writer.write_batch(batch)
-        self.num_bytes += batch.nbytes
-        self.rows += len(self.buffer)
+        self.writer.write_table(table)
+        self.num_bytes += table.nbytes
+        self.rows += table.num_rows
         self.buffer, self.buffered_chars = [], 0
         if self.paths[-1].stat().st_size >= self.shard_bytes:
             self.writer.close()
@@ -291,13 +324,15 @@ def _split_of(article: Article, manifest: Manifest) -> tuple[str | None, Assignm
     return None, None
 
 
-_WORKER_PLANS: dict[str, list[ConfigPlan]] = {}
-"""The plans, inherited by forked worker processes (plans hold closures, which do not pickle)."""
-
-
-def _rows_of(article: Article, plans: Sequence[ConfigPlan]) -> list[list[dict[str, Any]]]:
-    out = []
+def _rows_of(article: Article, plans: Sequence[ConfigPlan], *,
+             with_tables: bool = False) -> list[list[dict[str, Any]] | None]:
+    """The encoded rows of ``article`` for every plan (``None`` for plans that make tables,
+    unless ``with_tables``)."""
+    out: list[list[dict[str, Any]] | None] = []
     for plan in plans:
+        if plan.table is not None and not with_tables:
+            out.append(None)
+            continue
         try:
             out.append(plan.rows(article))
         except (ValueError, KeyError, TypeError) as error:
@@ -305,41 +340,160 @@ def _rows_of(article: Article, plans: Sequence[ConfigPlan]) -> list[list[dict[st
     return out
 
 
-def _rows_of_chunk(job: tuple[str, list[Article]]) -> list[list[list[dict[str, Any]]]]:
-    source, articles = job
-    return [_rows_of(article, _WORKER_PLANS[source]) for article in articles]
+class _Writers:
+    """The shard writers of one process: rows of (visibility, config, split) → parquet."""
+
+    def __init__(self, stage_public: Path, stage_private: Path, hidden_split: str, batch_rows: int,
+                 shard_bytes: int):
+        self.roots = {"public": stage_public, "private": stage_private}
+        self.hidden_split, self.batch_rows, self.shard_bytes = hidden_split, batch_rows, shard_bytes
+        self.writers: dict[tuple[str, str, str], _ShardWriter] = {}
+
+    def get(self, visibility: str, plan: ConfigPlan, split: str) -> _ShardWriter:
+        key = (visibility, plan.name, split)
+        if key not in self.writers:
+            make_table = _table_maker(plan, hide=visibility == "public" and split == self.hidden_split)
+            self.writers[key] = _ShardWriter(self.roots[visibility] / "data" / plan.name, split, plan.features,
+                                             self.batch_rows, self.shard_bytes, make_table)
+        return self.writers[key]
+
+    def add(self, article: Article, split: str, plans: Sequence[ConfigPlan]) -> None:
+        """Write the rows of ``article`` for every plan (gold privately, inputs-only publicly, for
+        the hidden split)."""
+        for plan, gold_rows in zip(plans, _rows_of(article, plans), strict=True):
+            hidden = split == self.hidden_split
+            if gold_rows is None:  # the plan makes its rows a batch at a time
+                self.get("public", plan, split).add_articles(article)
+                if hidden:
+                    self.get("private", plan, split).add_articles(article)
+            elif hidden:
+                self.get("private", plan, split).add(gold_rows)
+                self.get("public", plan, split).add([plan.hide(row) for row in gold_rows])
+            else:
+                self.get("public", plan, split).add(gold_rows)
+
+    def close(self) -> dict[tuple[str, str, str], tuple[list[Path], int, int]]:
+        """Flush and close every shard: key → (files, rows, Arrow bytes)."""
+        return {key: (w.close(), w.rows, w.num_bytes) for key, w in sorted(self.writers.items())}
+
+    def abort(self) -> None:
+        for shard_writer in self.writers.values():
+            if shard_writer.writer is not None:
+                shard_writer.writer.close()
 
 
-def _with_rows(
-    source: str, plans: Sequence[ConfigPlan], items: Iterable[tuple[Article, str]], workers: int, chunk: int = 32
-) -> Iterator[tuple[tuple[Article, str], list[list[dict[str, Any]]]]]:
-    """``(item, rows per plan)`` in input order; with ``workers > 1`` the rows are made in forked
-    processes, at most ``2 × workers`` chunks ahead (memory stays bounded)."""
-    if workers <= 1:
-        for item in items:
-            yield item, _rows_of(item[0], plans)
-        return
-    import multiprocessing
-    from collections import deque
-    from itertools import islice
+_KIND_COST = {"ner": 3.0, "articles": 1.0, "quotes": 0.5, "stance": 0.5}
+"""Rough relative cost of a config's rows, to share configs between build processes."""
 
-    if "fork" not in multiprocessing.get_all_start_methods():
-        raise BuildError("--workers above 1 needs the 'fork' start method (Linux); use --workers 1")
-    _WORKER_PLANS[source] = list(plans)
-    pending: deque = deque()
-    iterator = iter(items)
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
-        while True:
-            while len(pending) < 2 * workers:
-                batch = list(islice(iterator, chunk))
-                if not batch:
-                    break
-                pending.append((batch, pool.apply_async(_rows_of_chunk, ((source, [a for a, _ in batch]),))))
-            if not pending:
-                break
-            batch, result = pending.popleft()
-            yield from zip(batch, result.get(), strict=True)
-    _WORKER_PLANS.pop(source, None)
+
+def _process_groups(plans: Sequence[ConfigPlan], workers: int) -> list[set[str]]:
+    """Config names per process: costliest config first, each to the least loaded process; the
+    lightest group comes first and stays in the main process, which also validates and counts.
+    Empty groups are dropped."""
+    loads = [0.0] * max(1, min(workers, len(plans)))
+    groups: list[set[str]] = [set() for _ in loads]
+    for plan in sorted(plans, key=lambda p: (-_KIND_COST.get(p.kind, 1.0), p.name)):
+        k = loads.index(min(loads))
+        groups[k].add(plan.name)
+        loads[k] += _KIND_COST.get(plan.kind, 1.0)
+    order = sorted(range(len(groups)), key=lambda k: (loads[k], sorted(groups[k])))
+    return [groups[k] for k in order if groups[k]]
+
+
+def _rereadable(articles: Iterable[Article]) -> bool:
+    """True when every ``iter()`` starts the articles again (lists, ``read_source`` streams)."""
+    return iter(articles) is not articles if not isinstance(articles, Iterator) else False
+
+
+def _build_in_child(connection: Any, sources: Sequence[ReleaseSource], plans: Mapping[str, list[ConfigPlan]],
+                    manifest: Manifest, writers: _Writers) -> None:
+    """A forked build process: read every source again and write the rows of ``plans`` only.
+    Sends ``("ok", outputs)`` or ``("error", message)``; the main process validates, counts and
+    reports everything else (unassigned or repeated doc_ids)."""
+    try:
+        for source in sources:
+            if plans.get(source.name):
+                for article in source.articles:
+                    split, _ = _split_of(article, manifest)
+                    if split is not None:
+                        writers.add(article, split, plans[source.name])
+        connection.send(("ok", writers.close()))
+    except BaseException as error:  # everything goes back to the main process
+        writers.abort()
+        message = str(error) if isinstance(error, BuildError) else f"{type(error).__name__}: {error}"
+        connection.send(("error", message))
+    finally:
+        connection.close()
+
+
+class _Children:
+    """Forked build processes, one per extra group of configs."""
+
+    def __init__(self) -> None:
+        self.processes: list[tuple[Any, Any]] = []  # (process, connection)
+        self.finished: dict[int, Any] = {}  # connection id -> outputs received early
+
+    def start(self, target: Callable[..., None], *args: Any) -> None:
+        context = multiprocessing.get_context("fork")
+        parent_end, child_end = context.Pipe(duplex=False)
+        process = context.Process(target=target, args=(child_end, *args), daemon=True)
+        process.start()
+        child_end.close()
+        self.processes.append((process, parent_end))
+
+    def check(self) -> None:
+        """Raise at once when a child has already failed (keep what a finished one sent)."""
+        for process, connection in self.processes:
+            if id(connection) not in self.finished and connection.poll():
+                self.finished[id(connection)] = self._receive(process, connection)
+
+    def results(self) -> dict[tuple[str, str, str], tuple[list[Path], int, int]]:
+        """Wait for every child; their outputs (raises when one failed)."""
+        outputs: dict[tuple[str, str, str], tuple[list[Path], int, int]] = {}
+        for process, connection in self.processes:
+            if id(connection) not in self.finished:
+                self.finished[id(connection)] = self._receive(process, connection)
+            process.join()
+            outputs.update(self.finished[id(connection)])
+        return outputs
+
+    @staticmethod
+    def _receive(process: Any, connection: Any) -> Any:
+        try:
+            status, payload = connection.recv()
+        except EOFError:
+            process.join()
+            raise BuildError(f"a build process died (exit code {process.exitcode}) before reporting; "
+                             f"run again with --workers 1 to see the error") from None
+        if status == "error":
+            raise BuildError(payload)
+        return payload
+
+    def stop(self) -> None:
+        for process, connection in self.processes:
+            if process.is_alive():
+                process.kill()
+            process.join()
+            connection.close()
+
+
+def _table_maker(plan: ConfigPlan, *, hide: bool) -> Callable[[list[Article]], Any] | None:
+    """``articles -> pyarrow.Table`` for plans with a vectorised ``table`` (gold columns null when
+    ``hide``); ``None`` for plans whose rows come one article at a time."""
+    make = plan.table
+    if make is None:
+        return None
+
+    def table(articles: list[Article]) -> Any:
+        try:
+            made = make(articles)
+        except (ValueError, KeyError, TypeError) as error:
+            for article in articles:  # the row-at-a-time path names the document, in its own words
+                _rows_of(article, [plan], with_tables=True)
+            raise BuildError(f"config {plan.name!r} cannot make its rows: {error}") from None
+        return plan.hide_table(made) if hide else made
+
+    return table
 
 
 def _prepare(folder: Path, overwrite: bool) -> Path:
@@ -378,7 +532,10 @@ def build_release(
     Every article must have a split: in ``manifest`` or, for corpora with an official split,
     in ``meta["split"]``. Unassigned articles stop the build (all of them are listed) and nothing
     is left behind; a finished build replaces ``out`` only at the end (``overwrite=True``).
-    ``workers > 1`` makes the rows in that many forked processes (same output, byte for byte).
+    ``workers > 1`` shares the configs between that many processes (forked; the costliest config,
+    ``ner``, gets a child process to itself when there are two), each reading the inputs itself: inputs must
+    be re-readable (lists, :func:`~benchmark.release.sources.read_source` streams), otherwise one
+    process builds everything. The output is the same, byte for byte.
     """
     from tqdm.auto import tqdm
 
@@ -409,23 +566,27 @@ def build_release(
         raise BuildError(f"two sources build the same config name: {sorted(n for n in names if names.count(n) > 1)}")
     stage_public, stage_private = _prepare(public, overwrite), _prepare(private_dir, overwrite)
 
-    writers: dict[tuple[str, str, str], _ShardWriter] = {}
+    writers = _Writers(stage_public, stage_private, hidden_split, batch_rows, shard_bytes)
+    groups = _process_groups(plans, workers)
+    if len(groups) > 1 and not all(_rereadable(source.articles) for source in sources):
+        groups = [set(names)]  # a one-shot iterator can be read by one process only
+        if progress:
+            tqdm.write("khabar build: the inputs can be read only once, so one process builds every config")
+    if len(groups) > 1 and "fork" not in multiprocessing.get_all_start_methods():
+        groups = [set(names)]  # pragma: no cover - Windows: no fork
 
-    def writer(visibility: str, plan: ConfigPlan, split: str) -> _ShardWriter:
-        key = (visibility, plan.name, split)
-        if key not in writers:
-            root = stage_public if visibility == "public" else stage_private
-            writers[key] = _ShardWriter(root / "data" / plan.name, split, plan.features, batch_rows, shard_bytes)
-        return writers[key]
+    children = _Children()
 
     released: dict[str, Assignment] = {}
     unassigned: list[str] = []
     stats: dict[str, _Stats] = {source.name: _Stats() for source in sources}
 
     def assigned(source: ReleaseSource) -> Iterator[tuple[Article, str]]:
-        for article in tqdm(
+        for number, article in enumerate(tqdm(
             source.articles, desc=f"building {source.name}", unit="doc", total=source.total, disable=not progress
-        ):
+        )):
+            if number % 1000 == 999:
+                children.check()
             split, assignment = _split_of(article, manifest)
             if article.doc_id in released:
                 raise BuildError(
@@ -440,21 +601,21 @@ def build_release(
             yield article, split
 
     try:
+        for group in groups[1:]:
+            children.start(_build_in_child, sources,
+                           {name: [p for p in here if p.name in group] for name, here in source_plans.items()},
+                           manifest, _Writers(stage_public, stage_private, hidden_split, batch_rows, shard_bytes))
         for source in sources:
-            plans_here = source_plans[source.name]
-            for (_article, split), rows_per_plan in _with_rows(source.name, plans_here, assigned(source), workers):
-                for plan, gold_rows in zip(plans_here, rows_per_plan, strict=True):
-                    if split == hidden_split:
-                        writer("private", plan, split).add(gold_rows)
-                        writer("public", plan, split).add([plan.hide(row) for row in gold_rows])
-                    else:
-                        writer("public", plan, split).add(gold_rows)
+            plans_here = [p for p in source_plans[source.name] if p.name in groups[0]]
+            for article, split in assigned(source):
+                writers.add(article, split, plans_here)
         if unassigned:
             shown = ", ".join(unassigned[:20]) + (" …" if len(unassigned) > 20 else "")
             raise BuildError(
                 f"{len(unassigned)} article(s) have no split ({shown}): run `khabar split` on the "
                 f"articles to add them to the manifest (existing assignments never move)"
             )
+        outputs = {**writers.close(), **children.results()}
         files: dict[str, dict[str, list[Path]]] = {"public": defaultdict(list), "private": defaultdict(list)}
         rows: dict[str, dict[str, int]] = defaultdict(dict)
         private_rows: dict[str, dict[str, int]] = defaultdict(dict)
@@ -462,16 +623,14 @@ def build_release(
             "public": defaultdict(dict),
             "private": defaultdict(dict),
         }
-        for (visibility, config, split), shard_writer in sorted(writers.items()):
-            paths = shard_writer.close()
+        for (visibility, config, split), (paths, row_count, num_bytes) in sorted(outputs.items()):
             if paths:
                 files[visibility][config].extend(paths)
-                (rows if visibility == "public" else private_rows)[config][split] = shard_writer.rows
-                sizes[visibility][config][split] = shard_writer.num_bytes
+                (rows if visibility == "public" else private_rows)[config][split] = row_count
+                sizes[visibility][config][split] = num_bytes
     except BaseException:
-        for shard_writer in writers.values():
-            if shard_writer.writer is not None:
-                shard_writer.writer.close()
+        children.stop()
+        writers.abort()
         shutil.rmtree(stage_public, ignore_errors=True)
         shutil.rmtree(stage_private, ignore_errors=True)
         raise

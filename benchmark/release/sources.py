@@ -17,7 +17,7 @@ All three stream (the Label Studio export is a JSON list, read one task at a tim
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,11 +25,43 @@ from typing import Any
 from benchmark.model import Article
 from benchmark.schema import KHABAR, LabelSchema
 
-__all__ = ["SourceError", "SourceSpec", "iter_json_array", "parse_source", "read_source"]
+__all__ = ["ArticleStream", "SourceError", "SourceSpec", "iter_json_array", "parse_source", "read_source"]
 
 
 class SourceError(ValueError):
     """An input that cannot be released as it is; the message names the item and the fix."""
+
+
+class ArticleStream:
+    """Articles read from an input, streamed, and read again from the start by every ``iter()``
+    (so that several build processes can each read them: ``khabar build --workers``).
+
+    >>> stream = ArticleStream(lambda: iter([1, 2]), "two numbers")
+    >>> list(stream), list(stream)
+    ([1, 2], [1, 2])
+    >>> list(ArticleStream.chain([stream, stream]))
+    [1, 2, 1, 2]
+    """
+
+    def __init__(self, open_stream: Callable[[], Iterator[Article]], description: str):
+        self._open, self.description = open_stream, description
+
+    def __iter__(self) -> Iterator[Article]:
+        return self._open()
+
+    def __repr__(self) -> str:
+        return f"ArticleStream({self.description})"
+
+    @classmethod
+    def chain(cls, streams: Iterable[Iterable[Article]]) -> ArticleStream:
+        """One stream reading several in turn (each re-read on every ``iter()``)."""
+        streams = list(streams)
+
+        def read_all() -> Iterator[Article]:
+            for stream in streams:
+                yield from stream
+
+        return cls(read_all, " + ".join(getattr(s, "description", type(s).__name__) for s in streams))
 
 
 @dataclass(frozen=True)
@@ -184,16 +216,20 @@ def _studio_texts(path: Path) -> Iterator[Article]:
         yield Article.from_dict(fields, schema=None)
 
 
-def read_source(spec: SourceSpec, *, texts_only: bool = False, **importer_options: Any) -> Iterator[Article]:
-    """Stream the validated articles of one input. ``texts_only`` (for split assignment) reads a
-    Label Studio export's task data only, so that un-adjudicated exports (several annotations per
-    task) can be assigned to splits too."""
+def read_source(spec: SourceSpec, *, texts_only: bool = False, **importer_options: Any) -> ArticleStream:
+    """Stream the validated articles of one input (read again on every ``iter()``). ``texts_only``
+    (for split assignment) reads a Label Studio export's task data only, so that un-adjudicated
+    exports (several annotations per task) can be assigned to splits too."""
+    return ArticleStream(lambda: _open_source(spec, texts_only, importer_options), f"{spec.kind}:{spec.path}")
+
+
+def _open_source(spec: SourceSpec, texts_only: bool, importer_options: dict[str, Any]) -> Iterator[Article]:
     if spec.kind == "jsonl":
         from benchmark.io import read_articles
 
-        return read_articles(spec.path)
+        return iter(read_articles(spec.path))
     if spec.kind == "studio":
         return _studio_texts(spec.path) if texts_only else _studio_articles(spec.path)
     from benchmark.importers import get_importer
 
-    return get_importer(spec.name).load(spec.path, **importer_options)
+    return iter(get_importer(spec.name).load(spec.path, **importer_options))

@@ -232,6 +232,53 @@ def test_worker_processes_build_the_same_bytes(tmp_path, corpus):
     one = build_release([ReleaseSource("khabar", corpus)], manifest, tmp_path / "one", progress=False)
     two = build_release([ReleaseSource("khabar", corpus)], manifest, tmp_path / "two", progress=False, workers=2)
     assert two.revision == one.revision and two.rows == one.rows
+    for path in sorted((tmp_path / "one").rglob("*.parquet")):
+        assert path.read_bytes() == (tmp_path / "two" / path.relative_to(tmp_path / "one")).read_bytes()
+
+
+def test_workers_read_a_file_source_each_and_a_one_shot_iterator_falls_back(tmp_path, corpus):
+    from benchmark.io import write_articles
+    from benchmark.release.sources import SourceSpec, read_source
+
+    write_articles(tmp_path / "articles.jsonl", corpus)
+    manifest = _manifest(corpus)
+    one = build_release([ReleaseSource("khabar", corpus)], manifest, tmp_path / "one", progress=False)
+    stream = read_source(SourceSpec("jsonl", tmp_path / "articles.jsonl"))
+    two = build_release([ReleaseSource("khabar", stream)], manifest, tmp_path / "two", progress=False, workers=3)
+    once = build_release([ReleaseSource("khabar", iter(corpus))], manifest, tmp_path / "once", progress=False,
+                         workers=2)
+    assert one.revision == two.revision == once.revision
+
+
+def test_process_groups_give_ner_a_process_of_its_own():
+    from benchmark.release.build import _process_groups, plan_config
+
+    plans = [plan_config(kind, kind, "khabar", KHABAR) for kind in ("articles", "ner", "quotes", "stance")]
+    assert _process_groups(plans, 1) == [{"articles", "ner", "quotes", "stance"}]
+    assert _process_groups(plans, 2) == [{"articles", "quotes", "stance"}, {"ner"}]  # the main process: first
+    assert len(_process_groups(plans, 8)) == 4
+
+
+def test_an_error_in_another_process_stops_the_build_and_leaves_nothing(tmp_path, corpus):
+    orgs_only = LabelSchema(name="orgs-only", entity_labels=("ORG",))  # the corpus also has PER mentions
+    toy = [a.replace(doc_id=a.doc_id.replace("khabar/", "toy/")) for a in corpus]
+    sources = [ReleaseSource("khabar", corpus, kinds=("ner",)),  # "ner" is built here, "toy" by a child
+               ReleaseSource("toy", toy, schema=orgs_only, kinds=("ner",))]
+    with pytest.raises(BuildError, match=r"toy/00\d: config 'toy' cannot make its rows: .*'B-PER'"):
+        build_release(sources, _manifest(corpus + toy), tmp_path / "out", progress=False, workers=2)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_build_process_that_dies_is_reported(tmp_path, corpus, monkeypatch):
+    import os
+
+    import benchmark.release.build as build_module
+
+    monkeypatch.setattr(build_module, "_build_in_child", lambda *args: os._exit(3))
+    with pytest.raises(BuildError, match=r"a build process died \(exit code 3\).*--workers 1"):
+        build_release([ReleaseSource("khabar", corpus)], _manifest(corpus), tmp_path / "out", progress=False,
+                      workers=2)
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_a_row_error_names_the_document_and_config_also_from_a_worker(tmp_path, corpus):
