@@ -43,6 +43,7 @@ import difflib
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +66,7 @@ _SUFFIXES = ("ات", "ون", "ين", "ان", "ها", "هم", "ه", "ي")
 _DIGITS = re.compile(r"\d+")
 
 
+@lru_cache(maxsize=200_000)
 def light_stem(word: str) -> str:
     """A normalised word without one proclitic chain and one suffix (stems of 3+ letters kept).
 
@@ -99,9 +101,10 @@ def skeleton(word: str) -> str:
     return word
 
 
-def _bigrams(word: str) -> set[str]:
+@lru_cache(maxsize=200_000)
+def _bigrams(word: str) -> frozenset[str]:
     marked = f"#{light_stem(word)}#"
-    return {marked[i:i + 2] for i in range(len(marked) - 1)}
+    return frozenset(marked[i:i + 2] for i in range(len(marked) - 1))
 
 
 def soft_match(word: str, others: Iterable[str]) -> float:
@@ -114,6 +117,8 @@ def soft_match(word: str, others: Iterable[str]) -> float:
     for other in others:
         theirs = _bigrams(other)
         best = max(best, 2 * len(grams & theirs) / max(1, len(grams) + len(theirs)))
+        if best == 1.0:
+            break
     return best
 
 
@@ -199,10 +204,25 @@ def edit_pair(target: str, text: str, max_words: int | None = None) -> EditPair:
     target_set, text_set = set(target_stems), set(text_stems)
     added = [(w, s) for w, s in zip(text_words, text_stems, strict=True) if s not in target_set]
     dropped = [(w, s) for w, s in zip(target_words, target_stems, strict=True) if s not in text_set]
-    added_words, dropped_words = [w for w, _ in added], [w for w, _ in dropped]
+    reformed_added, reformed_dropped = _reformed({w for w, _ in added}, {w for w, _ in dropped})
     return EditPair(target_words, text_words, target_stems, text_stems, added, dropped,
-                 [(w, s) for w, s in added if soft_match(w, dropped_words) < SOFT_MATCH],
-                 [(w, s) for w, s in dropped if soft_match(w, added_words) < SOFT_MATCH])
+                    [(w, s) for w, s in added if w not in reformed_added],
+                    [(w, s) for w, s in dropped if w not in reformed_dropped])
+
+
+def _reformed(added: set[str], dropped: set[str]) -> tuple[set[str], set[str]]:
+    """The added and the dropped words that have a counterpart on the other side with
+    :func:`soft_match` ≥ :data:`SOFT_MATCH` (each pair of distinct words compared once)."""
+    reformed_added: set[str] = set()
+    reformed_dropped: set[str] = set()
+    added_grams = [(other, _bigrams(other)) for other in added]
+    for word in dropped:
+        grams = _bigrams(word)
+        for other, theirs in added_grams:
+            if 2 * len(grams & theirs) >= SOFT_MATCH * max(1, len(grams) + len(theirs)):
+                reformed_dropped.add(word)
+                reformed_added.add(other)
+    return reformed_added, reformed_dropped
 
 
 def _polarity(stems: Sequence[str]) -> list[str]:
