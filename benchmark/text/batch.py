@@ -24,6 +24,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
+from itertools import compress
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -262,22 +263,40 @@ def _token_edges(kinds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def _clitic_points(joined: str, codes: np.ndarray, kinds: np.ndarray, starts: np.ndarray,
                    ends: np.ndarray, rule: CliticRule) -> np.ndarray:
     """Offsets (in the joined string) where proclitics end, word by word."""
-    # without split_article an alef-initial word is never cut: skip the commonest candidates (ال…)
-    letters = _CLITIC_INITIALS if rule.split_article else _CLITIC_INITIALS - {"ا"}
-    initials = np.array(sorted(map(ord, letters)), dtype=np.uint32)
-    candidate = (kinds[starts] == _WORD) & np.isin(codes[starts], initials)
+    # only words long enough for some cut under the rule (in letters, so in code points too)
+    shortest = np.full(len(starts), len(joined) + 1, dtype=np.int64)
+    first = codes[starts]
+    for letter, length in _shortest_cut_words(rule).items():
+        shortest[first == ord(letter)] = length
+    candidate = (kinds[starts] == _WORD) & (ends - starts >= shortest)
     cache_of_rule = _cut_cache.setdefault(rule, {})
     if len(cache_of_rule) > _CACHE_LIMIT:
         cache_of_rule.clear()
     word_starts = starts[candidate].tolist()
-    words = [joined[a:b] for a, b in zip(word_starts, ends[candidate].tolist(), strict=True)]
-    cuts = list(map(cache_of_rule.get, words))
-    if None in cuts:  # words seen for the first time
-        for k, found in enumerate(cuts):
-            if found is None:
-                cuts[k] = cache_of_rule[words[k]] = _clitic_cuts(words[k], rule)
-    points = [start + cut for start, found in zip(word_starts, cuts, strict=True) if found for cut in found]
+    words = list(map(joined.__getitem__, map(slice, word_starts, ends[candidate].tolist())))
+    for word in set(words).difference(cache_of_rule):  # words seen for the first time
+        cache_of_rule[word] = _clitic_cuts(word, rule)
+    cuts = list(map(cache_of_rule.__getitem__, words))
+    points = [start + cut for start, found in compress(zip(word_starts, cuts, strict=True), cuts) for cut in found]
     return np.array(points, dtype=np.int64)
+
+
+@cache
+def _shortest_cut_words(rule: CliticRule) -> dict[str, int]:
+    """Per initial letter, the fewest letters a word needs before ``rule`` can cut it (see
+    :class:`~benchmark.text.CliticRule`: a proclitic chain plus a stem of ``min_stem`` letters,
+    or ``min_stem_after_lam`` after a lone ``ل``). Shorter words are never looked at."""
+    stem, after_lam = rule.min_stem, rule.min_stem_after_lam
+    shortest = {
+        "و": min(1 + stem, 2 + after_lam, 3 + stem),  # و + stem | و ل + stem | و ال/لل + stem
+        "ف": 3 + stem,  # ف ال/لل + stem (ف alone is never cut)
+        "ب": 3 + stem,  # ب ال + stem
+        "ك": 3 + stem,
+        "ل": min(1 + after_lam, 2 + stem),  # ل + stem | لل + stem
+    }
+    if rule.split_article:
+        shortest["ا"] = 2 + stem  # ال + stem
+    return {letter: max(length, 1) for letter, length in shortest.items() if letter in _CLITIC_INITIALS}
 
 
 def _cut(starts: np.ndarray, ends: np.ndarray, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -95,6 +95,13 @@ class CliticRule:
     min_stem_after_lam: int = 4
     keep_whole: frozenset[str] = KEEP_WHOLE
 
+    def __post_init__(self) -> None:
+        for name in ("min_stem", "min_stem_after_lam"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ValueError(f"CliticRule.{name} must be an integer of at least 1, got {value!r} "
+                                 "(a stem needs letters: a cut may never leave an empty token)")
+
 
 DEFAULT_CLITIC_RULE = CliticRule()
 

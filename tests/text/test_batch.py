@@ -27,7 +27,8 @@ CHUNKS = ["و", "ف", "ب", "ل", "ك", "ال", "لل", "بال", "وال", "و�
           "2,5", "25/6", "1.2.3", "3..4", "2024", "٢٠٢٤", "«", "»", '"', "،", ".", " ", "\u200f", "\u0651", "ـ"]
 texts = st.text(alphabet=ALPHABET, max_size=60) | st.lists(
     st.sampled_from(CHUNKS) | st.text(alphabet=ALPHABET, max_size=3), max_size=20).map("".join)
-rules = st.sampled_from([False, True, CliticRule(split_article=True), CliticRule(min_stem=2)])
+rules = st.sampled_from([False, True, CliticRule(split_article=True), CliticRule(min_stem=2),
+                         CliticRule(split_article=True, min_stem=1, min_stem_after_lam=1)])
 SETTINGS = settings(max_examples=200, deadline=None)
 TAGS = {"O": 0, **{f"{p}-{label}": 1 + 2 * i + (p == "I") for i, label in enumerate(KHABAR.entity_labels)
                    for p in "BI"}}
@@ -52,7 +53,8 @@ CLITIC_WORDS = ("الزعيم وبالزعيم للأمم وللأمم لروس�
 
 
 @pytest.mark.parametrize("rule", [False, True, CliticRule(split_article=True), CliticRule(min_stem=2),
-                                  CliticRule(split_article=True, keep_whole=frozenset())])
+                                  CliticRule(split_article=True, keep_whole=frozenset()),
+                                  CliticRule(min_stem=1, min_stem_after_lam=1), CliticRule(min_stem=5)])
 def test_every_clitic_rule_on_news_words(rule: bool | CliticRule) -> None:
     assert tokenize_batch([CLITIC_WORDS], split_clitics=rule).spans(0) == spans_of(CLITIC_WORDS, split_clitics=rule)
 
@@ -115,6 +117,13 @@ def test_empty_inputs() -> None:
     blank = tokenize_batch(["", " \u200f ", ""], split_clitics=True)
     assert blank.bounds.tolist() == [0, 0, 0, 0] and blank.all_tokens() == []
     assert bio_batch([], TAGS).tags.size == 0
+
+
+def test_a_rule_that_would_leave_empty_stems_is_refused() -> None:
+    with pytest.raises(ValueError, match="min_stem must be an integer of at least 1, got 0"):
+        CliticRule(min_stem=0)
+    with pytest.raises(ValueError, match="min_stem_after_lam"):
+        CliticRule(min_stem_after_lam=True)
 
 
 def test_bad_input_is_named() -> None:
