@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import dataclasses
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -236,6 +236,21 @@ class Article:
         """
         return _parse_article(data, schema)
 
+    @classmethod
+    def from_records(cls, fields: Mapping[str, Any], *, entities: Sequence[Mention] = (),
+                     quotes: Sequence[Quote] = (), stances: Sequence[Stance] = (),
+                     provenance: Provenance | None = None, schema: LabelSchema | None = KHABAR) -> Article:
+        """Build and validate an article from its fields (``doc_id``, ``text``, ``title``…, as in a
+        JSON dict) and record objects made elsewhere (the Label Studio converter): the fields are
+        type-checked as :meth:`from_dict` does, then the article is validated once.
+
+        >>> art = Article.from_records({"doc_id": "d1", "text": "زار بوتين روسيا"},
+        ...                            entities=[Mention("m1", 4, 9, "PER")])
+        >>> art.surface(art.entities[0])
+        'بوتين'
+        """
+        return _from_records(fields, entities, quotes, stances, provenance or Provenance(), schema)
+
 
 # --------------------------------------------------------------------------- validation
 
@@ -389,18 +404,9 @@ _ARTICLE_FIELDS = {f.name for f in dataclasses.fields(Article)}
 _OPTIONAL_STR = ("title", "source", "url", "published")
 
 
-def _parse_article(data: Mapping[str, Any], schema: LabelSchema | None) -> Article:
-    """Type-check a JSON dict, build the records, and validate; raise listing every problem."""
-    doc = data.get("doc_id") if isinstance(data, Mapping) else None
-    doc = doc if isinstance(doc, str) and doc else "<no doc_id>"
-    problems: list[Issue] = []
-
-    def add(item: str, message: str, fix: str) -> None:
-        problems.append(Issue(doc, item, message, fix))
-
-    if not isinstance(data, Mapping):
-        raise ArticleError([Issue(doc, "record", f"expected a JSON object, got {type(data).__name__}",
-                                  "write one article object per line")])
+def _check_fields(data: Mapping[str, Any], add: Callable[[str, str, str], None]) -> Mapping[str, Any]:
+    """Type-check the article-level fields of a dict (keys, doc_id, text, optional strings,
+    variety, meta); return ``meta`` (``{}`` when unusable)."""
     for key in data:
         if key == "id":
             add("id", "the key 'id' is reserved (Label Studio uses it for task ids)", "rename it to 'doc_id'")
@@ -417,6 +423,59 @@ def _parse_article(data: Mapping[str, Any], schema: LabelSchema | None) -> Artic
     meta = data.get("meta") or {}
     if not isinstance(meta, Mapping):
         add("meta", "meta must be an object", "store extra fields as key/value pairs")
+        return {}
+    return meta
+
+
+def _doc_of(data: Any) -> str:
+    doc = data.get("doc_id") if isinstance(data, Mapping) else None
+    return doc if isinstance(doc, str) and doc else "<no doc_id>"
+
+
+def _assemble(data: Mapping[str, Any], meta: Mapping[str, Any], entities: tuple[Mention, ...],
+              quotes: tuple[Quote, ...], stances: tuple[Stance, ...], provenance: Provenance,
+              schema: LabelSchema | None) -> Article:
+    """The article of checked fields and records, validated once (``find_problems``)."""
+    article = object.__new__(Article)
+    values = {
+        "doc_id": data["doc_id"], "text": data["text"], "title": data.get("title"),
+        "source": data.get("source"), "url": data.get("url"), "published": data.get("published"),
+        "variety": data.get("variety", "msa"), "meta": dict(meta), "entities": entities,
+        "quotes": quotes, "stances": stances, "provenance": provenance,
+    }
+    for key, value in values.items():
+        object.__setattr__(article, key, value)
+    problems = find_problems(article, schema)
+    if problems:
+        raise ArticleError(problems)
+    return article
+
+
+def _from_records(fields: Mapping[str, Any], entities: Sequence[Mention], quotes: Sequence[Quote],
+                  stances: Sequence[Stance], provenance: Provenance, schema: LabelSchema | None) -> Article:
+    problems: list[Issue] = []
+    doc = _doc_of(fields)
+    meta = _check_fields(fields, lambda item, message, fix: problems.append(Issue(doc, item, message, fix)))
+    for key in ("entities", "quotes", "stances", "provenance"):
+        if key in fields:
+            problems.append(Issue(doc, key, f"{key} given twice (as a field and as records)", "pass the records only"))
+    if problems:
+        raise ArticleError(problems)
+    return _assemble(fields, meta, tuple(entities), tuple(quotes), tuple(stances), provenance, schema)
+
+
+def _parse_article(data: Mapping[str, Any], schema: LabelSchema | None) -> Article:
+    """Type-check a JSON dict, build the records, and validate; raise listing every problem."""
+    doc = _doc_of(data)
+    problems: list[Issue] = []
+
+    def add(item: str, message: str, fix: str) -> None:
+        problems.append(Issue(doc, item, message, fix))
+
+    if not isinstance(data, Mapping):
+        raise ArticleError([Issue(doc, "record", f"expected a JSON object, got {type(data).__name__}",
+                                  "write one article object per line")])
+    meta = _check_fields(data, add)
 
     def items(key: str) -> list[Mapping[str, Any]]:
         value = data.get(key) or []
@@ -492,17 +551,5 @@ def _parse_article(data: Mapping[str, Any], schema: LabelSchema | None) -> Artic
         )
     if problems:
         raise ArticleError(problems)
-    article = object.__new__(Article)
-    values = {
-        "doc_id": data["doc_id"], "text": data["text"], "title": data.get("title"),
-        "source": data.get("source"), "url": data.get("url"), "published": data.get("published"),
-        "variety": data.get("variety", "msa"), "meta": dict(meta), "entities": tuple(mentions),
-        "quotes": tuple(quotes), "stances": tuple(stances), "provenance": provenance,
-    }
-    for key, value in values.items():
-        object.__setattr__(article, key, value)
-    problems = find_problems(article, schema)
-    if problems:
-        raise ArticleError(problems)
-    return article
+    return _assemble(data, meta, tuple(mentions), tuple(quotes), tuple(stances), provenance, schema)
 

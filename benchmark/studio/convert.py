@@ -588,15 +588,8 @@ def _result_to_article(
     if out.problems and out.strict:
         return None
     try:
-        article = Article.from_dict(
-            {
-                **fields,
-                "entities": [m.to_dict() for m in mentions],
-                "quotes": [q.to_dict() for q in quotes],
-                "stances": [s.to_dict() for s in stances],
-                "provenance": provenance.to_dict(),
-            },
-            schema,
+        article = Article.from_records(
+            fields, entities=mentions, quotes=quotes, stances=stances, provenance=provenance, schema=schema
         )
     except ArticleError as error:
         for issue in error.issues:
