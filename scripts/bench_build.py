@@ -137,6 +137,8 @@ def child_reference(export: Path, out: Path) -> None:
 
 
 def child_build(export: Path, manifest: Path, out: Path, configs: Path, workers: Path) -> None:
+    import resource
+
     from benchmark.release.build import ReleaseSource, build_release
     from benchmark.release.sources import SourceSpec, read_source
     from benchmark.release.splits import Manifest
@@ -151,6 +153,9 @@ def child_build(export: Path, manifest: Path, out: Path, configs: Path, workers:
         progress=False,
         workers=int(str(workers)),
     )
+    own, forked = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    (out.parent / "build-cpu.json").write_text(json.dumps({
+        "main": own.ru_utime + own.ru_stime, "workers": forked.ru_utime + forked.ru_stime}))
 
 
 def child_split(export: Path) -> None:
@@ -160,8 +165,9 @@ def child_split(export: Path) -> None:
     assign_splits(read_source(SourceSpec("studio", export)), progress=False)
 
 
-def measure(args: list[str]) -> tuple[float, int]:
-    """Run ``python bench_build.py --child …``; return (wall seconds, peak RSS bytes) of that child."""
+def measure(args: list[str]) -> tuple[float, int, float]:
+    """Run ``python bench_build.py --child …``; return (wall seconds, peak RSS bytes, CPU seconds)
+    of that child (CPU: user + system, its waited-for descendants included)."""
     start = time.perf_counter()
     process = subprocess.Popen([sys.executable, __file__, "--child", *args])
     _, status, usage = os.wait4(process.pid, 0)
@@ -169,7 +175,7 @@ def measure(args: list[str]) -> tuple[float, int]:
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode:
         raise SystemExit(f"child {args[0]} failed with exit code {process.returncode}")
-    return elapsed, usage.ru_maxrss * 1024
+    return elapsed, usage.ru_maxrss * 1024, usage.ru_utime + usage.ru_stime
 
 
 def main() -> int:
@@ -197,12 +203,14 @@ def main() -> int:
     export, manifest = make_inputs(Path(args.snn), args.articles, workdir)
     size = export.stat().st_size
     print(f"input: {args.articles} Label Studio tasks, export {size / 2**20:.1f} MiB ({export})")
-    ref_time, ref_rss = measure(["reference", str(export), str(workdir / "reference.parquet")])
-    print(f"reference json.load + write_table: {ref_time:7.1f} s  peak RSS {ref_rss / 2**20:7.0f} MiB")
+    ref_time, ref_rss, ref_cpu = measure(["reference", str(export), str(workdir / "reference.parquet")])
+    print(f"reference json.load + write_table: {ref_time:7.1f} s  peak RSS {ref_rss / 2**20:7.0f} MiB  "
+          f"CPU {ref_cpu:6.1f} s")
     for configs in args.configs:
-        build_time, build_rss = measure(
+        build_time, build_rss, _ = measure(
             ["build", str(export), str(manifest), str(workdir / "release"), configs, str(args.workers)]
         )
+        cpu = json.loads((workdir / "build-cpu.json").read_text())
         time_ratio, memory_ratio = build_time / ref_time, build_rss / size
         print(
             f"khabar build [{configs}] (public + private gold, {args.workers} worker(s)): {build_time:7.1f} s  "
@@ -216,8 +224,13 @@ def main() -> int:
             f"    memory build peak / input = {memory_ratio:5.2f}  (target ≤ 3.0: "
             f"{'ok' if memory_ratio <= 3 else 'MISSED'}); reference peak / input = {ref_rss / size:.2f}"
         )
+        busiest = max(cpu["main"], cpu["workers"])
+        print(
+            f"    CPU: main process {cpu['main']:.1f} s, other build processes {cpu['workers']:.1f} s (sum); "
+            f"busiest / reference CPU = {busiest / ref_cpu:5.2f} (wall ratio expected on idle cores)"
+        )
     if args.with_split:
-        split_time, split_rss = measure(["split", str(export)])
+        split_time, split_rss, _ = measure(["split", str(export)])
         print(f"khabar split (MinHash LSH, from scratch): {split_time:7.1f} s  peak RSS {split_rss / 2**20:7.0f} MiB")
     return 0
 

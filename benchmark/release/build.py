@@ -39,7 +39,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import shutil
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -199,18 +199,51 @@ class ReleaseSource:
 # --------------------------------------------------------------------------- writing
 
 
+class _Background:
+    """One thread that makes and writes parquet batches while the caller goes on making rows
+    (Arrow and numpy release the GIL). Jobs run in order; at most ``limit`` wait (bounded memory);
+    a job's error is raised in the caller at the next ``submit`` or ``drain``."""
+
+    def __init__(self, limit: int = 4):
+        self.limit = limit
+        self.pool: Any = None
+        self.pending: deque = deque()
+
+    def submit(self, job: Callable[[], None]) -> None:
+        if self.pool is None:
+            from concurrent.futures import ThreadPoolExecutor
+
+            self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="khabar-build-writer")
+        while len(self.pending) >= self.limit:
+            self.pending.popleft().result()
+        self.pending.append(self.pool.submit(job))
+
+    def drain(self) -> None:
+        while self.pending:
+            self.pending.popleft().result()
+
+    def stop(self) -> None:
+        """Wait for the jobs already running, drop the others, ignore their errors."""
+        for future in self.pending:
+            future.cancel()
+        if self.pool is not None:
+            self.pool.shutdown(wait=True)
+        self.pending.clear()
+
+
 class _ShardWriter:
-    """Rows of one (folder, config, split) → parquet shards, written in record batches.
+    """Rows of one (folder, config, split) → parquet shards, written in record batches (by the
+    ``background`` thread).
 
     Rows come encoded (``add``), or as articles whose rows ``make_table`` makes a batch at a time
     (``add_articles``: configs with a vectorised ``ConfigPlan.table``)."""
 
     def __init__(self, directory: Path, split: str, features: Any, batch_rows: int, shard_bytes: int,
-                 make_table: Callable[[list[Article]], Any] | None = None):
+                 make_table: Callable[[list[Article]], Any] | None, background: _Background):
         self.directory, self.split = directory, split
         self.schema = features.arrow_schema
         self.batch_rows, self.shard_bytes = batch_rows, shard_bytes
-        self.make_table = make_table
+        self.make_table, self.background = make_table, background
         self.buffer: list[Any] = []
         self.writer: Any = None
         self.paths: list[Path] = []
@@ -232,18 +265,22 @@ class _ShardWriter:
             self.flush()
 
     def flush(self) -> None:
+        """Hand the buffered rows to the background thread."""
+        if self.buffer:
+            batch, self.buffer, self.buffered_chars = self.buffer, [], 0
+            self.background.submit(lambda: self._write(batch))
+
+    def _write(self, batch: list[Any]) -> None:
         import pyarrow as pa
         import pyarrow.parquet as pq
 
-        if not self.buffer:
-            return
         if self.make_table is not None:
-            table = self.make_table(self.buffer)
+            table = self.make_table(batch)
             if table.schema != self.schema:
                 raise BuildError(f"config rows of {self.directory.name!r} came out with schema {table.schema}, "
                                  f"not the declared {self.schema} (a bug in the task's arrow_rows)")
         else:
-            table = pa.Table.from_batches([pa.RecordBatch.from_pylist(self.buffer, schema=self.schema)])
+            table = pa.Table.from_batches([pa.RecordBatch.from_pylist(batch, schema=self.schema)])
         if self.writer is None:
             path = self.directory / f"{self.split}-{len(self.paths):05d}.parquet.partial"
             self.directory.mkdir(parents=True, exist_ok=True)
@@ -252,14 +289,13 @@ class _ShardWriter:
         self.writer.write_table(table)
         self.num_bytes += table.nbytes
         self.rows += table.num_rows
-        self.buffer, self.buffered_chars = [], 0
         if self.paths[-1].stat().st_size >= self.shard_bytes:
             self.writer.close()
             self.writer = None
 
-    def close(self) -> list[Path]:
-        """Flush, close, and rename the shards to ``<split>-0000i-of-0000N.parquet``."""
-        self.flush()
+    def finish(self) -> list[Path]:
+        """Close and rename the shards to ``<split>-0000i-of-0000N.parquet`` (after every batch
+        was written: ``flush`` and the background thread's ``drain`` first)."""
         if self.writer is not None:
             self.writer.close()
             self.writer = None
@@ -348,13 +384,14 @@ class _Writers:
         self.roots = {"public": stage_public, "private": stage_private}
         self.hidden_split, self.batch_rows, self.shard_bytes = hidden_split, batch_rows, shard_bytes
         self.writers: dict[tuple[str, str, str], _ShardWriter] = {}
+        self.background = _Background()
 
     def get(self, visibility: str, plan: ConfigPlan, split: str) -> _ShardWriter:
         key = (visibility, plan.name, split)
         if key not in self.writers:
             make_table = _table_maker(plan, hide=visibility == "public" and split == self.hidden_split)
             self.writers[key] = _ShardWriter(self.roots[visibility] / "data" / plan.name, split, plan.features,
-                                             self.batch_rows, self.shard_bytes, make_table)
+                                             self.batch_rows, self.shard_bytes, make_table, self.background)
         return self.writers[key]
 
     def add(self, article: Article, split: str, plans: Sequence[ConfigPlan]) -> None:
@@ -374,9 +411,14 @@ class _Writers:
 
     def close(self) -> dict[tuple[str, str, str], tuple[list[Path], int, int]]:
         """Flush and close every shard: key → (files, rows, Arrow bytes)."""
-        return {key: (w.close(), w.rows, w.num_bytes) for key, w in sorted(self.writers.items())}
+        for shard_writer in self.writers.values():
+            shard_writer.flush()
+        self.background.drain()
+        self.background.stop()
+        return {key: (w.finish(), w.rows, w.num_bytes) for key, w in sorted(self.writers.items())}
 
     def abort(self) -> None:
+        self.background.stop()
         for shard_writer in self.writers.values():
             if shard_writer.writer is not None:
                 shard_writer.writer.close()
