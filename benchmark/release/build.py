@@ -244,6 +244,7 @@ class _ShardWriter:
         self.schema = features.arrow_schema
         self.batch_rows, self.shard_bytes = batch_rows, shard_bytes
         self.make_table, self.background = make_table, background
+        self.mirror: tuple[_ShardWriter, Callable[[Any], Any]] | None = None
         self.buffer: list[Any] = []
         self.writer: Any = None
         self.paths: list[Path] = []
@@ -272,7 +273,6 @@ class _ShardWriter:
 
     def _write(self, batch: list[Any]) -> None:
         import pyarrow as pa
-        import pyarrow.parquet as pq
 
         if self.make_table is not None:
             table = self.make_table(batch)
@@ -281,6 +281,14 @@ class _ShardWriter:
                                  f"not the declared {self.schema} (a bug in the task's arrow_rows)")
         else:
             table = pa.Table.from_batches([pa.RecordBatch.from_pylist(batch, schema=self.schema)])
+        self.write_table(table)
+        if self.mirror is not None:  # the public inputs-only copy of hidden gold, made once
+            writer, hide = self.mirror
+            writer.write_table(hide(table))
+
+    def write_table(self, table: Any) -> None:
+        import pyarrow.parquet as pq
+
         if self.writer is None:
             path = self.directory / f"{self.split}-{len(self.paths):05d}.parquet.partial"
             self.directory.mkdir(parents=True, exist_ok=True)
@@ -389,9 +397,12 @@ class _Writers:
     def get(self, visibility: str, plan: ConfigPlan, split: str) -> _ShardWriter:
         key = (visibility, plan.name, split)
         if key not in self.writers:
-            make_table = _table_maker(plan, hide=visibility == "public" and split == self.hidden_split)
             self.writers[key] = _ShardWriter(self.roots[visibility] / "data" / plan.name, split, plan.features,
-                                             self.batch_rows, self.shard_bytes, make_table, self.background)
+                                             self.batch_rows, self.shard_bytes, _table_maker(plan),
+                                             self.background)
+            if plan.table is not None and visibility == "private":
+                # the hidden split's gold table, made once, also goes public with its gold nulled
+                self.writers[key].mirror = (self.get("public", plan, split), plan.hide_table)
         return self.writers[key]
 
     def add(self, article: Article, split: str, plans: Sequence[ConfigPlan]) -> None:
@@ -399,10 +410,8 @@ class _Writers:
         the hidden split)."""
         for plan, gold_rows in zip(plans, _rows_of(article, plans), strict=True):
             hidden = split == self.hidden_split
-            if gold_rows is None:  # the plan makes its rows a batch at a time
-                self.get("public", plan, split).add_articles(article)
-                if hidden:
-                    self.get("private", plan, split).add_articles(article)
+            if gold_rows is None:  # the plan makes its rows a batch at a time (mirrored when hidden)
+                self.get("private" if hidden else "public", plan, split).add_articles(article)
             elif hidden:
                 self.get("private", plan, split).add(gold_rows)
                 self.get("public", plan, split).add([plan.hide(row) for row in gold_rows])
@@ -519,21 +528,20 @@ class _Children:
             connection.close()
 
 
-def _table_maker(plan: ConfigPlan, *, hide: bool) -> Callable[[list[Article]], Any] | None:
-    """``articles -> pyarrow.Table`` for plans with a vectorised ``table`` (gold columns null when
-    ``hide``); ``None`` for plans whose rows come one article at a time."""
+def _table_maker(plan: ConfigPlan) -> Callable[[list[Article]], Any] | None:
+    """``articles -> pyarrow.Table`` of gold rows for plans with a vectorised ``table``; ``None``
+    for plans whose rows come one article at a time."""
     make = plan.table
     if make is None:
         return None
 
     def table(articles: list[Article]) -> Any:
         try:
-            made = make(articles)
+            return make(articles)
         except (ValueError, KeyError, TypeError) as error:
             for article in articles:  # the row-at-a-time path names the document, in its own words
                 _rows_of(article, [plan], with_tables=True)
             raise BuildError(f"config {plan.name!r} cannot make its rows: {error}") from None
-        return plan.hide_table(made) if hide else made
 
     return table
 

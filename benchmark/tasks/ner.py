@@ -119,12 +119,15 @@ def _arrow_rows(articles: Sequence[Article], schema: LabelSchema) -> pyarrow.Tab
 
 def _token_strings(tokens: TokenBatch) -> pyarrow.Array:
     """Every token as one Arrow string array, straight from the texts' UTF-8 bytes."""
+    import numpy as np
     import pyarrow as pa
 
     try:
         offsets, data = tokens.utf8()
     except UnicodeEncodeError:  # lone surrogates: Arrow refuses them anyway, with its own message
         return pa.array(tokens.all_tokens(), pa.string())
+    if offsets.dtype == np.int32:
+        return pa.StringArray.from_buffers(len(offsets) - 1, pa.py_buffer(offsets), pa.py_buffer(data))
     array = pa.LargeStringArray.from_buffers(len(offsets) - 1, pa.py_buffer(offsets), pa.py_buffer(data))
     return array.cast(pa.string())
 

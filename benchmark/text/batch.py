@@ -84,17 +84,16 @@ class TokenBatch:
         joined = "\n".join(self.texts)
         data = np.frombuffer(joined.encode("utf-8"), dtype=np.uint8)
         codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype="<u4")
-        in_token = _class_table()[codes] != _SEP
-        sizes = np.ones(len(codes), dtype=np.uint8)  # UTF-8 bytes of every code point
-        for limit in (0x80, 0x800, 0x10000):
-            sizes += codes >= limit
-        kept = np.zeros(len(codes) + 1, dtype=np.int64)  # token bytes before each code point
-        np.cumsum(np.where(in_token, sizes, 0), out=kept[1:])
+        sizes = _utf8_size_table()[codes]  # UTF-8 bytes of every code point
+        kept_sizes = np.where(_class_table()[codes] != _SEP, sizes, 0)
+        wide = np.int32 if 4 * len(codes) < 2**31 else np.int64  # int32 sums run 3x faster
+        kept = np.zeros(len(codes) + 1, dtype=wide)  # token bytes before each code point
+        np.cumsum(kept_sizes, dtype=wide, out=kept[1:])
         base = np.repeat(self._text_starts()[:-1], np.diff(self.bounds))
-        offsets = np.empty(len(self.starts) + 1, dtype=np.int64)
+        offsets = np.empty(len(self.starts) + 1, dtype=wide)
         offsets[:-1] = kept[self.starts + base]
         offsets[-1] = kept[self.ends[-1] + base[-1]] if len(self.starts) else 0
-        return offsets, data[np.repeat(in_token, sizes)]
+        return offsets, data[np.repeat(kept_sizes != 0, sizes)]
 
     def _text_starts(self) -> np.ndarray:
         """Where each text starts in the texts joined with one separator (and the total)."""
@@ -234,6 +233,13 @@ def _class_table() -> np.ndarray:
         hits[1] = re.fullmatch(classes[name], "\x01") is not None
         table[hits] = kind
     return table
+
+
+@cache
+def _utf8_size_table() -> np.ndarray:
+    """UTF-8 length in bytes of every code point."""
+    codes = np.arange(0x110000, dtype=np.uint32)
+    return (1 + (codes >= 0x80) + (codes >= 0x800) + (codes >= 0x10000)).astype(np.uint8)
 
 
 def _token_edges(kinds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
