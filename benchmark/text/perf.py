@@ -5,7 +5,9 @@
 TEXT_FILE defaults to the seed article (``../shared/seed/article.txt``), repeated to ``--chars``
 characters. Prints characters per second and the ratio of each step to its reference:
 ``normalize`` (with its offset map) against ``pyarabic`` ``strip_tatweel(strip_tashkeel())``
-(strings only, no map), and ``tokenize`` against ``re.findall(r"\\S+")`` (whitespace split).
+(strings only, no map), ``tokenize`` against ``re.findall(r"\\S+")`` (whitespace split), and the
+vectorised ``tokenize_batch`` (the same tokens, for many texts: the text is cut into 2,000-character
+"articles") against the same reference.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from benchmark.text.align import spans_to_bio
+from benchmark.text.batch import tokenize_batch
 from benchmark.text.normalize import normalize
 from benchmark.text.tokenize import tokenize
 
@@ -67,6 +70,11 @@ def main(argv: list[str] | None = None) -> int:
     rows.append(("tokenize", best_of(args.repeat, lambda: tokenize(text)), split))
     clitics = best_of(args.repeat, lambda: tokenize(text, split_clitics=True))
     rows.append(("tokenize, split_clitics=True", clitics, split))
+    pieces = [text[i : i + 2000] for i in range(0, len(text), 2000)]
+    tokenize_batch(pieces[:1])  # the per-code-point class table is built once per process
+    rows.append(("tokenize_batch (2,000-char texts)", best_of(args.repeat, lambda: tokenize_batch(pieces)), split))
+    rows.append(("tokenize_batch, split_clitics=True", best_of(
+        args.repeat, lambda: tokenize_batch(pieces, split_clitics=True)), split))
     tokens = tokenize(text)
     spans = [(t.start, t.end, "PER") for t in tokens[::7]]
     bio = best_of(args.repeat, lambda: spans_to_bio(tokens, spans))
