@@ -89,17 +89,11 @@ class TokenBatch:
         wide = np.int32 if 4 * len(codes) < 2**31 else np.int64  # int32 sums run 3x faster
         kept = np.zeros(len(codes) + 1, dtype=wide)  # token bytes before each code point
         np.cumsum(kept_sizes, dtype=wide, out=kept[1:])
-        base = np.repeat(self._text_starts()[:-1], np.diff(self.bounds))
+        base = np.repeat(_text_starts(self.texts)[:-1], np.diff(self.bounds))
         offsets = np.empty(len(self.starts) + 1, dtype=wide)
         offsets[:-1] = kept[self.starts + base]
         offsets[-1] = kept[self.ends[-1] + base[-1]] if len(self.starts) else 0
         return offsets, data[np.repeat(kept_sizes != 0, sizes)]
-
-    def _text_starts(self) -> np.ndarray:
-        """Where each text starts in the texts joined with one separator (and the total)."""
-        base = np.zeros(len(self.texts) + 1, dtype=np.int64)
-        np.cumsum(np.fromiter(map(len, self.texts), dtype=np.int64, count=len(self.texts)) + 1, out=base[1:])
-        return base
 
     def all_tokens(self) -> list[str]:
         """Every token string, text after text (what a ``list<string>`` column flattens to)."""
@@ -138,9 +132,7 @@ def tokenize_batch(texts: Sequence[str], *, split_clitics: bool | CliticRule = F
     rule = _rule(split_clitics)
     if cut_at is not None and len(cut_at) != len(texts):
         raise ValueError(f"cut_at has {len(cut_at)} entries for {len(texts)} texts (fix: one list per text)")
-    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
-    base = np.zeros(len(texts) + 1, dtype=np.int64)
-    np.cumsum(lengths + 1, out=base[1:])  # text i starts at base[i] in the joined string
+    base = _text_starts(texts)
     joined = "\n".join(texts)  # a separator between texts: no token crosses one
     codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype="<u4")
     kinds = _class_table()[codes]
@@ -216,6 +208,13 @@ def bio_batch(articles: Sequence[Article], tag_ids: Mapping[str, int], *,
 
 
 # --------------------------------------------------------------------------- internals
+
+
+def _text_starts(texts: Sequence[str]) -> np.ndarray:
+    """Where each text starts in the texts joined with one separator, then the joined length + 1."""
+    base = np.zeros(len(texts) + 1, dtype=np.int64)
+    np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1, out=base[1:])
+    return base
 
 
 @cache
