@@ -384,6 +384,10 @@ def _rows_of(article: Article, plans: Sequence[ConfigPlan], *,
     return out
 
 
+_Output = tuple[list[Path], int, int]
+"""What one (visibility, config, split) writer made: its files, rows and Arrow bytes."""
+
+
 class _Writers:
     """The shard writers of one process: rows of (visibility, config, split) → parquet."""
 
@@ -418,7 +422,7 @@ class _Writers:
             else:
                 self.get("public", plan, split).add(gold_rows)
 
-    def close(self) -> dict[tuple[str, str, str], tuple[list[Path], int, int]]:
+    def close(self) -> dict[tuple[str, str, str], _Output]:
         """Flush and close every shard: key → (files, rows, Arrow bytes)."""
         for shard_writer in self.writers.values():
             shard_writer.flush()
@@ -484,10 +488,11 @@ class _Children:
         self.processes: list[tuple[Any, Any]] = []  # (process, connection)
         self.finished: dict[int, Any] = {}  # connection id -> outputs received early
 
-    def start(self, target: Callable[..., None], *args: Any) -> None:
+    def start(self, target: Callable[..., None], configs: set[str], *args: Any) -> None:
         context = multiprocessing.get_context("fork")
         parent_end, child_end = context.Pipe(duplex=False)
-        process = context.Process(target=target, args=(child_end, *args), daemon=True)
+        process = context.Process(target=target, args=(child_end, *args), daemon=True,
+                                  name=f"khabar-build[{','.join(sorted(configs))}]")
         process.start()
         child_end.close()
         self.processes.append((process, parent_end))
@@ -498,11 +503,14 @@ class _Children:
             if id(connection) not in self.finished and connection.poll():
                 self.finished[id(connection)] = self._receive(process, connection)
 
-    def results(self) -> dict[tuple[str, str, str], tuple[list[Path], int, int]]:
-        """Wait for every child; their outputs (raises when one failed)."""
-        outputs: dict[tuple[str, str, str], tuple[list[Path], int, int]] = {}
+    def results(self, say: Callable[[str], None] | None = None) -> dict[tuple[str, str, str], _Output]:
+        """Wait for every child (telling ``say`` whom it waits for); their outputs (raises when one
+        failed)."""
+        outputs: dict[tuple[str, str, str], _Output] = {}
         for process, connection in self.processes:
             if id(connection) not in self.finished:
+                if say is not None and not connection.poll():
+                    say(f"khabar build: waiting for the process building {process.name.split('[', 1)[1][:-1]} …")
                 self.finished[id(connection)] = self._receive(process, connection)
             process.join()
             outputs.update(self.finished[id(connection)])
@@ -652,7 +660,7 @@ def build_release(
 
     try:
         for group in groups[1:]:
-            children.start(_build_in_child, sources,
+            children.start(_build_in_child, group, sources,
                            {name: [p for p in here if p.name in group] for name, here in source_plans.items()},
                            manifest, _Writers(stage_public, stage_private, hidden_split, batch_rows, shard_bytes))
         for source in sources:
@@ -665,7 +673,7 @@ def build_release(
                 f"{len(unassigned)} article(s) have no split ({shown}): run `khabar split` on the "
                 f"articles to add them to the manifest (existing assignments never move)"
             )
-        outputs = {**writers.close(), **children.results()}
+        outputs = {**writers.close(), **children.results(tqdm.write if progress else None)}
         files: dict[str, dict[str, list[Path]]] = {"public": defaultdict(list), "private": defaultdict(list)}
         rows: dict[str, dict[str, int]] = defaultdict(dict)
         private_rows: dict[str, dict[str, int]] = defaultdict(dict)
