@@ -242,6 +242,12 @@ def entity_set(record: Mapping[str, Any]) -> list[tuple[int, int, str]]:
     return [(e["start"], e["end"], e["label"]) for e in record.get("entities") or []]
 
 
+def stance_holders(record: Mapping[str, Any]) -> dict[tuple[int, int] | str, str]:
+    """Stance label by holder: the holder quote's span, or ``"article"``."""
+    spans = {q["id"]: (q["start"], q["end"]) for q in record.get("quotes") or []}
+    return {spans.get(st["holder"], st["holder"]): st["label"] for st in record.get("stances") or []}
+
+
 def quote_set(record: Mapping[str, Any]) -> dict[tuple[int, int], str]:
     return {(q["start"], q["end"]): q["kind"] for q in record.get("quotes") or []}
 
@@ -263,6 +269,12 @@ def agreement_section(rounds: Mapping[str, list[str]], a: Mapping, b: Mapping) -
             common = qa.keys() & qb.keys()
             q_match, q_a, q_b = q_match + len(common), q_a + len(qa), q_b + len(qb)
             kind_same += sum(qa[k] == qb[k] for k in common)
+        st_a = st_b = st_both = st_same = 0
+        for d in docs:
+            ha, hb = stance_holders(a[d]), stance_holders(b[d])
+            st_a, st_b = st_a + len(ha), st_b + len(hb)
+            st_both += len(ha.keys() & hb.keys())
+            st_same += sum(ha[k] == hb[k] for k in ha.keys() & hb.keys())
         per_label = {}
         for label in ("PER", "ORG", "GPE", "LOC", "MISC", "DATE"):
             lm = la = lb = 0
@@ -282,6 +294,8 @@ def agreement_section(rounds: Mapping[str, list[str]], a: Mapping, b: Mapping) -
             "per_label_f1": per_label,
             "quote_exact_span_f1": round(f1(q_match, q_a, q_b), 3),
             "quote_kind_agreement": round(kind_same / q_match, 3) if q_match else None,
+            "stances_a_b_both_same_label": (st_a, st_b, st_both, st_same),
+            "stance_holders_both_labelled_of_either": round(st_both / (st_a + st_b - st_both), 3),
             "per_doc": strict,
         }
     return out
@@ -332,6 +346,13 @@ def difficulty_section(
         "resamples": resamples,
         "share": resample_share_at_least(agreement["round1"]["per_doc"], len(r2), target, resamples),
     }
+    rng = random.Random(1)
+    draws = sorted(
+        micro(rng.sample(r1, len(r2))) for _ in range(min(resamples, 2000))
+    )
+    out["round1_random_20_f1_median_p95_max"] = (
+        draws[len(draws) // 2], draws[int(0.95 * (len(draws) - 1))], draws[-1]
+    )
     out["per_doc_f1_median"] = {k: round(statistics.median(v), 3) for k, v in per_doc_f1.items()}
     out["docs_with_f1_1"] = {k: f"{sum(x == 1.0 for x in v)}/{len(v)}" for k, v in per_doc_f1.items()}
     return out
