@@ -295,7 +295,9 @@ def agreement_section(rounds: Mapping[str, list[str]], a: Mapping, b: Mapping) -
             "quote_exact_span_f1": round(f1(q_match, q_a, q_b), 3),
             "quote_kind_agreement": round(kind_same / q_match, 3) if q_match else None,
             "stances_a_b_both_same_label": (st_a, st_b, st_both, st_same),
-            "stance_holders_both_labelled_of_either": round(st_both / (st_a + st_b - st_both), 3),
+            "stance_holders_both_labelled_of_either": (
+                round(st_both / (st_a + st_b - st_both), 3) if st_a + st_b else None
+            ),
             "per_doc": strict,
         }
     return out

@@ -141,6 +141,11 @@ def test_the_whole_audit_on_a_tiny_corpus(audit, tiny, capsys):
     assert round1["entity_strict_f1"] == pytest.approx(2 * 2 / 6, abs=1e-3)
     assert round1["disagreement_shares"] == {"boundary": 1.0}
     assert round2["entity_strict_f1"] == 1.0
+    assert round1["stance_holders_both_labelled_of_either"] is None  # no stances in the tiny corpus
+    # random one-document sets of round 1: t/1 (F1 0.5) never reaches round 2's 1.0, t/2 (F1 1.0) does
+    assert 0.0 < report["difficulty"]["round1_random_20_reaching_round2_f1"]["share"] < 1.0
+    median, p95, top = report["difficulty"]["round1_random_20_f1_median_p95_max"]
+    assert 0.5 <= median <= p95 <= top == 1.0
     guidelines = report["guidelines"]
     assert guidelines["rows_by_v01_column"] == {"B": 1}
     assert guidelines["round1"]["citing_a_split_ruling_section"] == 1
