@@ -209,6 +209,27 @@ class Article:
         """A copy with some fields changed (validated again)."""
         return dataclasses.replace(self, **changes)
 
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        """Pickle as plain tuples (``khabar build`` sends articles to its worker processes): about
+        twice as fast both ways as the default. An unpickled article is not validated again: it was
+        valid when it was pickled.
+
+        >>> import pickle
+        >>> art = Article(doc_id="d1", text="زار بوتين روسيا", entities=(Mention("m1", 4, 9, "PER"),))
+        >>> pickle.loads(pickle.dumps(art)) == art
+        True
+        """
+        p = self.provenance
+        return _restore_article, ((
+            self.doc_id, self.text, self.title, self.source, self.url, self.published, self.variety,
+            dict(self.meta),
+            tuple((m.id, m.start, m.end, m.label, m.cluster) for m in self.entities),
+            tuple((q.id, q.start, q.end, q.kind, None if q.cue is None else (q.cue.start, q.cue.end), q.speaker,
+                   q.speaker_elided) for q in self.quotes),
+            tuple((s.id, s.holder, s.target, s.label, s.target_mention) for s in self.stances),
+            (p.annotator, p.annotation_ids, p.guidelines_version, p.lead_time, p.source),
+        ),)
+
     # -- (de)serialisation ---------------------------------------------------------------
 
     def to_dict(self) -> dict[str, Any]:
@@ -250,6 +271,21 @@ class Article:
         'بوتين'
         """
         return _from_records(fields, entities, quotes, stances, provenance or Provenance(), schema)
+
+
+def _restore_article(state: tuple[Any, ...]) -> Article:
+    """The article :meth:`Article.__reduce__` pickled (no validation: it was valid then)."""
+    *fields, entities, quotes, stances, provenance = state
+    article = object.__new__(Article)
+    for name, value in zip(("doc_id", "text", "title", "source", "url", "published", "variety", "meta"), fields,
+                           strict=True):
+        object.__setattr__(article, name, value)
+    object.__setattr__(article, "entities", tuple(Mention(*m) for m in entities))
+    object.__setattr__(article, "quotes", tuple(
+        Quote(i, s, e, k, None if c is None else Span(*c), who, elided) for i, s, e, k, c, who, elided in quotes))
+    object.__setattr__(article, "stances", tuple(Stance(*x) for x in stances))
+    object.__setattr__(article, "provenance", Provenance(*provenance))
+    return article
 
 
 # --------------------------------------------------------------------------- validation

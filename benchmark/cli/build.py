@@ -76,8 +76,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--workers",
         type=int,
         default=min(2, os.cpu_count() or 1),
-        help="processes sharing the configs, each reading the inputs (default: 2 on a machine with 2+ cores; "
-        "POSIX fork; the output is identical with any number)",
+        help="processes sharing the configs; the main one reads and validates the inputs once and sends them on "
+        "(default: 2 on a machine with 2+ cores; POSIX fork; the output is identical with any number)",
     )
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
 

@@ -455,47 +455,72 @@ def _process_groups(plans: Sequence[ConfigPlan], workers: int) -> list[set[str]]
     return [groups[k] for k in order if groups[k]]
 
 
-def _rereadable(articles: Iterable[Article]) -> bool:
-    """True when every ``iter()`` starts the articles again (lists, ``read_source`` streams)."""
-    return iter(articles) is not articles if not isinstance(articles, Iterator) else False
-
-
-def _build_in_child(connection: Any, sources: Sequence[ReleaseSource], plans: Mapping[str, list[ConfigPlan]],
-                    manifest: Manifest, writers: _Writers) -> None:
-    """A forked build process: read every source again and write the rows of ``plans`` only.
-    Sends ``("ok", outputs)`` or ``("error", message)``; the main process validates, counts and
-    reports everything else (unassigned or repeated doc_ids)."""
+def _build_in_child(articles_in: Any, report: Any, plans: Mapping[str, list[ConfigPlan]],
+                    writers: _Writers) -> None:
+    """A forked build process: write the rows of ``plans`` for the (source, article, split) chunks
+    the main process sends (``None`` ends them). Sends ``("ok", outputs)`` or ``("error", message)``;
+    the main process reads, validates and counts the articles, and reports everything else."""
     try:
-        for source in sources:
-            if plans.get(source.name):
-                for article in source.articles:
-                    split, _ = _split_of(article, manifest)
-                    if split is not None:
-                        writers.add(article, split, plans[source.name])
-        connection.send(("ok", writers.close()))
+        while (chunk := articles_in.recv()) is not None:
+            for source, article, split in chunk:
+                writers.add(article, split, plans[source])
+        report.send(("ok", writers.close()))
     except BaseException as error:  # everything goes back to the main process
         writers.abort()
         message = str(error) if isinstance(error, BuildError) else f"{type(error).__name__}: {error}"
-        connection.send(("error", message))
+        report.send(("error", message))
     finally:
-        connection.close()
+        report.close()
+        articles_in.close()
 
 
 class _Children:
-    """Forked build processes, one per extra group of configs."""
+    """Forked build processes, one per extra group of configs, fed the main process' articles in
+    chunks through a pipe (a full pipe makes the main process wait: memory stays bounded)."""
+
+    chunk = 128
 
     def __init__(self) -> None:
-        self.processes: list[tuple[Any, Any]] = []  # (process, connection)
-        self.finished: dict[int, Any] = {}  # connection id -> outputs received early
+        self.processes: list[tuple[Any, Any]] = []  # (process, report connection)
+        self.feeds: list[tuple[Any, set[str], list[Any]]] = []  # (articles connection, sources, pending)
+        self.finished: dict[int, Any] = {}  # report connection id -> outputs received early
 
-    def start(self, target: Callable[..., None], configs: set[str], *args: Any) -> None:
+    def start(self, target: Callable[..., None], configs: set[str], plans: Mapping[str, list[ConfigPlan]],
+              writers: _Writers) -> None:
         context = multiprocessing.get_context("fork")
-        parent_end, child_end = context.Pipe(duplex=False)
-        process = context.Process(target=target, args=(child_end, *args), daemon=True,
+        child_in, parent_out = context.Pipe(duplex=False)  # articles: main → child
+        parent_in, child_report = context.Pipe(duplex=False)  # outputs or the error: child → main
+        process = context.Process(target=target, args=(child_in, child_report, plans, writers), daemon=True,
                                   name=f"khabar-build[{','.join(sorted(configs))}]")
         process.start()
-        child_end.close()
-        self.processes.append((process, parent_end))
+        child_in.close()
+        child_report.close()
+        self.processes.append((process, parent_in))
+        self.feeds.append((parent_out, {name for name, here in plans.items() if here}, []))
+
+    def feed(self, source: str, article: Article, split: str) -> None:
+        """Queue one article for every child that builds configs of ``source``."""
+        for k, (_, sources, pending) in enumerate(self.feeds):
+            if source in sources:
+                pending.append((source, article, split))
+                if len(pending) >= self.chunk:
+                    self._send(k, pending)
+
+    def close_feeds(self) -> None:
+        for k, (_, _, pending) in enumerate(self.feeds):
+            if pending:
+                self._send(k, pending)
+            self._send(k, None)
+
+    def _send(self, k: int, items: list[Any] | None) -> None:
+        connection, _, pending = self.feeds[k]
+        try:
+            connection.send(None if items is None else list(items))
+        except (BrokenPipeError, ConnectionResetError):  # the child stopped: say why
+            process, report = self.processes[k]
+            self.finished[id(report)] = self._receive(process, report)
+            raise BuildError(f"build process {process.name} stopped reading articles") from None
+        pending.clear()
 
     def check(self) -> None:
         """Raise at once when a child has already failed (keep what a finished one sent)."""
@@ -529,6 +554,8 @@ class _Children:
         return payload
 
     def stop(self) -> None:
+        for connection, _, _ in self.feeds:
+            connection.close()
         for process, connection in self.processes:
             if process.is_alive():
                 process.kill()
@@ -591,9 +618,9 @@ def build_release(
     in ``meta["split"]``. Unassigned articles stop the build (all of them are listed) and nothing
     is left behind; a finished build replaces ``out`` only at the end (``overwrite=True``).
     ``workers > 1`` shares the configs between that many processes (forked; the costliest config,
-    ``ner``, gets a child process to itself when there are two), each reading the inputs itself: inputs must
-    be re-readable (lists, :func:`~benchmark.release.sources.read_source` streams), otherwise one
-    process builds everything. The output is the same, byte for byte.
+    ``ner``, gets a child process to itself when there are two): this process reads, converts and
+    validates every article once and sends it to the children, which make and write their configs'
+    rows. The output is the same, byte for byte.
     """
     from tqdm.auto import tqdm
 
@@ -626,10 +653,6 @@ def build_release(
 
     writers = _Writers(stage_public, stage_private, hidden_split, batch_rows, shard_bytes)
     groups = _process_groups(plans, workers)
-    if len(groups) > 1 and not all(_rereadable(source.articles) for source in sources):
-        groups = [set(names)]  # a one-shot iterator can be read by one process only
-        if progress:
-            tqdm.write("khabar build: the inputs can be read only once, so one process builds every config")
     if len(groups) > 1 and "fork" not in multiprocessing.get_all_start_methods():
         groups = [set(names)]  # pragma: no cover - Windows: no fork
 
@@ -660,13 +683,15 @@ def build_release(
 
     try:
         for group in groups[1:]:
-            children.start(_build_in_child, group, sources,
+            children.start(_build_in_child, group,
                            {name: [p for p in here if p.name in group] for name, here in source_plans.items()},
-                           manifest, _Writers(stage_public, stage_private, hidden_split, batch_rows, shard_bytes))
+                           _Writers(stage_public, stage_private, hidden_split, batch_rows, shard_bytes))
         for source in sources:
             plans_here = [p for p in source_plans[source.name] if p.name in groups[0]]
             for article, split in assigned(source):
                 writers.add(article, split, plans_here)
+                children.feed(source.name, article, split)
+        children.close_feeds()
         if unassigned:
             shown = ", ".join(unassigned[:20]) + (" …" if len(unassigned) > 20 else "")
             raise BuildError(
@@ -700,7 +725,8 @@ def build_release(
             dedup=manifest.dedup,
             documents=dict(sorted(released.items())),
         )
-        (stage_public / "splits.json").write_text(released_manifest.to_json(), encoding="utf-8")
+        manifest_text = released_manifest.to_json()
+        (stage_public / "splits.json").write_text(manifest_text, encoding="utf-8")
         public_hashes = {
             str(p.relative_to(stage_public)): file_sha256(p)
             for config in sorted(files["public"])
@@ -711,7 +737,7 @@ def build_release(
             for config in sorted(files["private"])
             for p in files["private"][config]
         }
-        manifest_digest = manifest_sha256(released_manifest)
+        manifest_digest = manifest_sha256(manifest_text)
         revision, gold_digest = dataset_revision(manifest_digest, public_hashes, private_hashes)
 
         configs: dict[str, Any] = {}

@@ -44,9 +44,10 @@ def file_sha256(path: str | Path, chunk: int = 1 << 20) -> str:
     return digest.hexdigest()
 
 
-def manifest_sha256(manifest: Manifest) -> str:
-    """sha256 of the manifest's canonical JSON (:meth:`Manifest.to_json`)."""
-    return hashlib.sha256(manifest.to_json().encode("utf-8")).hexdigest()
+def manifest_sha256(manifest: Manifest | str) -> str:
+    """sha256 of the manifest's canonical JSON (:meth:`Manifest.to_json`, or that text itself)."""
+    text = manifest if isinstance(manifest, str) else manifest.to_json()
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _lines(kind: str, hashes: Mapping[str, str]) -> str:

@@ -236,7 +236,7 @@ def test_worker_processes_build_the_same_bytes(tmp_path, corpus):
         assert path.read_bytes() == (tmp_path / "two" / path.relative_to(tmp_path / "one")).read_bytes()
 
 
-def test_workers_read_a_file_source_each_and_a_one_shot_iterator_falls_back(tmp_path, corpus):
+def test_workers_build_the_same_from_a_file_stream_and_from_a_one_shot_iterator(tmp_path, corpus):
     from benchmark.io import write_articles
     from benchmark.release.sources import SourceSpec, read_source
 
@@ -248,6 +248,16 @@ def test_workers_read_a_file_source_each_and_a_one_shot_iterator_falls_back(tmp_
     once = build_release([ReleaseSource("khabar", iter(corpus))], manifest, tmp_path / "once", progress=False,
                          workers=2)
     assert one.revision == two.revision == once.revision
+
+
+def test_many_chunks_through_the_pipe_give_the_same_bytes(tmp_path, make_article, make_story):
+    articles = [make_article(f"khabar/{i:04d}", make_story(i, length=8)) for i in range(700)]
+    manifest = _manifest(articles)
+    one = build_release([ReleaseSource("khabar", articles)], manifest, tmp_path / "one", progress=False,
+                        batch_rows=50)
+    two = build_release([ReleaseSource("khabar", iter(articles))], manifest, tmp_path / "two", progress=False,
+                        batch_rows=50, workers=2)
+    assert two.revision == one.revision and two.rows["ner"] == {"test": 234, "train": 465, "validation": 1}
 
 
 def test_process_groups_give_ner_a_process_of_its_own():
