@@ -34,7 +34,8 @@ class SourceError(ValueError):
 
 class ArticleStream:
     """Articles read from an input, streamed, and read again from the start by every ``iter()``
-    (so that several build processes can each read them: ``khabar build --workers``).
+    (a generator could be read once only: a second pass, e.g. counting then building, would see
+    nothing).
 
     >>> stream = ArticleStream(lambda: iter([1, 2]), "two numbers")
     >>> list(stream), list(stream)
