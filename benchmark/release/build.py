@@ -441,18 +441,22 @@ _KIND_COST = {"ner": 3.0, "articles": 1.0, "quotes": 0.5, "stance": 0.5}
 """Rough relative cost of a config's rows, to share configs between build processes."""
 
 
+_MAIN_LOAD = 1.5
+"""The main process' own share in the same units: reading, converting, validating and counting
+every article, and sending it to the other processes."""
+
+
 def _process_groups(plans: Sequence[ConfigPlan], workers: int) -> list[set[str]]:
-    """Config names per process: costliest config first, each to the least loaded process; the
-    lightest group comes first and stays in the main process, which also validates and counts.
-    Empty groups are dropped."""
-    loads = [0.0] * max(1, min(workers, len(plans)))
+    """Config names per process, the main process' first: costliest config first, each to the
+    least loaded process (the main one starts with ``_MAIN_LOAD``). Empty groups are dropped."""
+    loads = [0.0] * max(1, min(workers, len(plans) + 1))
+    loads[0] = _MAIN_LOAD if len(loads) > 1 else 0.0
     groups: list[set[str]] = [set() for _ in loads]
     for plan in sorted(plans, key=lambda p: (-_KIND_COST.get(p.kind, 1.0), p.name)):
         k = loads.index(min(loads))
         groups[k].add(plan.name)
         loads[k] += _KIND_COST.get(plan.kind, 1.0)
-    order = sorted(range(len(groups)), key=lambda k: (loads[k], sorted(groups[k])))
-    return [groups[k] for k in order if groups[k]]
+    return [groups[0], *(g for g in groups[1:] if g)]
 
 
 def _build_in_child(articles_in: Any, report: Any, plans: Mapping[str, list[ConfigPlan]],
@@ -474,15 +478,64 @@ def _build_in_child(articles_in: Any, report: Any, plans: Mapping[str, list[Conf
         articles_in.close()
 
 
+class _Feed:
+    """Articles for one child process: chunks go through a bounded queue to a sender thread that
+    writes them into the pipe, so the main process goes on while the child catches up (at most
+    ``depth`` chunks wait: memory stays bounded)."""
+
+    def __init__(self, connection: Any, sources: set[str], depth: int = 8):
+        import queue
+
+        self.connection, self.sources = connection, sources
+        self.pending: list[Any] = []
+        self.queue: queue.Queue = queue.Queue(maxsize=depth)
+        self.thread: Any = None
+        self.failed = False
+
+    def put(self, items: list[Any] | None) -> None:
+        """Hand one chunk (``None``: the end) to the sender; raises ``BrokenPipeError`` once the
+        child has stopped reading."""
+        import queue
+        import threading
+
+        if self.thread is None:  # started after every fork: a forked child never holds its locks
+            self.thread = threading.Thread(target=self._send_all, name="khabar-build-feed", daemon=True)
+            self.thread.start()
+        while True:
+            if self.failed:
+                raise BrokenPipeError("the build process stopped reading")
+            try:
+                self.queue.put(items, timeout=0.2)
+                return
+            except queue.Full:
+                continue
+
+    def _send_all(self) -> None:
+        while True:
+            items = self.queue.get()
+            try:
+                self.connection.send(items)
+            except OSError:  # broken pipe: the child stopped
+                self.failed = True
+                return
+            if items is None:
+                return
+
+    def close(self) -> None:
+        if self.thread is not None:
+            self.thread.join(timeout=60)
+        self.connection.close()
+
+
 class _Children:
     """Forked build processes, one per extra group of configs, fed the main process' articles in
-    chunks through a pipe (a full pipe makes the main process wait: memory stays bounded)."""
+    chunks through a pipe (:class:`_Feed`)."""
 
     chunk = 128
 
     def __init__(self) -> None:
         self.processes: list[tuple[Any, Any]] = []  # (process, report connection)
-        self.feeds: list[tuple[Any, set[str], list[Any]]] = []  # (articles connection, sources, pending)
+        self.feeds: list[_Feed] = []
         self.finished: dict[int, Any] = {}  # report connection id -> outputs received early
 
     def start(self, target: Callable[..., None], configs: set[str], plans: Mapping[str, list[ConfigPlan]],
@@ -496,31 +549,31 @@ class _Children:
         child_in.close()
         child_report.close()
         self.processes.append((process, parent_in))
-        self.feeds.append((parent_out, {name for name, here in plans.items() if here}, []))
+        self.feeds.append(_Feed(parent_out, {name for name, here in plans.items() if here}))
 
     def feed(self, source: str, article: Article, split: str) -> None:
         """Queue one article for every child that builds configs of ``source``."""
-        for k, (_, sources, pending) in enumerate(self.feeds):
-            if source in sources:
-                pending.append((source, article, split))
-                if len(pending) >= self.chunk:
-                    self._send(k, pending)
+        for k, feed in enumerate(self.feeds):
+            if source in feed.sources:
+                feed.pending.append((source, article, split))
+                if len(feed.pending) >= self.chunk:
+                    self._send(k)
 
     def close_feeds(self) -> None:
-        for k, (_, _, pending) in enumerate(self.feeds):
-            if pending:
-                self._send(k, pending)
-            self._send(k, None)
+        for k, feed in enumerate(self.feeds):
+            if feed.pending:
+                self._send(k)
+            self._send(k, end=True)
 
-    def _send(self, k: int, items: list[Any] | None) -> None:
-        connection, _, pending = self.feeds[k]
+    def _send(self, k: int, *, end: bool = False) -> None:
+        feed = self.feeds[k]
+        items, feed.pending = (None if end else feed.pending), []
         try:
-            connection.send(None if items is None else list(items))
-        except (BrokenPipeError, ConnectionResetError):  # the child stopped: say why
+            feed.put(items)
+        except BrokenPipeError:  # the child stopped: say why
             process, report = self.processes[k]
             self.finished[id(report)] = self._receive(process, report)
             raise BuildError(f"build process {process.name} stopped reading articles") from None
-        pending.clear()
 
     def check(self) -> None:
         """Raise at once when a child has already failed (keep what a finished one sent)."""
@@ -539,6 +592,8 @@ class _Children:
                 self.finished[id(connection)] = self._receive(process, connection)
             process.join()
             outputs.update(self.finished[id(connection)])
+        for feed in self.feeds:
+            feed.close()
         return outputs
 
     @staticmethod
@@ -554,8 +609,9 @@ class _Children:
         return payload
 
     def stop(self) -> None:
-        for connection, _, _ in self.feeds:
-            connection.close()
+        for feed in self.feeds:
+            feed.failed = True
+            feed.connection.close()
         for process, connection in self.processes:
             if process.is_alive():
                 process.kill()
