@@ -14,6 +14,15 @@ from benchmark.schema import KHABAR, LabelSchema
 from benchmark.tasks import get_task
 
 
+def _child_configs(sources, workers):
+    """The configs a build with ``workers`` processes leaves to its children."""
+    from benchmark.release.build import _process_groups, plan_config
+
+    plans = [plan_config(config, kind, source.name, source.schema)
+             for source in sources for kind, config in source.config_names().items()]
+    return set().union(*_process_groups(plans, workers)[1:])
+
+
 def _manifest(articles, test_every=3):
     """A hand-made manifest: every third article in test, one in validation, the rest in train."""
     documents = {}
@@ -274,11 +283,26 @@ def test_process_groups_give_ner_a_process_of_its_own():
 
 def test_an_error_in_another_process_stops_the_build_and_leaves_nothing(tmp_path, corpus):
     orgs_only = LabelSchema(name="orgs-only", entity_labels=("ORG",))  # the corpus also has PER mentions
-    toy = [a.replace(doc_id=a.doc_id.replace("khabar/", "toy/")) for a in corpus]
-    sources = [ReleaseSource("khabar", corpus, kinds=("ner",)),  # "ner" is built here, "toy" by a child
-               ReleaseSource("toy", toy, schema=orgs_only, kinds=("ner",))]
-    with pytest.raises(BuildError, match=r"toy/00\d: config 'toy' cannot make its rows: .*'B-PER'"):
-        build_release(sources, _manifest(corpus + toy), tmp_path / "out", progress=False, workers=2)
+    bad = [a.replace(doc_id=a.doc_id.replace("khabar/", "bad/")) for a in corpus]
+    sources = [ReleaseSource("khabar", corpus, kinds=("ner",)),  # "ner" is built here, "bad" by a child
+               ReleaseSource("bad", bad, schema=orgs_only, kinds=("ner",))]
+    assert "bad" in _child_configs(sources, 2)
+    with pytest.raises(BuildError, match=r"bad/00\d: config 'bad' cannot make its rows: .*'B-PER'"):
+        build_release(sources, _manifest(corpus + bad), tmp_path / "out", progress=False, workers=2)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_worker_failing_mid_stream_stops_the_main_process_too(tmp_path, make_article, make_story):
+    """Far more articles than the pipe and the sender's queue hold: the main process must not hang."""
+    articles = [make_article(f"khabar/{i:04d}", make_story(i, length=4)) for i in range(3000)]
+    orgs_only = LabelSchema(name="orgs-only", entity_labels=("ORG",))
+    bad = [a.replace(doc_id=a.doc_id.replace("khabar/", "bad/")) for a in articles]
+    sources = [ReleaseSource("khabar", articles, kinds=("ner",)),
+               ReleaseSource("bad", bad, schema=orgs_only, kinds=("ner",))]
+    assert "bad" in _child_configs(sources, 2)
+    with pytest.raises(BuildError, match=r"bad/\d+: config 'bad' cannot make its rows: .*'B-PER'"):
+        build_release(sources, _manifest(articles + bad), tmp_path / "out", progress=False, workers=2,
+                      batch_rows=20)
     assert list(tmp_path.iterdir()) == []
 
 
