@@ -16,11 +16,12 @@ from benchmark.tasks import get_task
 
 def _child_configs(sources, workers):
     """The configs a build with ``workers`` processes leaves to its children."""
-    from benchmark.release.build import _process_groups, plan_config
+    from benchmark.release.build import plan_config
+    from benchmark.release.workers import process_groups
 
     plans = [plan_config(config, kind, source.name, source.schema)
              for source in sources for kind, config in source.config_names().items()]
-    return set().union(*_process_groups(plans, workers)[1:])
+    return set().union(*process_groups(plans, workers)[1:])
 
 
 def _manifest(articles, test_every=3):
@@ -272,12 +273,13 @@ def test_many_chunks_through_the_pipe_give_the_same_bytes(tmp_path, make_article
 
 
 def test_process_groups_give_ner_a_process_of_its_own():
-    from benchmark.release.build import _process_groups, plan_config
+    from benchmark.release.build import plan_config
+    from benchmark.release.workers import process_groups
 
     plans = [plan_config(kind, kind, "khabar", KHABAR) for kind in ("articles", "ner", "quotes", "stance")]
-    assert _process_groups(plans, 1) == [{"articles", "ner", "quotes", "stance"}]
-    assert _process_groups(plans, 2) == [{"articles", "quotes", "stance"}, {"ner"}]  # the main process: first
-    many = _process_groups(plans, 8)  # one config per worker; the main process only reads and sends
+    assert process_groups(plans, 1) == [{"articles", "ner", "quotes", "stance"}]
+    assert process_groups(plans, 2) == [{"articles", "quotes", "stance"}, {"ner"}]  # the main process: first
+    many = process_groups(plans, 8)  # one config per worker; the main process only reads and sends
     assert many[0] == set() and sorted(map(sorted, many[1:])) == [["articles"], ["ner"], ["quotes"], ["stance"]]
 
 
@@ -311,7 +313,7 @@ def test_a_build_process_that_dies_is_reported(tmp_path, corpus, monkeypatch):
 
     import benchmark.release.build as build_module
 
-    monkeypatch.setattr(build_module, "_build_in_child", lambda *args: os._exit(3))
+    monkeypatch.setattr(build_module, "build_in_worker", lambda *args: os._exit(3))
     with pytest.raises(BuildError, match=r"a build process died \(exit code 3\).*--workers 1"):
         build_release([ReleaseSource("khabar", corpus)], _manifest(corpus), tmp_path / "out", progress=False,
                       workers=2)
