@@ -30,7 +30,7 @@ or ``batch_rows`` rows, whichever comes first: this bounds the build's memory.""
 
 
 def rows_of(article: Article, plans: Sequence[ConfigPlan], *,
-             with_tables: bool = False) -> list[list[dict[str, Any]] | None]:
+            with_tables: bool = False) -> list[list[dict[str, Any]] | None]:
     """The encoded rows of ``article`` for every plan (``None`` for plans that make tables,
     unless ``with_tables``)."""
     out: list[list[dict[str, Any]] | None] = []
