@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from itertools import compress
 from typing import TYPE_CHECKING
@@ -50,12 +50,16 @@ _cut_cache: dict[CliticRule, dict[str, tuple[int, ...]]] = {}
 @dataclass(frozen=True)
 class TokenBatch:
     """Tokens of ``len(bounds) - 1`` texts: text ``i`` owns tokens ``bounds[i]:bounds[i + 1]``;
-    ``starts``/``ends`` are half-open code-point offsets on that token's own text."""
+    ``starts``/``ends`` are half-open code-point offsets on that token's own text. ``codes`` and
+    ``separator`` (code points of the texts joined by ``"\\n"``, and which of them separate
+    tokens) are what tokenizing computed, kept for :meth:`utf8`."""
 
     texts: tuple[str, ...]
     bounds: np.ndarray
     starts: np.ndarray
     ends: np.ndarray
+    codes: np.ndarray = field(repr=False)
+    separator: np.ndarray = field(repr=False)
 
     def __len__(self) -> int:
         return len(self.texts)
@@ -81,13 +85,11 @@ class TokenBatch:
         >>> offsets.tolist(), bytes(data).decode()
         ([0, 6, 7, 13], 'قال:نعم')
         """
-        joined = "\n".join(self.texts)
-        data = np.frombuffer(joined.encode("utf-8"), dtype=np.uint8)
-        codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype="<u4")
-        sizes = _utf8_size_table()[codes]  # UTF-8 bytes of every code point
-        kept_sizes = np.where(_class_table()[codes] != _SEP, sizes, 0)
-        wide = np.int32 if 4 * len(codes) < 2**31 else np.int64  # int32 sums run 3x faster
-        kept = np.zeros(len(codes) + 1, dtype=wide)  # token bytes before each code point
+        data = np.frombuffer("\n".join(self.texts).encode("utf-8"), dtype=np.uint8)
+        sizes = _utf8_size_table()[self.codes]  # UTF-8 bytes of every code point
+        kept_sizes = np.where(self.separator, 0, sizes)
+        wide = np.int32 if 4 * len(self.codes) < 2**31 else np.int64  # int32 sums run 3x faster
+        kept = np.zeros(len(self.codes) + 1, dtype=wide)  # token bytes before each code point
         np.cumsum(kept_sizes, dtype=wide, out=kept[1:])
         base = np.repeat(_text_starts(self.texts)[:-1], np.diff(self.bounds))
         offsets = np.empty(len(self.starts) + 1, dtype=wide)
@@ -151,7 +153,7 @@ def tokenize_batch(texts: Sequence[str], *, split_clitics: bool | CliticRule = F
     bounds = np.searchsorted(starts, base)
     bounds[-1] = len(starts)
     owner_base = np.repeat(base[:-1], np.diff(bounds))
-    return TokenBatch(texts, bounds, starts - owner_base, ends - owner_base)
+    return TokenBatch(texts, bounds, starts - owner_base, ends - owner_base, codes, kinds == _SEP)
 
 
 def bio_batch(articles: Sequence[Article], tag_ids: Mapping[str, int], *,
