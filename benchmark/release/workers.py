@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import multiprocessing
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from benchmark.model import Article
@@ -64,26 +65,38 @@ def build_in_worker(articles_in: Any, report: Any, plans: Mapping[str, list[Conf
 
 
 class Feed:
-    """Articles for one child process: chunks go through a bounded queue to a sender thread that
-    writes them into the pipe, so the main process goes on while the child catches up (at most
-    ``depth`` chunks wait: memory stays bounded)."""
+    """Articles for one worker process: chunks of ``chunk`` items go through a bounded queue to a
+    sender thread that writes them into the pipe, so the main process goes on while the worker
+    catches up (at most ``depth`` chunks wait: memory stays bounded)."""
 
-    def __init__(self, connection: Any, sources: set[str], depth: int = 8):
+    def __init__(self, connection: Any, chunk: int = 128, depth: int = 8):
         import queue
 
-        self.connection, self.sources = connection, sources
+        self.connection, self.chunk = connection, chunk
         self.pending: list[Any] = []
         self.queue: queue.Queue = queue.Queue(maxsize=depth)
         self.thread: Any = None
         self.failed = False
 
-    def put(self, items: list[Any] | None) -> None:
-        """Hand one chunk (``None``: the end) to the sender; raises ``BrokenPipeError`` once the
-        child has stopped reading."""
+    def add(self, item: Any) -> None:
+        """Queue one item; a full chunk goes to the sender (``BrokenPipeError``: the worker stopped)."""
+        self.pending.append(item)
+        if len(self.pending) >= self.chunk:
+            self.flush()
+
+    def flush(self, *, end: bool = False) -> None:
+        """Send what is pending (and, with ``end``, the end mark)."""
+        if self.pending:
+            items, self.pending = self.pending, []
+            self._put(items)
+        if end:
+            self._put(None)
+
+    def _put(self, items: list[Any] | None) -> None:
         import queue
         import threading
 
-        if self.thread is None:  # started after every fork: a forked child never holds its locks
+        if self.thread is None:  # started after every fork: a forked worker never holds its locks
             self.thread = threading.Thread(target=self._send_all, name="khabar-build-feed", daemon=True)
             self.thread.start()
         while True:
@@ -100,7 +113,7 @@ class Feed:
             items = self.queue.get()
             try:
                 self.connection.send(items)
-            except OSError:  # broken pipe: the child stopped
+            except OSError:  # broken pipe: the worker stopped
                 self.failed = True
                 return
             if items is None:
@@ -112,93 +125,99 @@ class Feed:
         self.connection.close()
 
 
+@dataclass
+class _Worker:
+    """One forked build process: what it builds, its article feed, its report pipe, its outputs."""
+
+    configs: set[str]
+    sources: set[str]
+    process: Any
+    feed: Feed
+    report: Any
+    outputs: dict[tuple[str, str, str], Output] | None = None
+
+    def receive(self) -> None:
+        """Read the report (raises the worker's error, or that it died)."""
+        try:
+            status, payload = self.report.recv()
+        except EOFError:
+            self.process.join()
+            raise BuildError(f"a build process died (exit code {self.process.exitcode}) before reporting; "
+                             f"run again with --workers 1 to see the error") from None
+        if status == "error":
+            raise BuildError(payload)
+        self.outputs = payload
+
+
 class Workers:
     """Forked build processes, one per extra group of configs, fed the main process' articles in
-    chunks through a pipe (:class:`_Feed`)."""
-
-    chunk = 128
+    chunks through a pipe (:class:`Feed`)."""
 
     def __init__(self) -> None:
-        self.processes: list[tuple[Any, Any]] = []  # (process, report connection)
-        self.feeds: list[Feed] = []
-        self.finished: dict[int, Any] = {}  # report connection id -> outputs received early
+        self.workers: list[_Worker] = []
 
     def start(self, target: Callable[..., None], configs: set[str], plans: Mapping[str, list[ConfigPlan]],
               writers: Writers) -> None:
         context = multiprocessing.get_context("fork")
-        child_in, parent_out = context.Pipe(duplex=False)  # articles: main → child
-        parent_in, child_report = context.Pipe(duplex=False)  # outputs or the error: child → main
+        child_in, parent_out = context.Pipe(duplex=False)  # articles: main → worker
+        parent_in, child_report = context.Pipe(duplex=False)  # outputs or the error: worker → main
         process = context.Process(target=target, args=(child_in, child_report, plans, writers), daemon=True,
                                   name=f"khabar-build[{','.join(sorted(configs))}]")
         process.start()
         child_in.close()
         child_report.close()
-        self.processes.append((process, parent_in))
-        self.feeds.append(Feed(parent_out, {name for name, here in plans.items() if here}))
+        sources = {name for name, here in plans.items() if here}
+        self.workers.append(_Worker(configs, sources, process, Feed(parent_out), parent_in))
 
     def feed(self, source: str, article: Article, split: str) -> None:
-        """Queue one article for every child that builds configs of ``source``."""
-        for k, feed in enumerate(self.feeds):
-            if source in feed.sources:
-                feed.pending.append((source, article, split))
-                if len(feed.pending) >= self.chunk:
-                    self._send(k)
+        """Queue one article for every worker that builds configs of ``source``."""
+        for worker in self.workers:
+            if source in worker.sources:
+                try:
+                    worker.feed.add((source, article, split))
+                except BrokenPipeError:
+                    self._stopped(worker)
 
     def close_feeds(self) -> None:
-        for k, feed in enumerate(self.feeds):
-            if feed.pending:
-                self._send(k)
-            self._send(k, end=True)
-
-    def _send(self, k: int, *, end: bool = False) -> None:
-        feed = self.feeds[k]
-        items, feed.pending = (None if end else feed.pending), []
-        try:
-            feed.put(items)
-        except BrokenPipeError:  # the child stopped: say why
-            process, report = self.processes[k]
-            self.finished[id(report)] = self._receive(process, report)
-            raise BuildError(f"build process {process.name} stopped reading articles") from None
-
-    def check(self) -> None:
-        """Raise at once when a child has already failed (keep what a finished one sent)."""
-        for process, connection in self.processes:
-            if id(connection) not in self.finished and connection.poll():
-                self.finished[id(connection)] = self._receive(process, connection)
-
-    def results(self, say: Callable[[str], None] | None = None) -> dict[tuple[str, str, str], Output]:
-        """Wait for every child (telling ``say`` whom it waits for); their outputs (raises when one
-        failed)."""
-        outputs: dict[tuple[str, str, str], Output] = {}
-        for process, connection in self.processes:
-            if id(connection) not in self.finished:
-                if say is not None and not connection.poll():
-                    say(f"khabar build: waiting for the process building {process.name.split('[', 1)[1][:-1]} …")
-                self.finished[id(connection)] = self._receive(process, connection)
-            process.join()
-            outputs.update(self.finished[id(connection)])
-        for feed in self.feeds:
-            feed.close()
-        return outputs
+        for worker in self.workers:
+            try:
+                worker.feed.flush(end=True)
+            except BrokenPipeError:
+                self._stopped(worker)
 
     @staticmethod
-    def _receive(process: Any, connection: Any) -> Any:
-        try:
-            status, payload = connection.recv()
-        except EOFError:
-            process.join()
-            raise BuildError(f"a build process died (exit code {process.exitcode}) before reporting; "
-                             f"run again with --workers 1 to see the error") from None
-        if status == "error":
-            raise BuildError(payload)
-        return payload
+    def _stopped(worker: _Worker) -> None:
+        """A worker stopped reading: raise its own error (or that it died)."""
+        worker.receive()
+        raise BuildError(f"build process {worker.process.name} stopped reading articles") from None
+
+    def check(self) -> None:
+        """Raise at once when a worker has already failed (keep what a finished one sent)."""
+        for worker in self.workers:
+            if worker.outputs is None and worker.report.poll():
+                worker.receive()
+
+    def results(self, say: Callable[[str], None] | None = None) -> dict[tuple[str, str, str], Output]:
+        """Wait for every worker (telling ``say`` whom it waits for); their outputs (raises when one
+        failed)."""
+        outputs: dict[tuple[str, str, str], Output] = {}
+        for worker in self.workers:
+            if worker.outputs is None:
+                if say is not None and not worker.report.poll():
+                    say(f"khabar build: waiting for the process building {','.join(sorted(worker.configs))} …")
+                worker.receive()
+            worker.process.join()
+            outputs.update(worker.outputs or {})
+        for worker in self.workers:
+            worker.feed.close()
+        return outputs
 
     def stop(self) -> None:
-        for feed in self.feeds:
-            feed.failed = True
-            feed.connection.close()
-        for process, connection in self.processes:
-            if process.is_alive():
-                process.kill()
-            process.join()
-            connection.close()
+        for worker in self.workers:
+            worker.feed.failed = True
+            worker.feed.connection.close()
+        for worker in self.workers:
+            if worker.process.is_alive():
+                worker.process.kill()
+            worker.process.join()
+            worker.report.close()
