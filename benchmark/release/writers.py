@@ -118,14 +118,14 @@ class _ShardWriter:
         self.batch_chars = BATCH_CHARS
 
     def add(self, rows: list[dict[str, Any]]) -> None:
-        self.buffer.extend(rows)
-        self.buffered_chars += sum(len(row.get("text") or "") for row in rows)
-        if len(self.buffer) >= self.batch_rows or self.buffered_chars >= self.batch_chars:
-            self.flush()
+        self._take(rows, sum(len(row.get("text") or "") for row in rows))
 
     def add_articles(self, article: Article) -> None:
-        self.buffer.append(article)
-        self.buffered_chars += len(article.text)
+        self._take([article], len(article.text))
+
+    def _take(self, items: list[Any], chars: int) -> None:
+        self.buffer.extend(items)
+        self.buffered_chars += chars
         if len(self.buffer) >= self.batch_rows or self.buffered_chars >= self.batch_chars:
             self.flush()
 
