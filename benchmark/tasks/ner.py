@@ -76,15 +76,20 @@ def _article_rows(article: Article, schema: LabelSchema) -> list[Row]:
     from benchmark.text import article_to_bio
 
     view = article_to_bio(article)  # tokens cut at every entity boundary; the outermost layer in BIO
-    spans = sorted((m.start, m.end, m.label) for m in article.entities)
     return [{
         "doc_id": article.doc_id,
         "text": article.text,
-        "entities": [{"start": s, "end": e, "label": label} for s, e, label in spans],
+        "entities": _entities(article),
         "tokens": [t.text for t in view.tokens],
         "token_spans": [{"start": t.start, "end": t.end} for t in view.tokens],
         "ner_tags": list(view.tags),
     }]
+
+
+def _entities(article: Article) -> list[Row]:
+    """The row's ``entities``: every mention as ``{start, end, label}``, sorted by (start, end)."""
+    return [{"start": s, "end": e, "label": label} for s, e, label in sorted(
+        (m.start, m.end, m.label) for m in article.entities)]
 
 
 def _arrow_rows(articles: Sequence[Article], schema: LabelSchema) -> pyarrow.Table:
@@ -105,12 +110,10 @@ def _arrow_rows(articles: Sequence[Article], schema: LabelSchema) -> pyarrow.Tab
     span_type = arrow_schema.field("token_spans").type.value_type
     spans = pa.StructArray.from_arrays([pa.array(tokens.starts, pa.int32()), pa.array(tokens.ends, pa.int32())],
                                        fields=list(span_type))
-    entities = [[{"start": s, "end": e, "label": label} for s, e, label in sorted(
-        (m.start, m.end, m.label) for m in article.entities)] for article in articles]
     return pa.Table.from_arrays([
         pa.array([a.doc_id for a in articles], pa.string()),
         pa.array(tokens.texts, pa.string()),
-        pa.array(entities, arrow_schema.field("entities").type),
+        pa.array([_entities(a) for a in articles], arrow_schema.field("entities").type),
         column("tokens", _token_strings(tokens)),
         column("token_spans", spans),
         column("ner_tags", pa.array(view.tags, arrow_schema.field("ner_tags").type.value_type)),
