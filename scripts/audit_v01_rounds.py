@@ -210,16 +210,15 @@ def sections_of(text: str) -> set[str]:
 
 
 def read_jsonl(path: Path) -> list[dict[str, Any]]:
+    from benchmark.io import iter_jsonl_records
+
     if not path.is_file():
         raise AuditError(f"{path}: no such file (fix: pass the right path; see --help for the defaults)")
     records = []
-    with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, 1):
-            if line.strip():
-                try:
-                    records.append(json.loads(line))
-                except json.JSONDecodeError as error:
-                    raise AuditError(f"{path}:{number}: not JSON ({error}) (fix: restore the file)") from error
+    for number, record, issue in iter_jsonl_records(path):
+        if issue is not None:
+            raise AuditError(f"{path}:{number}: {issue.message} (fix: restore the file)")
+        records.append(record)
     return records
 
 
