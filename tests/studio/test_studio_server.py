@@ -222,15 +222,17 @@ def test_server_killed_mid_push_then_rerun(studio, make_article):
     articles = _bare(make_article, 40)
     original = client.sdk.projects.import_tasks
     calls = itertools.count(1)
+    killer = threading.Timer(0.05, server.kill)
 
     def import_then_crash(*args, **kwargs):
         if next(calls) == 3:  # third batch: the server dies while the request is in flight
-            threading.Timer(0.05, server.kill).start()
+            killer.start()
         return original(*args, **kwargs)
 
     client.sdk.projects.import_tasks = import_then_crash
     with pytest.raises(StudioError, match=f"at {server.url}"):
         client.push(project, articles, batch_size=8, progress=False)
+    killer.join(timeout=60)  # kill() reaps the process; Popen.poll() says "running" while another thread waits
     assert not server.alive()
     studio.server = studio.restart(server)  # same port and data: the later tests keep working
     client = studio.client(timeout=30)
