@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import dataclasses
 import unicodedata
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -208,6 +208,37 @@ class Article:
     def replace(self, **changes: Any) -> Article:
         """A copy with some fields changed (validated again)."""
         return dataclasses.replace(self, **changes)
+
+    def only(self, fields: Iterable[str]) -> Article:
+        """This article with only ``fields`` (and always ``doc_id`` and ``text``) kept, every other
+        field at its default: what ``khabar build`` sends to a worker process whose configs read
+        only those fields (:attr:`benchmark.tasks.Task.article_fields`), so it pickles lighter.
+
+        Annotations that others refer to must be kept with them (quotes name entity mentions as
+        speakers; stances name quotes as holders and mentions as targets), so the result is as
+        valid as the article (it is not validated again).
+
+        >>> art = Article(doc_id="d1", text="زار بوتين روسيا", title="زيارة",
+        ...               entities=(Mention("m1", 4, 9, "PER"),))
+        >>> small = art.only({"entities"})
+        >>> small.title is None, small.entities == art.entities
+        (True, True)
+        >>> art.only({"quotes"})
+        Traceback (most recent call last):
+        ...
+        ValueError: Article.only(): quotes refer to entities; keep them too
+        """
+        keep = {"doc_id", "text", *fields}
+        unknown = keep - _ARTICLE_FIELDS
+        if unknown:
+            raise ValueError(f"Article.only(): no field(s) {sorted(unknown)}; fields are {sorted(_ARTICLE_FIELDS)}")
+        for layer, needed in _REFERS_TO.items():
+            if layer in keep and not needed <= keep:
+                raise ValueError(f"Article.only(): {layer} refer to {', '.join(sorted(needed - keep))}; keep them too")
+        reduced = object.__new__(Article)
+        for name, default in _DEFAULTS:
+            object.__setattr__(reduced, name, getattr(self, name) if name in keep else default())
+        return reduced
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
         """Pickle as plain tuples (``khabar build`` sends articles to its worker processes): about
@@ -437,6 +468,12 @@ def find_problems(article: Article, schema: LabelSchema | None = KHABAR) -> list
 # --------------------------------------------------------------------------- parsing
 
 _ARTICLE_FIELDS = {f.name for f in dataclasses.fields(Article)}
+_DEFAULTS: tuple[tuple[str, Callable[[], Any]], ...] = tuple(
+    (f.name, f.default_factory if f.default_factory is not dataclasses.MISSING
+     else (lambda value=f.default: value))
+    for f in dataclasses.fields(Article))
+_REFERS_TO = {"quotes": {"entities"}, "stances": {"quotes", "entities"}}
+"""Which layers each layer's ids point into (speakers; holders and target mentions)."""
 _OPTIONAL_STR = ("title", "source", "url", "published")
 
 

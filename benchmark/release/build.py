@@ -94,6 +94,9 @@ class ConfigPlan:
     table: Callable[[list[Article]], Any] | None = None
     """Optional vectorised ``rows`` for a batch of articles: one ``pyarrow.Table`` of encoded gold
     rows, equal to ``rows`` row for row (the task's ``arrow_rows``); the build prefers it."""
+    reads: frozenset[str] | None = None
+    """The :class:`Article` fields ``rows``/``table`` read (``None``: all); a worker process is
+    sent only these (the task's ``article_fields``)."""
 
     def hide_table(self, table: Any) -> Any:
         """``table`` with every gold column null (the public test split)."""
@@ -163,6 +166,7 @@ def plan_config(name: str, kind: str, source: str, schema: LabelSchema) -> Confi
         getattr(task, "version", None),
         dict(example) if example else None,
         None if arrow_rows is None else (lambda articles: arrow_rows(articles, schema)),
+        getattr(task, "article_fields", None),
     )
 
 

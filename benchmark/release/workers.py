@@ -3,8 +3,10 @@
 The main process reads, converts and validates every article once and writes its own configs; each
 other config group is written by a forked worker process, which gets the articles through a pipe in
 chunks (:class:`Feed`: a sender thread and a bounded queue, so the main process does not wait on a
-full pipe and memory stays bounded). A worker reports its files, or its error, through a second pipe
-(:class:`Workers`). Configs are shared by a rough cost per kind (:func:`process_groups`).
+full pipe and memory stays bounded), holding only the article fields its configs read
+(:meth:`Article.only` with the tasks' ``article_fields``: lighter to pickle). A worker reports its
+files, or its error, through a second pipe (:class:`Workers`). Configs are shared by a rough cost
+per kind (:func:`process_groups`).
 """
 
 from __future__ import annotations
@@ -43,6 +45,16 @@ def process_groups(plans: Sequence[ConfigPlan], workers: int) -> list[set[str]]:
         groups[k].add(plan.name)
         loads[k] += _KIND_COST.get(plan.kind, 1.0)
     return [groups[0], *(g for g in groups[1:] if g)]
+
+
+def _fields_read(plans: Sequence[ConfigPlan]) -> frozenset[str] | None:
+    """The article fields any of ``plans`` reads (``None``: all, when one plan does not say)."""
+    fields: set[str] = set()
+    for plan in plans:
+        if plan.reads is None:
+            return None
+        fields |= plan.reads
+    return frozenset(fields)
 
 
 def build_in_worker(articles_in: Any, report: Any, plans: Mapping[str, list[ConfigPlan]],
@@ -131,6 +143,8 @@ class _Worker:
 
     configs: set[str]
     sources: set[str]
+    fields: frozenset[str] | None
+    """The article fields its configs read (``None``: all); only these are sent."""
     process: Any
     feed: Feed
     report: Any
@@ -167,14 +181,16 @@ class Workers:
         child_in.close()
         child_report.close()
         sources = {name for name, here in plans.items() if here}
-        self.workers.append(_Worker(configs, sources, process, Feed(parent_out), parent_in))
+        fields = _fields_read([plan for here in plans.values() for plan in here])
+        self.workers.append(_Worker(configs, sources, fields, process, Feed(parent_out), parent_in))
 
     def feed(self, source: str, article: Article, split: str) -> None:
         """Queue one article for every worker that builds configs of ``source``."""
         for worker in self.workers:
             if source in worker.sources:
+                sent = article if worker.fields is None else article.only(worker.fields)
                 try:
-                    worker.feed.add((source, article, split))
+                    worker.feed.add((source, sent, split))
                 except BrokenPipeError:
                     self._stopped(worker)
 

@@ -77,6 +77,10 @@ class Task:
             articles already encoded for Arrow (class ids), exactly what ``article_rows`` and
             the features' encoding give, made in vectorised passes; ``khabar build`` uses it for
             tasks whose rows are costly (``ner``'s token/BIO view). Tests hold the two equal.
+        article_fields: the :class:`~benchmark.model.Article` fields ``article_rows`` and
+            ``arrow_rows`` read (``doc_id`` and ``text`` always; ``None``: all of them).
+            ``khabar build`` sends a worker process only these (:meth:`Article.only`); tests
+            check the rows of the reduced article are the same.
     """
 
     name: str
@@ -99,6 +103,7 @@ class Task:
     headline_metrics: tuple[str, ...] = ()
     submission_id: Callable[[Mapping[str, Any]], Any] | None = None
     arrow_rows: Callable[[Sequence[Article], LabelSchema], Any] | None = None
+    article_fields: frozenset[str] | None = None
 
     # -- convenience -------------------------------------------------------------------------
 

@@ -221,6 +221,7 @@ NER = Task(
     article_rows=_article_rows,
     arrow_rows=_arrow_rows,
     input_row=_input_row,
+    article_fields=frozenset({"doc_id", "text", "entities"}),
     labels=entity_labels,
     check_line=_check_line,
     doc_counts=_doc_counts,

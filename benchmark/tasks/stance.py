@@ -157,6 +157,7 @@ STANCE = Task(
     build_input_features=_input_features,
     article_rows=_article_rows,
     input_row=_input_row,
+    article_fields=frozenset({"doc_id", "text", "entities", "quotes", "stances"}),
     labels=stance_labels,
     check_line=_check_line,
     doc_counts=_doc_counts,

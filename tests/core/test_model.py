@@ -239,3 +239,18 @@ def test_valid_articles_round_trip_through_jsonl_unchanged(tmp_path, batch: list
     path = tmp_path / "round.jsonl"
     assert write_articles(path, batch) == len(batch)
     assert list(read_articles(path)) == batch
+
+
+def test_only_keeps_the_named_fields_and_refuses_dangling_references() -> None:
+    article = Article.from_dict(good_record())
+    assert article.quotes and article.stances and article.entities
+    small = article.only({"entities"})
+    assert (small.doc_id, small.text, small.entities) == (article.doc_id, article.text, article.entities)
+    assert (small.quotes, small.stances, small.title, dict(small.meta)) == ((), (), None, {})
+    assert find_problems(small) == []
+    assert article.only({"entities", "quotes", "stances", "title", "meta", "provenance", "source", "url",
+                         "published", "variety"}) == article
+    with pytest.raises(ValueError, match="stances refer to quotes; keep them too"):
+        article.only({"entities", "stances"})
+    with pytest.raises(ValueError, match=r"no field\(s\) \['quote'\]"):
+        article.only({"quote"})

@@ -88,6 +88,24 @@ def test_vectorised_ner_rows_equal_the_encoded_rows(corpus):
         assert task.arrow_rows(articles, KHABAR).equals(expected)
 
 
+@pytest.mark.parametrize("task_name", ["ner", "quotes", "stance"])
+def test_task_rows_read_only_the_declared_article_fields(task_name, corpus):
+    """``khabar build`` sends a worker only a task's ``article_fields`` (Article.only): its rows
+    of the reduced articles must be the rows of the full ones (quotes, stances, meta, provenance
+    and title all present in the corpus and the gold sample)."""
+    from benchmark.release.sources import SourceSpec, read_source
+
+    task = get_task(task_name)
+    assert task.article_fields is not None
+    sample = Path(__file__).resolve().parents[2] / "annotations" / "gold" / "sample.json"
+    articles = [*corpus, *read_source(SourceSpec("studio", sample))]
+    reduced = [article.only(task.article_fields) for article in articles]
+    assert any(r != a for r, a in zip(reduced, articles, strict=True))  # something was left out
+    assert task.rows(reduced, KHABAR) == task.rows(articles, KHABAR)
+    if task.arrow_rows is not None:
+        assert task.arrow_rows(reduced, KHABAR).equals(task.arrow_rows(articles, KHABAR))
+
+
 def test_compiled_encoder_refuses_unknown_labels_and_falls_back_for_other_features():
     from datasets import ClassLabel, Features, Image, Json, List, Value
 
