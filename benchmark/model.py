@@ -28,6 +28,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from benchmark.schema import ARTICLE_HOLDER, KHABAR, LabelSchema
@@ -322,9 +323,19 @@ def _restore_article(state: tuple[Any, ...]) -> Article:
 # --------------------------------------------------------------------------- validation
 
 
+@cache
 def _is_blank(char: str) -> bool:
     """White space or an invisible format character (Unicode category Cf: U+200E/U+200F, BOM, ZWJ…)."""
     return char.isspace() or unicodedata.category(char) == "Cf"
+
+
+_Where = tuple[Any, ...]
+"""Where an item sits, as ``(layer, index, item[, suffix])``: made into text (:func:`_where`) only
+when there is a problem to report, so valid articles do not pay for formatting."""
+
+
+def _where(layer: str, index: int, item: Any, suffix: str = "") -> str:
+    return f"{layer}[{index}] id={getattr(item, 'id', None)!r}{suffix}"
 
 
 def find_problems(article: Article, schema: LabelSchema | None = KHABAR) -> list[Issue]:
@@ -336,8 +347,8 @@ def find_problems(article: Article, schema: LabelSchema | None = KHABAR) -> list
     doc = article.doc_id if isinstance(article.doc_id, str) and article.doc_id else "<no doc_id>"
     problems: list[Issue] = []
 
-    def add(item: str, message: str, fix: str) -> None:
-        problems.append(Issue(doc, item, message, fix))
+    def add(item: str | _Where, message: str, fix: str) -> None:
+        problems.append(Issue(doc, item if isinstance(item, str) else _where(*item), message, fix))
 
     if not isinstance(article.doc_id, str) or not article.doc_id.strip():
         add("doc_id", "doc_id is missing or empty", "give every article a stable, unique doc_id string")
@@ -355,21 +366,21 @@ def find_problems(article: Article, schema: LabelSchema | None = KHABAR) -> list
             add("published", f"published {article.published!r} is not an ISO date",
                 'write it as "YYYY-MM-DD" (or a full ISO 8601 timestamp)')
 
-    seen_ids: dict[str, str] = {}
+    seen_ids: dict[str, _Where] = {}
 
-    def check_id(item_id: Any, where: str) -> None:
+    def check_id(item_id: Any, where: _Where) -> None:
         if not isinstance(item_id, str) or not item_id:
             add(where, "id is missing or empty", "give every item a non-empty string id")
             return
         if item_id in seen_ids:
-            add(where, f"id {item_id!r} is used twice (also by {seen_ids[item_id]})",
+            add(where, f"id {item_id!r} is used twice (also by {_where(*seen_ids[item_id])})",
                 "make item ids unique within the article")
         else:
             seen_ids[item_id] = where
 
-    def check_span(start: Any, end: Any, where: str) -> bool:
-        if not (isinstance(start, int) and isinstance(end, int)) or isinstance(start, bool) or isinstance(
-            end, bool
+    def check_span(start: Any, end: Any, where: _Where) -> bool:
+        if not (type(start) is int and type(end) is int) and (  # fast path: plain ints (bool is not one)
+            not (isinstance(start, int) and isinstance(end, int)) or isinstance(start, bool) or isinstance(end, bool)
         ):
             add(where, f"start/end must be integers, got {start!r}/{end!r}", "use code-point offsets")
             return False
@@ -389,9 +400,9 @@ def find_problems(article: Article, schema: LabelSchema | None = KHABAR) -> list
 
     # entities ---------------------------------------------------------------------------
     mention_ids: set[str] = set()
-    good_spans: list[tuple[int, int, str]] = []
+    good_spans: list[tuple[int, int, _Where]] = []
     for i, m in enumerate(article.entities):
-        where = f"entities[{i}] id={getattr(m, 'id', None)!r}"
+        where = ("entities", i, m)
         check_id(m.id, where)
         mention_ids.add(m.id)
         if check_span(m.start, m.end, where):
@@ -406,38 +417,38 @@ def find_problems(article: Article, schema: LabelSchema | None = KHABAR) -> list
             add(f"entities[{i}] id={m.id!r}", f"cluster {m.cluster!r} is not a mention id in this article",
                 "set cluster to the id of a mention of the same entity (default: its own id)")
     good_spans.sort(key=lambda s: (s[0], -s[1]))
-    open_spans: list[tuple[int, int, str]] = []
-    previous: tuple[int, int, str] | None = None
+    open_spans: list[tuple[int, int, _Where]] = []
+    previous: tuple[int, int, _Where] | None = None
     for span in good_spans:
         if previous is not None and previous[:2] == span[:2]:
-            add(span[2], f"span [{span[0]}, {span[1]}) duplicates {previous[2]}",
+            add(span[2], f"span [{span[0]}, {span[1]}) duplicates {_where(*previous[2])}",
                 "keep one mention per span (with one label)")
         previous = span
         while open_spans and open_spans[-1][1] <= span[0]:
             open_spans.pop()
         if open_spans and open_spans[-1][1] < span[1] and open_spans[-1][:2] != span[:2]:
             outer = open_spans[-1]
-            add(span[2], f"span [{span[0]}, {span[1]}) partially overlaps {outer[2]} [{outer[0]}, {outer[1]})",
+            add(span[2], f"span [{span[0]}, {span[1]}) partially overlaps {_where(*outer[2])} [{outer[0]}, {outer[1]})",
                 "mentions may nest but not cross: fix one of the boundaries")
         open_spans.append(span)
 
     # quotes ------------------------------------------------------------------------------
     quote_ids: set[str] = set()
-    quote_spans: dict[tuple[int, int], str] = {}
+    quote_spans: dict[tuple[int, int], _Where] = {}
     for i, q in enumerate(article.quotes):
-        where = f"quotes[{i}] id={getattr(q, 'id', None)!r}"
+        where = ("quotes", i, q)
         check_id(q.id, where)
         quote_ids.add(q.id)
         if check_span(q.start, q.end, where):
             if (q.start, q.end) in quote_spans:
-                add(where, f"span [{q.start}, {q.end}) duplicates {quote_spans[(q.start, q.end)]}",
+                add(where, f"span [{q.start}, {q.end}) duplicates {_where(*quote_spans[(q.start, q.end)])}",
                     "annotate each quote once")
             else:
                 quote_spans[(q.start, q.end)] = where
         if schema is not None and q.kind not in schema.quote_kinds:
             add(where, f"kind {q.kind!r} is not one of {list(schema.quote_kinds)}", "pick one of the listed kinds")
         if q.cue is not None:
-            check_span(q.cue.start, q.cue.end, f"{where} cue")
+            check_span(q.cue.start, q.cue.end, ("quotes", i, q, " cue"))
         if q.speaker is not None and q.speaker not in mention_ids:
             add(where, f"speaker {q.speaker!r} is not a mention id in this article",
                 "link the quote to an entity mention of its speaker, or set speaker to null")
@@ -447,7 +458,7 @@ def find_problems(article: Article, schema: LabelSchema | None = KHABAR) -> list
 
     # stances -----------------------------------------------------------------------------
     for i, s in enumerate(article.stances):
-        where = f"stances[{i}] id={getattr(s, 'id', None)!r}"
+        where = ("stances", i, s)
         check_id(s.id, where)
         if s.holder != ARTICLE_HOLDER and s.holder not in quote_ids:
             add(where, f"holder {s.holder!r} is neither 'article' nor a quote id in this article",

@@ -34,6 +34,7 @@ import re
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
+from json.encoder import encode_basestring
 from pathlib import Path
 from typing import Any
 
@@ -211,13 +212,14 @@ class Manifest:
             lines.append(f"  {json.dumps(key)}: {json.dumps(value, ensure_ascii=False, sort_keys=False)},")
         documents = sorted(self.documents.items())
         lines.append('  "documents": {' if documents else '  "documents": {}')
-        for i, (doc_id, assignment) in enumerate(documents):
-            comma = "," if i < len(documents) - 1 else ""
-            lines.append(
-                f"    {json.dumps(doc_id, ensure_ascii=False)}: "
-                f"{json.dumps(assignment.to_dict(), ensure_ascii=False)}{comma}"
-            )
+        quote = encode_basestring  # what json.dumps(..., ensure_ascii=False) writes for a string
+        lines.extend(
+            f'    {quote(doc_id)}: {{"split": {quote(a.split)}, "cluster": {quote(a.cluster)}, "by": {quote(a.by)}, '
+            f'"fingerprint": {"null" if a.fingerprint is None else quote(a.fingerprint)}}},'
+            for doc_id, a in documents
+        )
         if documents:
+            lines[-1] = lines[-1][:-1]  # no comma after the last document
             lines.append("  }")
         lines.append("}")
         return "\n".join(lines) + "\n"

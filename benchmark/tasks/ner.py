@@ -110,29 +110,38 @@ def _arrow_rows(articles: Sequence[Article], schema: LabelSchema) -> pyarrow.Tab
     span_type = arrow_schema.field("token_spans").type.value_type
     spans = pa.StructArray.from_arrays([pa.array(tokens.starts, pa.int32()), pa.array(tokens.ends, pa.int32())],
                                        fields=list(span_type))
+    texts, token_strings = _strings(tokens)
     return pa.Table.from_arrays([
         pa.array([a.doc_id for a in articles], pa.string()),
-        pa.array(tokens.texts, pa.string()),
+        texts,
         pa.array([_entities(a) for a in articles], arrow_schema.field("entities").type),
-        column("tokens", _token_strings(tokens)),
+        column("tokens", token_strings),
         column("token_spans", spans),
         column("ner_tags", pa.array(view.tags, arrow_schema.field("ner_tags").type.value_type)),
     ], schema=arrow_schema)
 
 
-def _token_strings(tokens: TokenBatch) -> pyarrow.Array:
-    """Every token as one Arrow string array, straight from the texts' UTF-8 bytes."""
+def _strings(tokens: TokenBatch) -> tuple[pyarrow.Array, pyarrow.Array]:
+    """The texts and every token as Arrow string arrays, over one UTF-8 buffer of the texts
+    (:meth:`TokenBatch.utf8`): no Python string is converted one by one."""
     import numpy as np
     import pyarrow as pa
 
     try:
-        offsets, data = tokens.utf8()
+        data, text_offsets, token_offsets = tokens.utf8()
     except UnicodeEncodeError:  # lone surrogates: Arrow refuses them anyway, with its own message
-        return pa.array(tokens.all_tokens(), pa.string())
-    if offsets.dtype == np.int32:
-        return pa.StringArray.from_buffers(len(offsets) - 1, pa.py_buffer(offsets), pa.py_buffer(data))
-    array = pa.LargeStringArray.from_buffers(len(offsets) - 1, pa.py_buffer(offsets), pa.py_buffer(data))
-    return array.cast(pa.string())
+        return pa.array(tokens.texts, pa.string()), pa.array(tokens.all_tokens(), pa.string())
+    kind = pa.string() if text_offsets.dtype == np.int32 else pa.large_string()
+    buffer = pa.py_buffer(data)
+    texts = pa.Array.from_buffers(kind, len(text_offsets) - 1, [None, pa.py_buffer(text_offsets), buffer])
+    # strings alternate token / the gap after it; every other one is a token (Arrow's take copies them)
+    pieces = pa.Array.from_buffers(kind, max(len(token_offsets) - 1, 0),
+                                   [None, pa.py_buffer(token_offsets if len(token_offsets) else text_offsets[:1]),
+                                    buffer])
+    token_strings = pieces.take(pa.array(np.arange(0, len(pieces), 2)))
+    if kind != pa.string():
+        return texts.cast(pa.string()), token_strings.cast(pa.string())
+    return texts, token_strings
 
 
 @cache

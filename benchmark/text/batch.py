@@ -50,16 +50,14 @@ _cut_cache: dict[CliticRule, dict[str, tuple[int, ...]]] = {}
 @dataclass(frozen=True)
 class TokenBatch:
     """Tokens of ``len(bounds) - 1`` texts: text ``i`` owns tokens ``bounds[i]:bounds[i + 1]``;
-    ``starts``/``ends`` are half-open code-point offsets on that token's own text. ``codes`` and
-    ``separator`` (code points of the texts joined by ``"\\n"``, and which of them separate
-    tokens) are what tokenizing computed, kept for :meth:`utf8`."""
+    ``starts``/``ends`` are half-open code-point offsets on that token's own text. ``codes`` (the
+    code points of the texts joined by ``"\\n"``) is what tokenizing read, kept for :meth:`utf8`."""
 
     texts: tuple[str, ...]
     bounds: np.ndarray
     starts: np.ndarray
     ends: np.ndarray
     codes: np.ndarray = field(repr=False)
-    separator: np.ndarray = field(repr=False)
 
     def __len__(self) -> int:
         return len(self.texts)
@@ -74,28 +72,33 @@ class TokenBatch:
         text = self.texts[i]
         return [text[s:e] for s, e in self.spans(i)]
 
-    def utf8(self) -> tuple[np.ndarray, np.ndarray]:
-        """Every token's UTF-8 bytes, text after text: ``(offsets, data)`` with token ``k`` in
-        ``data[offsets[k]:offsets[k + 1]]`` (the two buffers of an Arrow string array).
+    def utf8(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The texts' UTF-8 bytes back to back, and where each text and each token lies in them:
+        ``(data, text_offsets, token_offsets)`` with text ``i`` in
+        ``data[text_offsets[i]:text_offsets[i + 1]]`` and token ``k`` in
+        ``data[token_offsets[2k]:token_offsets[2k + 1]]`` (starts and ends interleaved, never
+        decreasing: the buffers of Arrow string arrays, no token string is made).
+        Raises ``UnicodeEncodeError`` on lone surrogates.
 
-        Tokens cover each text except its separators, so ``data`` is the texts' bytes with the
-        separator characters taken out. Raises ``UnicodeEncodeError`` on lone surrogates.
-
-        >>> offsets, data = tokenize_batch(["قال: نعم"]).utf8()
-        >>> offsets.tolist(), bytes(data).decode()
-        ([0, 6, 7, 13], 'قال:نعم')
+        >>> data, texts, tokens = tokenize_batch(["قال: نعم", "لا"]).utf8()
+        >>> texts.tolist(), tokens.tolist()
+        ([0, 14, 18], [0, 6, 6, 7, 8, 14, 14, 18])
+        >>> bytes(data[8:14]).decode()
+        'نعم'
         """
-        data = np.frombuffer("\n".join(self.texts).encode("utf-8"), dtype=np.uint8)
-        sizes = _utf8_size_table()[self.codes]  # UTF-8 bytes of every code point
-        kept_sizes = np.where(self.separator, 0, sizes)
-        wide = np.int32 if 4 * len(self.codes) < 2**31 else np.int64  # int32 sums run 3x faster
-        kept = np.zeros(len(self.codes) + 1, dtype=wide)  # token bytes before each code point
-        np.cumsum(kept_sizes, dtype=wide, out=kept[1:])
-        base = np.repeat(_text_starts(self.texts)[:-1], np.diff(self.bounds))
-        offsets = np.empty(len(self.starts) + 1, dtype=wide)
-        offsets[:-1] = kept[self.starts + base]
-        offsets[-1] = kept[self.ends[-1] + base[-1]] if len(self.starts) else 0
-        return offsets, data[np.repeat(kept_sizes != 0, sizes)]
+        data = np.frombuffer("".join(self.texts).encode("utf-8"), dtype=np.uint8)
+        sizes = _utf8_size_table()[self.codes]  # UTF-8 bytes of every code point of the joined texts
+        base = _text_starts(self.texts)
+        sizes[base[1:-1] - 1] = 0  # the separators between texts are not in ``data``
+        wide = np.int32 if len(data) < 2**31 else np.int64  # int32 sums run 3x faster
+        position = np.zeros(len(self.codes) + 1, dtype=wide)  # byte offset of every code point
+        np.cumsum(sizes, dtype=wide, out=position[1:])
+        text_offsets = np.append(position[base[:-1]], wide(len(data)))
+        owner_base = np.repeat(base[:-1], np.diff(self.bounds))
+        token_offsets = np.empty(2 * len(self.starts), dtype=wide)
+        token_offsets[0::2] = position[self.starts + owner_base]
+        token_offsets[1::2] = position[self.ends + owner_base]
+        return data, text_offsets, token_offsets
 
     def all_tokens(self) -> list[str]:
         """Every token string, text after text (what a ``list<string>`` column flattens to)."""
@@ -153,7 +156,7 @@ def tokenize_batch(texts: Sequence[str], *, split_clitics: bool | CliticRule = F
     bounds = np.searchsorted(starts, base)
     bounds[-1] = len(starts)
     owner_base = np.repeat(base[:-1], np.diff(bounds))
-    return TokenBatch(texts, bounds, starts - owner_base, ends - owner_base, codes, kinds == _SEP)
+    return TokenBatch(texts, bounds, starts - owner_base, ends - owner_base, codes)
 
 
 def bio_batch(articles: Sequence[Article], tag_ids: Mapping[str, int], *,

@@ -167,3 +167,25 @@ def test_property_adding_articles_never_moves_old_ones(old, new):
         for old_id, old_text in old.items():
             if old_text == doc.text:
                 assert second.split_of(doc.doc_id) == first.split_of(old_id)
+
+
+def test_manifest_json_lines_are_what_json_dumps_writes():
+    """to_json writes each document line by hand (fast for 100k documents): it must be exactly
+    ``json.dumps`` of the doc_id and the assignment, for awkward ids too."""
+    import json
+
+    from benchmark.release.splits import Assignment, Manifest
+
+    documents = {
+        'saudinewsnet/2015-07-21/"quoted"\\back': Assignment("train", "a\u200fb", "hash", None),
+        "خبر/١٢٣\ttab": Assignment("test", "خبر/١٢٣\ttab", "cluster", "ab" * 32),
+        "x\u2028y": Assignment("validation", "x\u2028y", "official", "\x00"),
+    }
+    text = Manifest(documents=documents).to_json()
+    lines = text.split("\n")  # not splitlines(): U+2028 stays unescaped, as json.dumps leaves it
+    start = lines.index('  "documents": {') + 1
+    expected = [f"    {json.dumps(d, ensure_ascii=False)}: {json.dumps(a.to_dict(), ensure_ascii=False)}"
+                for d, a in sorted(documents.items())]
+    assert [line.rstrip(",") for line in lines[start:start + 3]] == expected
+    assert [line.endswith(",") for line in lines[start:start + 3]] == [True, True, False]
+    assert json.loads(text)["documents"] == {d: a.to_dict() for d, a in documents.items()}

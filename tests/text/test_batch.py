@@ -72,12 +72,17 @@ def test_cut_at_equals_split_at(text: str, rule: bool | CliticRule, data: st.Dat
 def test_utf8_buffers_hold_exactly_the_token_strings(batch: list[str]) -> None:
     tokens = tokenize_batch(batch, split_clitics=True)
     try:
-        offsets, data = tokens.utf8()
+        data, text_offsets, token_offsets = tokens.utf8()
     except UnicodeEncodeError:  # pragma: no cover - the alphabet has no lone surrogates
         pytest.fail("no surrogates were drawn")
     raw = bytes(data)
-    strings = [raw[a:b].decode("utf-8") for a, b in zip(offsets[:-1].tolist(), offsets[1:].tolist(), strict=True)]
-    assert strings == tokens.all_tokens()
+    assert raw == "".join(batch).encode("utf-8")
+    texts = [raw[a:b].decode("utf-8") for a, b in zip(text_offsets[:-1].tolist(), text_offsets[1:].tolist(),
+                                                       strict=True)]
+    assert texts == batch
+    assert (np.diff(token_offsets) >= 0).all()  # Arrow string offsets: never decreasing
+    edges = token_offsets.tolist()
+    assert [raw[a:b].decode("utf-8") for a, b in zip(edges[0::2], edges[1::2], strict=True)] == tokens.all_tokens()
 
 
 @st.composite
@@ -113,7 +118,7 @@ def test_bio_equals_article_to_bio(batch: list[Article]) -> None:
 
 def test_empty_inputs() -> None:
     empty = tokenize_batch([])
-    assert len(empty) == 0 and empty.bounds.tolist() == [0] and empty.utf8()[0].tolist() == [0]
+    assert len(empty) == 0 and empty.bounds.tolist() == [0] and empty.utf8()[1].tolist() == [0]
     blank = tokenize_batch(["", " \u200f ", ""], split_clitics=True)
     assert blank.bounds.tolist() == [0, 0, 0, 0] and blank.all_tokens() == []
     assert bio_batch([], TAGS).tags.size == 0
