@@ -136,6 +136,7 @@ def plan_config(name: str, kind: str, source: str, schema: LabelSchema) -> Confi
             layout.gold_columns,
             lambda article: [layout.row(article)],
             layout.input_row,
+            table=layout.table,
         )
 
     task = _get_task(kind)

@@ -106,6 +106,25 @@ def test_task_rows_read_only_the_declared_article_fields(task_name, corpus):
         assert task.arrow_rows(reduced, KHABAR).equals(task.arrow_rows(articles, KHABAR))
 
 
+@pytest.mark.parametrize("schema_name", ["khabar", "any"])
+def test_vectorised_articles_table_equals_the_encoded_rows(corpus, schema_name):
+    """The ``articles`` config's column-by-column table (what the build writes) equals its rows
+    made into Arrow, with class ids (closed label sets) or label strings (open ones)."""
+    import pyarrow as pa
+
+    from benchmark.release.rows import ArticleRows
+    from benchmark.release.sources import SourceSpec, read_source
+    from benchmark.schema import ANY
+
+    layout = ArticleRows(KHABAR if schema_name == "khabar" else ANY)
+    schema = layout.features().arrow_schema
+    sample = Path(__file__).resolve().parents[2] / "annotations" / "gold" / "sample.json"
+    gold = list(read_source(SourceSpec("studio", sample)))
+    for articles in (corpus, gold, corpus[:1], []):
+        expected = pa.Table.from_pylist([layout.row(a) for a in articles], schema=schema)
+        assert layout.table(articles).equals(expected)
+
+
 def test_compiled_encoder_refuses_unknown_labels_and_falls_back_for_other_features():
     from datasets import ClassLabel, Features, Image, Json, List, Value
 
