@@ -177,7 +177,7 @@ def load_export(path: str | Path) -> list[dict[str, Any]]:
 
 
 def _annotator_name(completed_by: Any, user_emails: Mapping[int, str] | None) -> str | None:
-    if isinstance(completed_by, Mapping):
+    if _is_object(completed_by):
         if completed_by.get("email"):
             return str(completed_by["email"])
         completed_by = completed_by.get("id")
@@ -190,7 +190,7 @@ def _annotator_name(completed_by: Any, user_emails: Mapping[int, str] | None) ->
 
 def task_to_article_fields(task: Mapping[str, Any]) -> tuple[dict[str, Any], list[tuple[str, str]]]:
     """The article-level fields from a task's ``data``, plus (message, fix) problems found in it."""
-    data = task.get("data") if isinstance(task.get("data"), Mapping) else {}
+    data = task.get("data") if _is_object(task.get("data")) else {}
     problems: list[tuple[str, str]] = []
     fields: dict[str, Any] = {key: data.get(key) for key in _ARTICLE_DATA_KEYS if data.get(key) is not None}
     for key in ("doc_id", "text"):
@@ -204,7 +204,7 @@ def task_to_article_fields(task: Mapping[str, Any]) -> tuple[dict[str, Any], lis
         if key not in TASK_DATA_KEYS and key != "id":
             problems.append((f"unknown task data key {key!r}", "move it under data.meta"))
     meta = data.get("meta") or {}
-    if not isinstance(meta, Mapping):
+    if not _is_object(meta):
         problems.append(("task data.meta is not an object", "store extra fields as key/value pairs"))
         meta = {}
     fields["meta"] = dict(meta)
@@ -238,6 +238,21 @@ class _Collector:
             ConversionProblem(p.task_id, p.annotation_id, p.region_id, p.message, p.fix, p.doc_id, "rejected")
             for p in self.problems
         ]
+
+
+_RELATION_KINDS = {
+    C.SAID_BY: ("quote", "entity"),
+    C.HAS_CUE: ("quote", "cue"),
+    C.STANCE_TARGET: ("quote", "entity"),
+    C.SAME_ENTITY: ("entity", "entity"),
+}
+"""Relation label → (from kind, to kind), whichever way the arrow was drawn."""
+
+
+def _is_object(value: Any) -> bool:
+    """A JSON object (``type(...) is dict`` first: the ``Mapping`` check is slow, and this runs for
+    every region of every task)."""
+    return type(value) is dict or isinstance(value, Mapping)
 
 
 def _single(
@@ -312,7 +327,7 @@ def _result_to_article(
     label_sets = {C.ENTITY: schema.entity_labels, C.QUOTE: schema.quote_kinds, C.CUE: (C.CUE_LABEL,)}
 
     for index, region in enumerate(result):
-        if not isinstance(region, Mapping):
+        if not _is_object(region):
             out.add(
                 f"result[{index}]",
                 f"region is a {type(region).__name__}, not an object",
@@ -320,7 +335,7 @@ def _result_to_article(
             )
             continue
         rtype = region.get("type")
-        rid = region.get("id", f"result[{index}]")
+        rid = region["id"] if "id" in region else f"result[{index}]"  # noqa: SIM401 (no f-string per region)
         if rtype == "relation":
             labels = region.get("labels") or []
             if not isinstance(labels, list) or len(labels) != 1 or labels[0] not in C.RELATION_LABELS:
@@ -343,7 +358,7 @@ def _result_to_article(
                 "use the generated labeling config",
             )
             continue
-        if not isinstance(value, Mapping):
+        if not _is_object(value):
             out.add(rid, "region has no value object", "delete the region and draw it again")
             continue
         if name in (C.ARTICLE_STANCE, C.ARTICLE_STANCE_TARGET) or (
@@ -372,7 +387,8 @@ def _result_to_article(
             )
             continue
         start, end = value.get("start"), value.get("end")
-        if not all(isinstance(x, int) and not isinstance(x, bool) for x in (start, end)):
+        if not (type(start) is int and type(end) is int) and not all(  # fast path: plain ints
+                isinstance(x, int) and not isinstance(x, bool) for x in (start, end)):
             out.add(
                 rid,
                 f"value.start/end must be integers, got {start!r}/{end!r}",
@@ -452,12 +468,7 @@ def _result_to_article(
                 del values[name]
 
     # relations: oriented by the region kinds, whichever way the arrow was drawn
-    expected = {
-        C.SAID_BY: ("quote", "entity"),
-        C.HAS_CUE: ("quote", "cue"),
-        C.STANCE_TARGET: ("quote", "entity"),
-        C.SAME_ENTITY: ("entity", "entity"),
-    }
+    expected = _RELATION_KINDS
     linked: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     same_entity: list[tuple[str, str]] = []
     for from_id, to_id, label, _direction in relations:
@@ -491,8 +502,8 @@ def _result_to_article(
     ids = sorted(
         (rid for rid, s in spans.items() if s[0] == "entity"), key=lambda r: (spans[r][1], spans[r][2], r)
     )
-    cluster_of: dict[str, str] = {}
-    for members in _components(ids, same_entity).values():
+    cluster_of: dict[str, str] = {rid: rid for rid in ids}  # no same_entity relation: each its own
+    for members in _components(ids, same_entity).values() if same_entity else ():
         head = min(members, key=lambda r: (spans[r][1], spans[r][2], r))
         for member in members:
             cluster_of[member] = head
@@ -620,8 +631,8 @@ def export_to_articles(
     result = ConversionResult()
     for index, task in enumerate(tasks):
         result.tasks += 1
-        task_id = task.get("id", f"#{index}") if isinstance(task, Mapping) else f"#{index}"
-        if not isinstance(task, Mapping) or not isinstance(task.get("data"), Mapping):
+        task_id = task.get("id", f"#{index}") if _is_object(task) else f"#{index}"
+        if not _is_object(task) or not _is_object(task.get("data")):
             result.problems.append(
                 ConversionProblem(
                     task_id, None, None, "task has no 'data' object", "use Label Studio's JSON export"
@@ -630,10 +641,10 @@ def export_to_articles(
             continue
         data = task["data"]
         doc_id = data.get("doc_id") if isinstance(data.get("doc_id"), str) else None
-        task_meta = data.get("meta") if isinstance(data.get("meta"), Mapping) else {}
+        task_meta = data.get("meta") if _is_object(data.get("meta")) else {}
         annotations = task.get("annotations") or []
         for annotation in annotations:
-            if not isinstance(annotation, Mapping):
+            if not _is_object(annotation):
                 result.problems.append(
                     ConversionProblem(
                         task_id,
@@ -649,7 +660,7 @@ def export_to_articles(
                 result.cancelled += 1
                 continue
             ann_id = annotation.get("id")
-            ann_meta = annotation.get("meta") if isinstance(annotation.get("meta"), Mapping) else {}
+            ann_meta = annotation.get("meta") if _is_object(annotation.get("meta")) else {}
             lead = annotation.get("lead_time")
             provenance = Provenance(
                 annotator=_annotator_name(annotation.get("completed_by"), user_emails),
@@ -667,7 +678,7 @@ def export_to_articles(
                 result.articles.append(article)
         if include_predictions:
             for prediction in task.get("predictions") or []:
-                if not isinstance(prediction, Mapping):
+                if not _is_object(prediction):
                     result.problems.append(
                         ConversionProblem(
                             task_id,
