@@ -37,6 +37,8 @@ processes (:mod:`benchmark.release.workers`).
 
 from __future__ import annotations
 
+import functools
+import gc
 import json
 import multiprocessing
 import shutil
@@ -267,6 +269,28 @@ def _prepare(folder: Path, overwrite: bool) -> Path:
     return staging
 
 
+def _few_collections(function: Callable[..., Any]) -> Callable[..., Any]:
+    """Run ``function`` with the cyclic garbage collector set for a streaming batch job: objects
+    that exist before it starts (imported modules, the manifest) are frozen out of collections,
+    and young objects are collected every 50,000 allocations instead of 700. A build makes
+    millions of short-lived dicts and records that hold no cycles; the default passes cost it
+    6-8% of its CPU time (docs/perf-build.md). Memory stays bounded: the collector still runs."""
+
+    @functools.wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        threshold = gc.get_threshold()
+        gc.freeze()
+        gc.set_threshold(50_000, 20, 100)
+        try:
+            return function(*args, **kwargs)
+        finally:
+            gc.set_threshold(*threshold)
+            gc.unfreeze()
+
+    return wrapper
+
+
+@_few_collections
 def build_release(
     sources: Sequence[ReleaseSource],
     manifest: Manifest | None,

@@ -142,6 +142,19 @@ def test_build_is_reproducible_and_revision_tracks_gold(tmp_path, corpus, make_a
     assert three.revision != one.revision  # only private gold changed, the revision still moves
 
 
+def test_build_gives_the_garbage_collector_back_as_it_found_it(tmp_path, corpus):
+    """build_release tunes the cyclic GC for its run (fewer passes, pre-existing objects frozen)
+    and restores both afterwards, after a failed build too."""
+    import gc
+
+    before = gc.get_threshold()
+    build_release([ReleaseSource("khabar", corpus)], _manifest(corpus), tmp_path / "a", progress=False)
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0
+    with pytest.raises(BuildError):
+        build_release([ReleaseSource("khabar", corpus)], _manifest(corpus[:-2]), tmp_path / "b", progress=False)
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0
+
+
 def test_unassigned_articles_stop_the_build_and_leave_nothing(tmp_path, corpus):
     manifest = _manifest(corpus[:-2])
     with pytest.raises(BuildError, match=r"2 article\(s\) have no split \(khabar/dup-of-003, khabar/dup-of-010\)"):
