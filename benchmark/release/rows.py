@@ -28,6 +28,7 @@ from typing import Any
 
 from benchmark.model import Article, Mention, Provenance, Quote, Span, Stance
 from benchmark.schema import KHABAR, LabelSchema
+from benchmark.tasks.arrow import list_of_structs
 
 __all__ = ["ARTICLE_GOLD_COLUMNS", "ArticleRows"]
 
@@ -179,18 +180,7 @@ class ArticleRows:
             return pa.array(values, schema.field(name).type)
 
         def nested(name: str, items: list[list[tuple[Any, ...]]]) -> Any:
-            """``list<struct>`` column from per-article lists of field tuples (in schema order)."""
-            list_type = schema.field(name).type
-            offsets = [0]
-            for these in items:
-                offsets.append(offsets[-1] + len(these))
-            flat = [item for these in items for item in these]
-            struct_type = list_type.value_type
-            children = [pa.array(list(values), struct_type.field(i).type)
-                        for i, values in enumerate(zip(*flat, strict=True))] if flat else [
-                pa.array([], struct_type.field(i).type) for i in range(struct_type.num_fields)]
-            values = pa.StructArray.from_arrays(children, fields=list(struct_type))
-            return pa.ListArray.from_arrays(pa.array(offsets, pa.int32()), values, type=list_type)
+            return list_of_structs(items, schema.field(name).type)
 
         provenance_type = schema.field("provenance").type
         provenances = [a.provenance for a in articles]

@@ -71,18 +71,19 @@ def test_compiled_encoder_equals_datasets_encode_example(task_name, corpus):
     assert [encode(row) for row in rows] == [features.encode_example(row) for row in rows]
 
 
-def test_vectorised_ner_rows_equal_the_encoded_rows(corpus):
-    """``ner``'s arrow_rows (what the build writes) equals article_rows + encoding, row for row,
+@pytest.mark.parametrize("task_name", ["ner", "quotes"])
+def test_vectorised_task_rows_equal_the_encoded_rows(corpus, task_name):
+    """A task's arrow_rows (what the build writes) equals article_rows + encoding, row for row,
     on the test corpus and on the committed gold sample."""
     import pyarrow as pa
 
     from benchmark.release.sources import SourceSpec, read_source
 
-    task = get_task("ner")
+    task = get_task(task_name)
     features = task.features(KHABAR)
     encode = compile_encoder(features)
     sample = Path(__file__).resolve().parents[2] / "annotations" / "gold" / "sample.json"
-    for articles in (corpus, list(read_source(SourceSpec("studio", sample))), corpus[:1]):
+    for articles in (corpus, list(read_source(SourceSpec("studio", sample))), corpus[:1], []):
         expected = pa.Table.from_pylist([encode(row) for row in task.rows(articles, KHABAR)],
                                         schema=features.arrow_schema)
         assert task.arrow_rows(articles, KHABAR).equals(expected)
