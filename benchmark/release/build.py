@@ -51,7 +51,7 @@ from typing import Any
 from benchmark.model import Article
 from benchmark.release.encode import compile_encoder
 from benchmark.release.errors import BuildError
-from benchmark.release.revision import dataset_revision, file_sha256, manifest_sha256
+from benchmark.release.revision import dataset_revision, manifest_sha256
 from benchmark.release.rows import ArticleRows
 from benchmark.release.splits import Assignment, Manifest, official_split
 from benchmark.release.workers import Workers, build_in_worker, process_groups
@@ -400,7 +400,9 @@ def build_release(
             "public": defaultdict(dict),
             "private": defaultdict(dict),
         }
-        for (visibility, config, split), (paths, row_count, num_bytes) in sorted(outputs.items()):
+        digests: dict[Path, str] = {}
+        for (visibility, config, split), (paths, row_count, num_bytes, hashes) in sorted(outputs.items()):
+            digests.update(zip(paths, hashes, strict=True))
             if paths:
                 files[visibility][config].extend(paths)
                 (rows if visibility == "public" else private_rows)[config][split] = row_count
@@ -422,12 +424,12 @@ def build_release(
         manifest_text = released_manifest.to_json()
         (stage_public / "splits.json").write_text(manifest_text, encoding="utf-8")
         public_hashes = {
-            str(p.relative_to(stage_public)): file_sha256(p)
+            str(p.relative_to(stage_public)): digests[p]
             for config in sorted(files["public"])
             for p in files["public"][config]
         }
         private_hashes = {
-            str(p.relative_to(stage_private)): file_sha256(p)
+            str(p.relative_to(stage_private)): digests[p]
             for config in sorted(files["private"])
             for p in files["private"][config]
         }

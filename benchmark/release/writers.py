@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from benchmark.model import Article
 from benchmark.release.errors import BuildError
+from benchmark.release.revision import file_sha256
 
 if TYPE_CHECKING:  # pragma: no cover
     from benchmark.release.build import ConfigPlan
@@ -179,8 +180,9 @@ class _ShardWriter:
         return final
 
 
-Output = tuple[list[Path], int, int]
-"""What one (visibility, config, split) writer made: its files, rows and Arrow bytes."""
+Output = tuple[list[Path], int, int, list[str]]
+"""What one (visibility, config, split) writer made: its files, rows, Arrow bytes and the files'
+sha256 (hashed by the process that wrote them, so processes hash in parallel)."""
 
 
 class Writers:
@@ -218,12 +220,16 @@ class Writers:
                 self.get("public", plan, split).add(gold_rows)
 
     def close(self) -> dict[tuple[str, str, str], Output]:
-        """Flush and close every shard: key → (files, rows, Arrow bytes)."""
+        """Flush and close every shard: key → (files, rows, Arrow bytes, sha256 of the files)."""
         for shard_writer in self.writers.values():
             shard_writer.flush()
         self.background.drain()
         self.background.stop()
-        return {key: (w.finish(), w.rows, w.num_bytes) for key, w in sorted(self.writers.items())}
+        outputs: dict[tuple[str, str, str], Output] = {}
+        for key, shard_writer in sorted(self.writers.items()):
+            paths = shard_writer.finish()
+            outputs[key] = (paths, shard_writer.rows, shard_writer.num_bytes, [file_sha256(p) for p in paths])
+        return outputs
 
     def abort(self) -> None:
         self.background.stop()
