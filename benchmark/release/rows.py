@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from functools import cached_property
 from typing import Any
 
 from benchmark.model import Article, Mention, Provenance, Quote, Span, Stance
@@ -173,7 +174,7 @@ class ArticleRows:
         :meth:`features` (tested), without a dict per row and item."""
         import pyarrow as pa
 
-        schema = self._arrow_schema()
+        schema = self.arrow_schema
         ent, kind, stance = self._entity_index, self._kind_index, self._stance_index
 
         def column(name: str, values: list[Any]) -> Any:
@@ -211,10 +212,10 @@ class ArticleRows:
             provenance,
         ], schema=schema)
 
-    def _arrow_schema(self) -> Any:
-        if not hasattr(self, "_schema_cache"):
-            self._schema_cache = self.features().arrow_schema
-        return self._schema_cache
+    @cached_property
+    def arrow_schema(self) -> Any:
+        """The ``pyarrow.Schema`` of :meth:`features` (made once)."""
+        return self.features().arrow_schema
 
     def input_row(self, row: Mapping[str, Any]) -> dict[str, Any]:
         """The same row for the public test split: gold layers set to null."""

@@ -72,26 +72,38 @@ def _input_features(schema: LabelSchema) -> datasets.Features:
     return Features({k: full[k] for k in ("doc_id", "text")})
 
 
-def _article_rows(article: Article, schema: LabelSchema) -> list[Row]:
+_ENTITY_FIELDS = ("id", "start", "end", "label", "cluster")
+_QUOTE_FIELDS = ("id", "start", "end", "kind", "cue_start", "cue_end", "speaker_start", "speaker_end",
+                 "speaker_cluster", "speaker_elided")
+
+
+def _layers(article: Article) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """The row's entities and quotes as tuples of field values (in ``_ENTITY_FIELDS`` /
+    ``_QUOTE_FIELDS`` order), sorted by span: what both row makers are built from."""
+    mentions = sorted(article.entities, key=lambda m: (m.start, m.end))
+    entities = [(m.id, m.start, m.end, m.label, m.cluster) for m in mentions]
+    if not article.quotes:
+        return entities, []
     by_id = {m.id: m for m in article.entities}
     cluster_spans: dict[str, list[dict[str, int]]] = {}
-    for m in sorted(article.entities, key=lambda m: (m.start, m.end)):
+    for m in mentions:
         cluster_spans.setdefault(m.cluster, []).append({"start": m.start, "end": m.end})
     quotes = []
     for q in sorted(article.quotes, key=lambda q: (q.start, q.end)):
         speaker = by_id.get(q.speaker) if q.speaker is not None else None
-        quotes.append({
-            "id": q.id, "start": q.start, "end": q.end, "kind": q.kind,
-            "cue_start": q.cue.start if q.cue else -1, "cue_end": q.cue.end if q.cue else -1,
-            "speaker_start": speaker.start if speaker else -1, "speaker_end": speaker.end if speaker else -1,
-            "speaker_cluster": list(cluster_spans[speaker.cluster]) if speaker else [],
-            "speaker_elided": q.speaker_elided,
-        })
+        quotes.append((q.id, q.start, q.end, q.kind, q.cue.start if q.cue else -1, q.cue.end if q.cue else -1,
+                       speaker.start if speaker else -1, speaker.end if speaker else -1,
+                       list(cluster_spans[speaker.cluster]) if speaker else [], q.speaker_elided))
+    return entities, quotes
+
+
+def _article_rows(article: Article, schema: LabelSchema) -> list[Row]:
+    entities, quotes = _layers(article)
     return [{
         "doc_id": article.doc_id,
         "text": article.text,
-        "entities": [m.to_dict() for m in sorted(article.entities, key=lambda m: (m.start, m.end))],
-        "quotes": quotes,
+        "entities": [dict(zip(_ENTITY_FIELDS, values, strict=True)) for values in entities],
+        "quotes": [dict(zip(_QUOTE_FIELDS, values, strict=True)) for values in quotes],
     }]
 
 
@@ -103,27 +115,12 @@ def _arrow_rows(articles: Sequence[Article], schema: LabelSchema) -> pyarrow.Tab
     from benchmark.tasks.arrow import list_of_structs
 
     arrow_schema = _arrow_schema(schema)
-    entities, quotes = [], []
-    for article in articles:
-        mentions = sorted(article.entities, key=lambda m: (m.start, m.end))
-        entities.append([(m.id, m.start, m.end, m.label, m.cluster) for m in mentions])
-        these = []
-        if article.quotes:
-            by_id = {m.id: m for m in article.entities}
-            cluster_spans: dict[str, list[dict[str, int]]] = {}
-            for m in mentions:
-                cluster_spans.setdefault(m.cluster, []).append({"start": m.start, "end": m.end})
-            for q in sorted(article.quotes, key=lambda q: (q.start, q.end)):
-                speaker = by_id.get(q.speaker) if q.speaker is not None else None
-                these.append((q.id, q.start, q.end, q.kind, q.cue.start if q.cue else -1, q.cue.end if q.cue else -1,
-                              speaker.start if speaker else -1, speaker.end if speaker else -1,
-                              cluster_spans[speaker.cluster] if speaker else [], q.speaker_elided))
-        quotes.append(these)
+    layers = [_layers(article) for article in articles]
     return pa.Table.from_arrays([
         pa.array([a.doc_id for a in articles], pa.string()),
         pa.array([a.text for a in articles], pa.string()),
-        list_of_structs(entities, arrow_schema.field("entities").type),
-        list_of_structs(quotes, arrow_schema.field("quotes").type),
+        list_of_structs([entities for entities, _ in layers], arrow_schema.field("entities").type),
+        list_of_structs([quotes for _, quotes in layers], arrow_schema.field("quotes").type),
     ], schema=arrow_schema)
 
 
