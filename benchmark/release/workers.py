@@ -136,6 +136,20 @@ class Feed:
             self.thread.join(timeout=60)
         self.connection.close()
 
+    def abort(self) -> None:
+        """The worker is gone (killed): wake the sender, which stops at the end mark or at the
+        broken pipe, wait for it, then close the pipe (closing it under a sending thread would make
+        that thread fail on a closed handle instead)."""
+        import contextlib
+        import queue
+
+        self.failed = True
+        if self.thread is not None:
+            with contextlib.suppress(queue.Full):  # full: the sender is writing, and the broken pipe stops it
+                self.queue.put_nowait(None)
+            self.thread.join(timeout=10)
+        self.connection.close()
+
 
 @dataclass
 class _Worker:
@@ -229,11 +243,12 @@ class Workers:
         return outputs
 
     def stop(self) -> None:
+        """Kill every worker, then stop its feed and close its pipes."""
         for worker in self.workers:
             worker.feed.failed = True
-            worker.feed.connection.close()
-        for worker in self.workers:
             if worker.process.is_alive():
                 worker.process.kill()
             worker.process.join()
+        for worker in self.workers:
+            worker.feed.abort()
             worker.report.close()
