@@ -71,7 +71,7 @@ def test_compiled_encoder_equals_datasets_encode_example(task_name, corpus):
     assert [encode(row) for row in rows] == [features.encode_example(row) for row in rows]
 
 
-@pytest.mark.parametrize("task_name", ["ner", "quotes"])
+@pytest.mark.parametrize("task_name", ["ner", "quotes", "stance"])
 def test_vectorised_task_rows_equal_the_encoded_rows(corpus, task_name):
     """A task's arrow_rows (what the build writes) equals article_rows + encoding, row for row,
     on the test corpus and on the committed gold sample."""
