@@ -138,6 +138,16 @@ def tokenize_batch(texts: Sequence[str], *, split_clitics: bool | CliticRule = F
     if cut_at is not None and len(cut_at) != len(texts):
         raise ValueError(f"cut_at has {len(cut_at)} entries for {len(texts)} texts (fix: one list per text)")
     base = _text_starts(texts)
+    points = None
+    if cut_at is not None:
+        pieces = [np.asarray(offsets, dtype=np.int64) + base[i] for i, offsets in enumerate(cut_at) if len(offsets)]
+        points = np.concatenate(pieces) if pieces else None
+    return _tokenize(texts, rule, base, points)
+
+
+def _tokenize(texts: tuple[str, ...], rule: CliticRule | None, base: np.ndarray,
+              points: np.ndarray | None) -> TokenBatch:
+    """:func:`tokenize_batch` with the extra cut ``points`` as offsets in the joined texts."""
     joined = "\n".join(texts)  # a separator between texts: no token crosses one
     codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype="<u4")
     kinds = _class_table()[codes]
@@ -146,10 +156,8 @@ def tokenize_batch(texts: Sequence[str], *, split_clitics: bool | CliticRule = F
     cuts: list[np.ndarray] = []
     if rule is not None and len(starts):
         cuts.append(_clitic_points(joined, codes, kinds, starts, ends, rule))
-    if cut_at is not None:
-        points = [np.asarray(offsets, dtype=np.int64) + base[i] for i, offsets in enumerate(cut_at) if len(offsets)]
-        if points:
-            cuts.append(np.concatenate(points))
+    if points is not None and len(points):
+        cuts.append(points)
     if cuts:
         starts, ends = _cut(starts, ends, np.concatenate(cuts))
 
@@ -176,32 +184,54 @@ def bio_batch(articles: Sequence[Article], tag_ids: Mapping[str, int], *,
     """
     from benchmark.text.align import AlignmentError, article_to_bio, outermost_layer
 
-    cut_at = [[offset for m in article.entities for offset in (m.start, m.end)] for article in articles]
-    for article in articles:
-        if any(not 0 <= m.start < m.end <= len(article.text) for m in article.entities):
-            article_to_bio(article, split_clitics=split_clitics)  # raises the detailed error
-    batch = tokenize_batch([a.text for a in articles], split_clitics=split_clitics, cut_at=cut_at)
-    span_rows: list[tuple[int, int, int, int, int]] = []  # (article, start, end, B id, I id)
-    not_in_bio = []
-    for i, article in enumerate(articles):
-        kept, rest = outermost_layer(article.entities)
-        not_in_bio.append(tuple(rest))
-        for mention in kept:
-            try:
-                ids = tag_ids[f"B-{mention.label}"], tag_ids[f"I-{mention.label}"]
-            except KeyError:
-                raise AlignmentError(f"{article.doc_id}: mention {mention.id} has label {mention.label!r}, "
-                                     f"which has no BIO tag here (fix: use one of the schema's entity labels)",
-                                     span=mention) from None
-            span_rows.append((i, mention.start, mention.end, *ids))
+    texts = tuple(a.text for a in articles)
+    base = _text_starts(texts)
+    mentions = [m for article in articles for m in article.entities]
+    owner = np.repeat(np.arange(len(articles), dtype=np.int64),
+                      np.fromiter((len(a.entities) for a in articles), dtype=np.int64, count=len(articles)))
+    start = np.fromiter((m.start for m in mentions), dtype=np.int64, count=len(mentions))
+    end = np.fromiter((m.end for m in mentions), dtype=np.int64, count=len(mentions))
+    outside = (start < 0) | (start >= end) | (end > np.diff(base)[owner] - 1)
+    if outside.any():
+        article_to_bio(articles[int(owner[np.flatnonzero(outside)[0]])], split_clitics=split_clitics)  # raises
+    batch = _tokenize(texts, _rule(split_clitics), base, np.concatenate([start, end]) + np.tile(base[owner], 2))
+
+    # the outermost layer (align.outermost_layer): by start, longest first, then input order. Where
+    # no two mentions of an article overlap, all are kept; other articles take the exact rule.
+    order = np.lexsort((np.arange(len(mentions)), -end, start, owner))
+    s_owner, s_start, s_end = owner[order], start[order], end[order]
+    overlapping = np.zeros(len(articles), dtype=bool)
+    crossing = (s_owner[1:] == s_owner[:-1]) & (s_start[1:] < s_end[:-1])
+    overlapping[s_owner[1:][crossing]] = True
+    not_in_bio: list[tuple[Mention, ...]] = [()] * len(articles)
+    kept = ~overlapping[owner]
+    for i in np.flatnonzero(overlapping).tolist():
+        layer, rest = outermost_layer(articles[i].entities)
+        not_in_bio[i] = tuple(rest)
+        offset = int(np.searchsorted(owner, i))  # where article i's mentions start
+        chosen = {id(m) for m in layer}
+        kept[offset:offset + len(articles[i].entities)] = [id(m) in chosen for m in articles[i].entities]
+    kept_index = order[kept[order]]  # article by article, in the layer's order
+
+    labels = [m.label for m in mentions]
+    b_of = {label: tag_ids.get(f"B-{label}", -1) for label in set(labels)}
+    i_of = {label: tag_ids.get(f"I-{label}", -1) for label in set(labels)}
+    b_ids = np.fromiter((b_of[label] for label in labels), dtype=np.int64, count=len(labels))[kept_index]
+    i_ids = np.fromiter((i_of[label] for label in labels), dtype=np.int64, count=len(labels))[kept_index]
+    untagged = (b_ids < 0) | (i_ids < 0)
+    if untagged.any():
+        k = int(kept_index[np.flatnonzero(untagged)[0]])
+        mention, article = mentions[k], articles[int(owner[k])]
+        raise AlignmentError(f"{article.doc_id}: mention {mention.id} has label {mention.label!r}, "
+                             f"which has no BIO tag here (fix: use one of the schema's entity labels)", span=mention)
     tags = np.full(len(batch.starts), tag_ids["O"], dtype=np.int64)
-    if span_rows:
-        owner, start, end, b_ids, i_ids = (np.array(column, dtype=np.int64) for column in zip(*span_rows, strict=True))
-        first = _find(batch, batch.starts, owner, start)
-        last = _find(batch, batch.ends, owner, end)
+    if len(kept_index):
+        k_owner = owner[kept_index]
+        first = _find(batch, batch.starts, k_owner, start[kept_index])
+        last = _find(batch, batch.ends, k_owner, end[kept_index])
         bad = (first < 0) | (last < 0)
         if bad.any():
-            article = articles[int(owner[np.flatnonzero(bad)[0]])]
+            article = articles[int(k_owner[np.flatnonzero(bad)[0]])]
             article_to_bio(article, split_clitics=split_clitics)  # raises the detailed error
             raise AlignmentError(f"{article.doc_id}: a span does not fall on token edges")  # pragma: no cover
         tags[first] = b_ids
