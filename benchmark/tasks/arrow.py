@@ -1,5 +1,5 @@
-"""Arrow columns from plain tuples: the one helper the vectorised row makers share
-(``Task.arrow_rows`` of the tasks, the ``articles`` config's ``ArticleRows.table``).
+"""Arrow columns from plain tuples, and the tasks' Arrow schemas: what the vectorised row makers
+share (``Task.arrow_rows`` of the tasks, the ``articles`` config's ``ArticleRows.table``).
 
 >>> import pyarrow as pa
 >>> kind = pa.list_(pa.struct([("start", pa.int32()), ("label", pa.string())]))
@@ -9,10 +9,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import cache
 from typing import Any
 
-__all__ = ["list_of_structs"]
+__all__ = ["cached_arrow_schema", "list_of_structs"]
+
+
+@cache
+def cached_arrow_schema(build_features: Callable[[Any], Any], schema: Any) -> Any:
+    """The ``pyarrow.Schema`` of a task's ``build_features(schema)``, made once per (task, schema)."""
+    return build_features(schema).arrow_schema
 
 
 def list_of_structs(items: Sequence[Sequence[tuple[Any, ...]]], list_type: Any) -> Any:

@@ -21,10 +21,10 @@ Scoring is on character spans (:mod:`benchmark.metrics.ner`); the headline is st
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from benchmark.schema import LabelSchema
+from benchmark.tasks.arrow import cached_arrow_schema
 from benchmark.tasks.base import FieldProblem, Row, Task
 from benchmark.tasks.checks import check_list_of_objects, check_repeated_span, check_span, expect_keys
 
@@ -99,7 +99,7 @@ def _arrow_rows(articles: Sequence[Article], schema: LabelSchema) -> pyarrow.Tab
 
     from benchmark.text.batch import bio_batch
 
-    arrow_schema = _arrow_schema(schema)
+    arrow_schema = cached_arrow_schema(_features, schema)
     view = bio_batch(articles, {name: i for i, name in enumerate(bio_names(schema))})
     tokens = view.tokens
     offsets = pa.array(tokens.bounds, pa.int32())
@@ -143,10 +143,6 @@ def _strings(tokens: TokenBatch) -> tuple[pyarrow.Array, pyarrow.Array]:
         return texts.cast(pa.string()), token_strings.cast(pa.string())
     return texts, token_strings
 
-
-@cache
-def _arrow_schema(schema: LabelSchema) -> pyarrow.Schema:
-    return _features(schema).arrow_schema
 
 
 def _input_row(row: Row) -> Row:

@@ -24,10 +24,10 @@ Submission line::
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from benchmark.schema import LabelSchema
+from benchmark.tasks.arrow import cached_arrow_schema, list_of_structs
 from benchmark.tasks.base import FieldProblem, Row, Task
 from benchmark.tasks.checks import check_list_of_objects, check_repeated_span, check_span, expect_keys
 
@@ -112,9 +112,7 @@ def _arrow_rows(articles: Sequence[Article], schema: LabelSchema) -> pyarrow.Tab
     ``_article_rows`` made into Arrow, row for row (tested)."""
     import pyarrow as pa
 
-    from benchmark.tasks.arrow import list_of_structs
-
-    arrow_schema = _arrow_schema(schema)
+    arrow_schema = cached_arrow_schema(_features, schema)
     layers = [_layers(article) for article in articles]
     return pa.Table.from_arrays([
         pa.array([a.doc_id for a in articles], pa.string()),
@@ -123,10 +121,6 @@ def _arrow_rows(articles: Sequence[Article], schema: LabelSchema) -> pyarrow.Tab
         list_of_structs([quotes for _, quotes in layers], arrow_schema.field("quotes").type),
     ], schema=arrow_schema)
 
-
-@cache
-def _arrow_schema(schema: LabelSchema) -> pyarrow.Schema:
-    return _features(schema).arrow_schema
 
 
 def _input_row(row: Row) -> Row:

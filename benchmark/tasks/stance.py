@@ -20,10 +20,10 @@ two polar labels (:func:`polar_labels`).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from benchmark.schema import ARTICLE_HOLDER, LabelSchema
+from benchmark.tasks.arrow import cached_arrow_schema
 from benchmark.tasks.base import FieldProblem, Row, Task
 from benchmark.tasks.checks import expect_keys
 
@@ -101,7 +101,7 @@ def _arrow_rows(articles: Sequence[Article], schema: LabelSchema) -> pyarrow.Tab
     ``_article_rows`` (labels as class ids): no encoded dict per row (tested equal)."""
     import pyarrow as pa
 
-    arrow_schema = _arrow_schema(schema)
+    arrow_schema = cached_arrow_schema(_features, schema)
     rows = [row for article in articles for row in _article_rows(article, schema)]
     ids = {name: i for i, name in enumerate(stance_labels(schema))}
     columns = []
@@ -112,10 +112,6 @@ def _arrow_rows(articles: Sequence[Article], schema: LabelSchema) -> pyarrow.Tab
         columns.append(pa.array(values, field.type))
     return pa.Table.from_arrays(columns, schema=arrow_schema)
 
-
-@cache
-def _arrow_schema(schema: LabelSchema) -> pyarrow.Schema:
-    return _features(schema).arrow_schema
 
 
 def _input_row(row: Row) -> Row:
