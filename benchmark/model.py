@@ -43,6 +43,7 @@ __all__ = [
     "Span",
     "Stance",
     "find_problems",
+    "is_offset",
 ]
 
 
@@ -323,6 +324,16 @@ def _restore_article(state: tuple[Any, ...]) -> Article:
 # --------------------------------------------------------------------------- validation
 
 
+def is_offset(value: Any) -> bool:
+    """An integer that is not a bool: what span offsets must be (plain ints are checked first,
+    as this runs for every span of every article).
+
+    >>> is_offset(3), is_offset(True), is_offset(3.0)
+    (True, False, False)
+    """
+    return type(value) is int or (isinstance(value, int) and not isinstance(value, bool))
+
+
 @cache
 def _is_blank(char: str) -> bool:
     """White space or an invisible format character (Unicode category Cf: U+200E/U+200F, BOM, ZWJ…)."""
@@ -379,9 +390,7 @@ def find_problems(article: Article, schema: LabelSchema | None = KHABAR) -> list
             seen_ids[item_id] = where
 
     def check_span(start: Any, end: Any, where: _Where) -> bool:
-        if not (type(start) is int and type(end) is int) and (  # fast path: plain ints (bool is not one)
-            not (isinstance(start, int) and isinstance(end, int)) or isinstance(start, bool) or isinstance(end, bool)
-        ):
+        if not (is_offset(start) and is_offset(end)):
             add(where, f"start/end must be integers, got {start!r}/{end!r}", "use code-point offsets")
             return False
         if start < 0 or end > n:
@@ -414,7 +423,7 @@ def find_problems(article: Article, schema: LabelSchema | None = KHABAR) -> list
                 "use one of the listed labels (or import with the corpus' own schema)")
     for i, m in enumerate(article.entities):
         if m.cluster not in mention_ids:
-            add(f"entities[{i}] id={m.id!r}", f"cluster {m.cluster!r} is not a mention id in this article",
+            add(("entities", i, m), f"cluster {m.cluster!r} is not a mention id in this article",
                 "set cluster to the id of a mention of the same entity (default: its own id)")
     good_spans.sort(key=lambda s: (s[0], -s[1]))
     open_spans: list[tuple[int, int, _Where]] = []

@@ -46,7 +46,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from benchmark.model import Article, ArticleError, Mention, Provenance, Quote, Span, Stance
+from benchmark.model import Article, ArticleError, Mention, Provenance, Quote, Span, Stance, is_offset
 from benchmark.schema import ARTICLE_HOLDER, KHABAR, LabelSchema
 from benchmark.studio import config as C
 
@@ -387,8 +387,7 @@ def _result_to_article(
             )
             continue
         start, end = value.get("start"), value.get("end")
-        if not (type(start) is int and type(end) is int) and not all(  # fast path: plain ints
-                isinstance(x, int) and not isinstance(x, bool) for x in (start, end)):
+        if not (is_offset(start) and is_offset(end)):
             out.add(
                 rid,
                 f"value.start/end must be integers, got {start!r}/{end!r}",
@@ -468,7 +467,6 @@ def _result_to_article(
                 del values[name]
 
     # relations: oriented by the region kinds, whichever way the arrow was drawn
-    expected = _RELATION_KINDS
     linked: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     same_entity: list[tuple[str, str]] = []
     for from_id, to_id, label, _direction in relations:
@@ -482,7 +480,7 @@ def _result_to_article(
             )
             continue
         kinds = (spans[from_id][0], spans[to_id][0])
-        want = expected[label]
+        want = _RELATION_KINDS[label]
         if kinds == want:
             a, b = from_id, to_id
         elif kinds == want[::-1]:
@@ -502,11 +500,12 @@ def _result_to_article(
     ids = sorted(
         (rid for rid, s in spans.items() if s[0] == "entity"), key=lambda r: (spans[r][1], spans[r][2], r)
     )
-    cluster_of: dict[str, str] = {rid: rid for rid in ids}  # no same_entity relation: each its own
-    for members in _components(ids, same_entity).values() if same_entity else ():
-        head = min(members, key=lambda r: (spans[r][1], spans[r][2], r))
-        for member in members:
-            cluster_of[member] = head
+    cluster_of: dict[str, str] = {rid: rid for rid in ids}  # each its own, unless same_entity joins them
+    if same_entity:
+        for members in _components(ids, same_entity).values():
+            head = min(members, key=lambda r: (spans[r][1], spans[r][2], r))
+            for member in members:
+                cluster_of[member] = head
     mentions = [
         Mention(rid, spans[rid][1], spans[rid][2], spans[rid][3], cluster=cluster_of[rid]) for rid in ids
     ]
