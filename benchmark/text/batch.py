@@ -5,7 +5,8 @@ r"""Tokens and BIO tags of many texts at once, as numpy arrays (the fast path of
 :func:`~benchmark.text.article_to_bio`, for a whole list of texts in a few vectorised passes:
 every character is looked up in a per-code-point class table derived from the tokenizer's own
 regex classes (:func:`benchmark.text.tokenize.character_classes`), token edges are where the
-class changes, and only words that begin like a proclitic go through the (cached) clitic rule.
+class changes, and proclitics are cut by :func:`benchmark.text.clitic_batch.clitic_points` (the
+clitic rule in array passes over the words that begin like a proclitic).
 The regex tokenizer stays the readable definition; differential tests hold the two equal on
 random text and on real news. No :class:`~benchmark.text.Token` objects are made.
 
@@ -24,27 +25,19 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from itertools import compress
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from benchmark.text.tokenize import (
-    _CLITIC_INITIALS,
-    CliticRule,
-    _clitic_cuts,
-    _rule,
-    character_classes,
-)
+from benchmark.text.clitic_batch import clitic_points
+from benchmark.text.tokenize import CliticRule, _rule, character_classes
 
 if TYPE_CHECKING:  # pragma: no cover
     from benchmark.model import Article, Mention
 
 __all__ = ["BioBatch", "TokenBatch", "bio_batch", "tokenize_batch"]
 
-_SEP, _WORD, _DIGIT, _NUMSEP, _OTHER = 0, 1, 2, 3, 4
-_CACHE_LIMIT = 1 << 20  # words whose clitic cuts are remembered (per rule)
-_cut_cache: dict[CliticRule, dict[str, tuple[int, ...]]] = {}
+_SEP, _WORD, _DIGIT, _NUMSEP, _OTHER, _MARK = 0, 1, 2, 3, 4, 5  # _MARK: in words, but not a letter
 
 
 @dataclass(frozen=True)
@@ -151,11 +144,13 @@ def _tokenize(texts: tuple[str, ...], rule: CliticRule | None, base: np.ndarray,
     joined = "\n".join(texts)  # a separator between texts: no token crosses one
     codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype="<u4")
     kinds = _class_table()[codes]
+    marked = np.flatnonzero(kinds == _MARK)  # combining marks and tatweel (the clitic rule skips them)
+    kinds[marked] = _WORD
     starts, ends = _token_edges(kinds)
 
     cuts: list[np.ndarray] = []
     if rule is not None and len(starts):
-        cuts.append(_clitic_points(joined, codes, kinds, starts, ends, rule))
+        cuts.append(clitic_points(joined, codes, starts, ends, marked, rule))
     if points is not None and len(points):
         cuts.append(points)
     if cuts:
@@ -254,18 +249,20 @@ def _text_starts(texts: Sequence[str]) -> np.ndarray:
 
 @cache
 def _class_table() -> np.ndarray:
-    """Class of every code point (``_SEP``, ``_WORD``, ``_DIGIT``, ``_NUMSEP``, ``_OTHER``), read
-    off the tokenizer's own one-character regex classes."""
+    """Class of every code point (``_SEP``, ``_WORD``, ``_DIGIT``, ``_NUMSEP``, ``_OTHER``, and
+    ``_MARK`` for combining marks and tatweel), read off the tokenizer's own one-character regex
+    classes."""
     classes = character_classes()
     every = "".join(map(chr, range(0x110000)))
     table = np.full(0x110000, _OTHER, dtype=np.uint8)
     for name, kind in (("separator", _SEP), ("number_separator", _NUMSEP), ("digit", _DIGIT),
-                       ("letter", _WORD), ("mark", _WORD)):  # later classes win: the regex's order
+                       ("letter", _WORD), ("mark", _MARK)):  # later classes win: the regex's order
         # every matching character becomes U+0001 (one C pass); U+0001 itself is decided apart
         marked = re.sub(classes[name], "\x01", every).encode("utf-32-le", "surrogatepass")
         hits = np.frombuffer(marked, dtype="<u4") == 1
         hits[1] = re.fullmatch(classes[name], "\x01") is not None
         table[hits] = kind
+    table[0x0640] = _MARK  # tatweel: a letter to the regex, not one to the clitic rule
     return table
 
 
@@ -277,11 +274,11 @@ def _utf8_size_table() -> np.ndarray:
 
 
 def _token_edges(kinds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Token starts and ends (in the joined string) from the character classes."""
+    """Token starts and ends (in the joined string) from the character classes (``kinds`` is
+    changed in place: number separators become digits or single characters)."""
     n = len(kinds)
     if n == 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    kinds = kinds.copy()
     separators = np.flatnonzero(kinds == _NUMSEP)
     inner = separators[(separators > 0) & (separators < n - 1)]
     inner = inner[(kinds[inner - 1] == _DIGIT) & (kinds[inner + 1] == _DIGIT)]
@@ -300,45 +297,6 @@ def _token_edges(kinds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return starts.astype(np.int64), ends.astype(np.int64)
 
 
-def _clitic_points(joined: str, codes: np.ndarray, kinds: np.ndarray, starts: np.ndarray,
-                   ends: np.ndarray, rule: CliticRule) -> np.ndarray:
-    """Offsets (in the joined string) where proclitics end, word by word."""
-    # only words long enough for some cut under the rule (in letters, so in code points too)
-    shortest = np.full(len(starts), len(joined) + 1, dtype=np.int64)
-    first = codes[starts]
-    for letter, length in _shortest_cut_words(rule).items():
-        shortest[first == ord(letter)] = length
-    candidate = (kinds[starts] == _WORD) & (ends - starts >= shortest)
-    cache_of_rule = _cut_cache.setdefault(rule, {})
-    if len(cache_of_rule) > _CACHE_LIMIT:
-        cache_of_rule.clear()
-    word_starts = starts[candidate].tolist()
-    words = list(map(joined.__getitem__, map(slice, word_starts, ends[candidate].tolist())))
-    for word in set(words).difference(cache_of_rule):  # words seen for the first time
-        cache_of_rule[word] = _clitic_cuts(word, rule)
-    cuts = list(map(cache_of_rule.__getitem__, words))
-    points = [start + cut for start, found in compress(zip(word_starts, cuts, strict=True), cuts) for cut in found]
-    return np.array(points, dtype=np.int64)
-
-
-@cache
-def _shortest_cut_words(rule: CliticRule) -> dict[str, int]:
-    """Per initial letter, the fewest letters a word needs before ``rule`` can cut it (see
-    :class:`~benchmark.text.CliticRule`: a proclitic chain plus a stem of ``min_stem`` letters,
-    or ``min_stem_after_lam`` after a lone ``ل``). Shorter words are never looked at."""
-    stem, after_lam = rule.min_stem, rule.min_stem_after_lam
-    shortest = {
-        "و": min(1 + stem, 2 + after_lam, 3 + stem),  # و + stem | و ل + stem | و ال/لل + stem
-        "ف": 3 + stem,  # ف ال/لل + stem (ف alone is never cut)
-        "ب": 3 + stem,  # ب ال + stem
-        "ك": 3 + stem,
-        "ل": min(1 + after_lam, 2 + stem),  # ل + stem | لل + stem
-    }
-    if rule.split_article:
-        shortest["ا"] = 2 + stem  # ال + stem
-    return {letter: max(length, 1) for letter, length in shortest.items() if letter in _CLITIC_INITIALS}
-
-
 def _cut(starts: np.ndarray, ends: np.ndarray, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Tokens cut at ``points`` that fall strictly inside one (others change nothing)."""
     points = np.unique(points)
@@ -349,7 +307,9 @@ def _cut(starts: np.ndarray, ends: np.ndarray, points: np.ndarray) -> tuple[np.n
     points = points[inside]
     if not len(points):
         return starts, ends
-    return np.sort(np.concatenate([starts, points])), np.sort(np.concatenate([ends, points]))
+    # two sorted runs each: the stable sort (timsort) merges them in one pass
+    return (np.sort(np.concatenate([starts, points]), kind="stable"),
+            np.sort(np.concatenate([ends, points]), kind="stable"))
 
 
 def _find(batch: TokenBatch, offsets: np.ndarray, owner: np.ndarray, wanted: np.ndarray) -> np.ndarray:

@@ -24,6 +24,7 @@ PUNCTUATION = "،؛؟٫٬٪.,;:!?()[]-/\"«»“”'…%_"
 OTHER_SCRIPTS = "abcXYZé½²ⅫΩж中😀\U00020000\U000e0100\u0300\u0903"  # numerics, marks and planes beyond the BMP
 ALPHABET = ARABIC + MARKS + INVISIBLE + PUNCTUATION + OTHER_SCRIPTS + "0123456789٠١٩۰۹" + " \n\t\u00a0\u2028"
 CHUNKS = ["و", "ف", "ب", "ل", "ك", "ال", "لل", "بال", "وال", "وبال", "روسيا", "بوتين", "قال", "وقت", "واشنطن",
+          "وزير", "التي", "الله", "لبنان", "لكنه", "لي", "وز", "لديه",  # keep_whole entries and their beginnings
           "2,5", "25/6", "1.2.3", "3..4", "2024", "٢٠٢٤", "«", "»", '"', "،", ".", " ", "\u200f", "\u0651", "ـ"]
 texts = st.text(alphabet=ALPHABET, max_size=60) | st.lists(
     st.sampled_from(CHUNKS) | st.text(alphabet=ALPHABET, max_size=3), max_size=20).map("".join)
@@ -49,14 +50,31 @@ def test_tokens_equal_the_regex_tokenizer(batch: list[str], rule: bool | CliticR
 
 
 CLITIC_WORDS = ("الزعيم وبالزعيم للأمم وللأمم لروسيا لندن ليبرمان وبوتين وقال وقت وانتصار وانغ فالرئيس فرنسا "
-                "بالزعيم كالمار كالبحر واشنطن الذي والله وَبُوتِين بالـــزعيم لِروسيا ف فال وال ولل ب ك")
+                "بالزعيم كالمار كالبحر واشنطن الذي والله وَبُوتِين بالـــزعيم لِروسيا ف فال وال ولل ب ك "
+                "وزير ووزير والوزير بالوزير للوزير وللوزير ولوزير ولبنان للبنان لبنانية ولديه لديهم والتي "
+                "بالتي للتي وللتي بالله ولله فالله لكنه ولكنه وكاليفورنيا بكاليفورنيا لكاليفورنيا Xوقال ولX²ـ")
+_WIDE = "".join(map(chr, range(0x0621, 0x063B))) + "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"  # 78 letters
+WIDE_KEEP = frozenset(_WIDE[i:i + 4] for i in range(0, len(_WIDE), 2))
 
 
 @pytest.mark.parametrize("rule", [False, True, CliticRule(split_article=True), CliticRule(min_stem=2),
                                   CliticRule(split_article=True, keep_whole=frozenset()),
-                                  CliticRule(min_stem=1, min_stem_after_lam=1), CliticRule(min_stem=5)])
+                                  CliticRule(min_stem=1, min_stem_after_lam=1), CliticRule(min_stem=5),
+                                  # short, odd and empty keep_whole entries, and too many letters for a table
+                                  CliticRule(keep_whole=frozenset({"و", "بال", "لX", "وَزير"})),
+                                  CliticRule(split_article=True, keep_whole=frozenset({"ل", "ال", "وز"})),
+                                  CliticRule(keep_whole=frozenset({"", "وزير"})),
+                                  CliticRule(keep_whole=WIDE_KEEP | {"وزير"})])
 def test_every_clitic_rule_on_news_words(rule: bool | CliticRule) -> None:
     assert tokenize_batch([CLITIC_WORDS], split_clitics=rule).spans(0) == spans_of(CLITIC_WORDS, split_clitics=rule)
+
+
+def test_keep_whole_lists_a_table_cannot_hold_take_the_exact_rule() -> None:
+    from benchmark.text.clitic_batch import _keep_tables
+
+    assert _keep_tables(CliticRule()) is not None
+    assert _keep_tables(CliticRule(keep_whole=frozenset({"", "وزير"}))) is None  # "" keeps every word whole
+    assert _keep_tables(CliticRule(keep_whole=WIDE_KEEP)) is None  # 79^4 keys: too many for a table
 
 
 @SETTINGS
@@ -168,7 +186,8 @@ def gold_articles() -> list[Article]:
     return list(read_source(SourceSpec("studio", sample)))
 
 
-def test_real_news_tokens_are_identical(shared_data: Path) -> None:
+@pytest.mark.parametrize("rule", [True, CliticRule(split_article=True, min_stem=2)])
+def test_real_news_tokens_are_identical(shared_data: Path, rule: CliticRule | bool) -> None:
     """2,000 SaudiNewsNet articles: same tokens (clitics split, cut at pseudo-entity edges)."""
     zips = sorted((shared_data / "saudinewsnet" / "dataset").glob("*.zip"))
     assert zips, "SaudiNewsNet zips missing"
@@ -182,6 +201,6 @@ def test_real_news_tokens_are_identical(shared_data: Path) -> None:
     texts_ = texts_[:2000]
     rng = np.random.default_rng(0)
     cuts = [sorted(rng.integers(0, len(t) + 1, size=6).tolist()) for t in texts_]
-    batch = tokenize_batch(texts_, split_clitics=True, cut_at=cuts)
+    batch = tokenize_batch(texts_, split_clitics=rule, cut_at=cuts)
     for i, text in enumerate(texts_):
-        assert batch.spans(i) == [(t.start, t.end) for t in split_at(tokenize(text, split_clitics=True), cuts[i])]
+        assert batch.spans(i) == [(t.start, t.end) for t in split_at(tokenize(text, split_clitics=rule), cuts[i])]

@@ -7,7 +7,8 @@ import importlib
 
 import pytest
 
-MODULES = ["benchmark.text", "benchmark.text.normalize", "benchmark.text.tokenize", "benchmark.text.align"]
+MODULES = ["benchmark.text", "benchmark.text.normalize", "benchmark.text.tokenize", "benchmark.text.align",
+           "benchmark.text.batch", "benchmark.text.clitic_batch"]
 
 
 @pytest.mark.parametrize("name", MODULES)
