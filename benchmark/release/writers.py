@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from benchmark.model import Article
 from benchmark.release.errors import BuildError
+from benchmark.release.parquet import parquet_options
 from benchmark.release.revision import file_sha256
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -157,7 +158,7 @@ class _ShardWriter:
         if self.writer is None:
             path = self.directory / f"{self.split}-{len(self.paths):05d}.parquet.partial"
             self.directory.mkdir(parents=True, exist_ok=True)
-            self.writer = pq.ParquetWriter(path, self.schema)
+            self.writer = pq.ParquetWriter(path, self.schema, **parquet_options(self.schema))
             self.paths.append(path)
         self.writer.write_table(table)
         self.num_bytes += table.nbytes

@@ -110,6 +110,34 @@ def test_hidden_split_has_inputs_only(built):
     assert all(row["entities"] is None and row["ner_tags"] is None and row["tokens"] for row in ner)
 
 
+def test_parquet_columns_follow_the_encoding_policy(built):
+    """Text plain (no dictionary, no statistics), span offsets in lists delta-encoded, no statistics
+    inside lists, pyarrow's defaults elsewhere: in every file of both folders."""
+    import pyarrow.parquet as pq
+
+    result = built[0]
+    files = sorted(result.public.glob("data/*/*.parquet")) + sorted(result.private.glob("data/*/*.parquet"))
+    assert len(files) == 16
+    seen = set()
+    for path in files:
+        metadata = pq.ParquetFile(path).metadata
+        for g in range(metadata.num_row_groups):
+            for c in range(metadata.num_columns):
+                column = metadata.row_group(g).column(c)
+                name, encodings = column.path_in_schema, set(column.encodings)
+                in_list = ".list.element" in name
+                if name == "text":
+                    assert "RLE_DICTIONARY" not in encodings and not column.is_stats_set, path
+                elif in_list and name.rsplit(".", 1)[-1] in ("start", "end"):
+                    assert "DELTA_BINARY_PACKED" in encodings and "RLE_DICTIONARY" not in encodings, (path, name)
+                    seen.add("delta")
+                else:
+                    assert column.is_stats_set is not in_list, (path, name)
+                    assert column.physical_type == "BOOLEAN" or "RLE_DICTIONARY" in encodings, (path, name)
+                seen.add(name)
+    assert {"delta", "text", "token_spans.list.element.start", "tokens.list.element", "doc_id"} <= seen
+
+
 def test_card_has_yaml_configs_counts_licence_and_how_to(built):
     import yaml
 
