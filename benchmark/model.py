@@ -308,16 +308,23 @@ class Article:
 
 def _restore_article(state: tuple[Any, ...]) -> Article:
     """The article :meth:`Article.__reduce__` pickled (no validation: it was valid then)."""
-    *fields, entities, quotes, stances, provenance = state
+    (doc_id, text, title, source, url, published, variety, meta, entities, quotes, stances,
+     provenance) = state
     article = object.__new__(Article)
-    for name, value in zip(("doc_id", "text", "title", "source", "url", "published", "variety", "meta"), fields,
-                           strict=True):
-        object.__setattr__(article, name, value)
-    object.__setattr__(article, "entities", tuple(Mention(*m) for m in entities))
-    object.__setattr__(article, "quotes", tuple(
-        Quote(i, s, e, k, None if c is None else Span(*c), who, elided) for i, s, e, k, c, who, elided in quotes))
-    object.__setattr__(article, "stances", tuple(Stance(*x) for x in stances))
-    object.__setattr__(article, "provenance", Provenance(*provenance))
+    put = object.__setattr__
+    put(article, "doc_id", doc_id)
+    put(article, "text", text)
+    put(article, "title", title)
+    put(article, "source", source)
+    put(article, "url", url)
+    put(article, "published", published)
+    put(article, "variety", variety)
+    put(article, "meta", meta)
+    put(article, "entities", tuple([Mention(*m) for m in entities]) if entities else ())
+    put(article, "quotes", tuple([Quote(i, s, e, k, None if c is None else Span(*c), who, elided)
+                                  for i, s, e, k, c, who, elided in quotes]) if quotes else ())
+    put(article, "stances", tuple([Stance(*x) for x in stances]) if stances else ())
+    put(article, "provenance", Provenance(*provenance))
     return article
 
 

@@ -313,13 +313,15 @@ def test_many_chunks_through_the_pipe_give_the_same_bytes(tmp_path, make_article
     assert two.revision == one.revision and two.rows["ner"] == {"test": 234, "train": 465, "validation": 1}
 
 
-def test_process_groups_give_ner_a_process_of_its_own():
+def test_process_groups_balance_the_measured_costs():
     from benchmark.release.build import plan_config
     from benchmark.release.workers import process_groups
 
     plans = [plan_config(kind, kind, "khabar", KHABAR) for kind in ("articles", "ner", "quotes", "stance")]
     assert process_groups(plans, 1) == [{"articles", "ner", "quotes", "stance"}]
-    assert process_groups(plans, 2) == [{"articles", "quotes", "stance"}, {"ner"}]  # the main process: first
+    # the main process (first) reads and converts everything: ner and the next config go to the other one
+    assert process_groups(plans, 2) == [{"articles", "stance"}, {"ner", "quotes"}]
+    assert process_groups(plans, 3) == [set(), {"ner"}, {"articles", "quotes", "stance"}]
     many = process_groups(plans, 8)  # one config per worker; the main process only reads and sends
     assert many[0] == set() and sorted(map(sorted, many[1:])) == [["articles"], ["ner"], ["quotes"], ["stance"]]
 
