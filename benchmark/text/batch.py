@@ -3,7 +3,7 @@ r"""Tokens and BIO tags of many texts at once, as numpy arrays (the fast path of
 :func:`tokenize_batch` gives exactly the tokens of :func:`~benchmark.text.tokenize` (and, with
 ``cut_at``, of :func:`~benchmark.text.split_at`), and :func:`bio_batch` exactly the view of
 :func:`~benchmark.text.article_to_bio`, for a whole list of texts in a few vectorised passes:
-every character is looked up in a per-code-point class table derived from the tokenizer's own
+every character is looked up in per-code-point class tables derived from the tokenizer's own
 regex classes (:func:`benchmark.text.tokenize.character_classes`), token edges are where the
 class changes, and proclitics are cut by :func:`benchmark.text.clitic_batch.clitic_points` (the
 clitic rule in array passes over the words that begin like a proclitic).
@@ -143,7 +143,7 @@ def _tokenize(texts: tuple[str, ...], rule: CliticRule | None, base: np.ndarray,
     """:func:`tokenize_batch` with the extra cut ``points`` as offsets in the joined texts."""
     joined = "\n".join(texts)  # a separator between texts: no token crosses one
     codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype="<u4")
-    kinds = _class_table()[codes]
+    kinds = _classes(codes)
     marked = np.flatnonzero(kinds == _MARK)  # combining marks and tatweel (the clitic rule skips them)
     kinds[marked] = _WORD
     starts, ends = _token_edges(kinds)
@@ -247,22 +247,37 @@ def _text_starts(texts: Sequence[str]) -> np.ndarray:
     return base
 
 
+def _classes(codes: np.ndarray) -> np.ndarray:
+    """The class of every code point of ``codes`` (a new array), plane by plane: news text rarely
+    leaves the Basic Multilingual Plane, and the other planes' tables are made when first needed."""
+    if not len(codes) or int(codes.max()) < 0x10000:
+        return _plane_classes(0)[codes]
+    kinds = np.empty(len(codes), dtype=np.uint8)
+    planes = codes >> 16
+    for plane in np.unique(planes).tolist():
+        where = planes == plane
+        kinds[where] = _plane_classes(plane)[codes[where] & 0xFFFF]
+    return kinds
+
+
 @cache
-def _class_table() -> np.ndarray:
-    """Class of every code point (``_SEP``, ``_WORD``, ``_DIGIT``, ``_NUMSEP``, ``_OTHER``, and
-    ``_MARK`` for combining marks and tatweel), read off the tokenizer's own one-character regex
-    classes."""
+def _plane_classes(plane: int) -> np.ndarray:
+    """Class of each code point of one Unicode plane (``_SEP``, ``_WORD``, ``_DIGIT``, ``_NUMSEP``,
+    ``_OTHER``, and ``_MARK`` for combining marks and tatweel), read off the tokenizer's own
+    one-character regex classes."""
     classes = character_classes()
-    every = "".join(map(chr, range(0x110000)))
-    table = np.full(0x110000, _OTHER, dtype=np.uint8)
+    every = "".join(map(chr, range(plane << 16, (plane + 1) << 16)))
+    table = np.full(0x10000, _OTHER, dtype=np.uint8)
     for name, kind in (("separator", _SEP), ("number_separator", _NUMSEP), ("digit", _DIGIT),
                        ("letter", _WORD), ("mark", _MARK)):  # later classes win: the regex's order
         # every matching character becomes U+0001 (one C pass); U+0001 itself is decided apart
         marked = re.sub(classes[name], "\x01", every).encode("utf-32-le", "surrogatepass")
         hits = np.frombuffer(marked, dtype="<u4") == 1
-        hits[1] = re.fullmatch(classes[name], "\x01") is not None
+        if plane == 0:
+            hits[1] = re.fullmatch(classes[name], "\x01") is not None
         table[hits] = kind
-    table[0x0640] = _MARK  # tatweel: a letter to the regex, not one to the clitic rule
+    if plane == 0:
+        table[0x0640] = _MARK  # tatweel: a letter to the regex, not one to the clitic rule
     return table
 
 

@@ -71,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
     clitics = best_of(args.repeat, lambda: tokenize(text, split_clitics=True))
     rows.append(("tokenize, split_clitics=True", clitics, split))
     pieces = [text[i : i + 2000] for i in range(0, len(text), 2000)]
-    tokenize_batch(pieces[:1])  # the per-code-point class table is built once per process
+    tokenize_batch(pieces[:1])  # the per-code-point class tables are built once per process
     rows.append(("tokenize_batch (2,000-char texts)", best_of(args.repeat, lambda: tokenize_batch(pieces)), split))
     rows.append(("tokenize_batch, split_clitics=True", best_of(
         args.repeat, lambda: tokenize_batch(pieces, split_clitics=True)), split))

@@ -69,6 +69,14 @@ def test_every_clitic_rule_on_news_words(rule: bool | CliticRule) -> None:
     assert tokenize_batch([CLITIC_WORDS], split_clitics=rule).spans(0) == spans_of(CLITIC_WORDS, split_clitics=rule)
 
 
+def test_code_points_of_every_plane() -> None:
+    """Class tables are made plane by plane: texts with and without supplementary-plane characters."""
+    texts = ["قال 😀 بوتين", "\U00020000\U00020001 و\U000e0100قال \U0010fffd.", "بلا رموز", "\U0001d7d8\U0001d7d9 2"]
+    for rule in (False, True):
+        batch = tokenize_batch(texts, split_clitics=rule)
+        assert [batch.spans(i) for i in range(len(texts))] == [spans_of(t, split_clitics=rule) for t in texts]
+
+
 def test_keep_whole_lists_a_table_cannot_hold_take_the_exact_rule() -> None:
     from benchmark.text.clitic_batch import _keep_tables
 
