@@ -105,26 +105,37 @@ def parse_source(text: str) -> SourceSpec:
     )
 
 
-def iter_json_array(path: str | Path, chunk_chars: int = 1 << 20) -> Iterator[Any]:
-    """Yield the items of a JSON array file one at a time (memory: one item plus one chunk).
+def iter_json_array(path: str | Path, chunk_bytes: int = 1 << 21) -> Iterator[Any]:
+    """Yield the items of a JSON array file (UTF-8, with or without a BOM) one at a time
+    (memory: one item plus one chunk of ``chunk_bytes``).
 
     >>> import tempfile, pathlib
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "x.json"
     >>> _ = p.write_text('[{"a": 1}, {"b": [2, 3]} ,\\n {"c": "ع"}]', encoding="utf-8")
-    >>> list(iter_json_array(p, chunk_chars=4))
+    >>> list(iter_json_array(p, chunk_bytes=4))
     [{'a': 1}, {'b': [2, 3]}, {'c': 'ع'}]
     """
+    import codecs
+
     path = Path(path)
     decoder = json.JSONDecoder()
-    with path.open("r", encoding="utf-8-sig") as handle:
-        buffer, pos, eof = "", 0, False
+    text_decoder = codecs.getincrementaldecoder("utf-8-sig")()  # bytes.decode speed, BOM dropped
+    with path.open("rb") as handle:
+        buffer, pos, eof, offset = "", 0, False, 0
 
         def fill() -> bool:
-            nonlocal buffer, pos, eof
-            more = handle.read(chunk_chars)
-            eof = not more
+            nonlocal buffer, pos, eof, offset
+            data = handle.read(chunk_bytes)
+            eof = not data
+            held = len(text_decoder.getstate()[0])  # bytes of a character cut at the last chunk's end
+            try:
+                more = text_decoder.decode(data, final=eof)
+            except UnicodeDecodeError as error:
+                raise SourceError(f"{path}: not UTF-8 text ({error.reason} at byte {offset - held + error.start}); "
+                                  f"export again with Label Studio's JSON format") from None
+            offset += len(data)
             buffer, pos = buffer[pos:] + more, 0
-            return bool(more)
+            return bool(more) or not eof
 
         def skip_space() -> str:
             nonlocal pos

@@ -28,11 +28,23 @@ from benchmark.tasks import get_task
     ),
     chunk=st.integers(min_value=1, max_value=64),
     indent=st.sampled_from([None, 1]),
+    encoding=st.sampled_from(["utf-8", "utf-8-sig"]),
+    newline=st.sampled_from(["\n", "\r\n"]),
 )
-def test_iter_json_array_streams_any_list_of_objects(tmp_path_factory, items, chunk, indent):
+def test_iter_json_array_streams_any_list_of_objects(tmp_path_factory, items, chunk, indent, encoding, newline):
+    """Any items, any chunk size (multi-byte characters cut between chunks), with or without a BOM, LF or CRLF."""
     path = tmp_path_factory.mktemp("json") / "export.json"
-    path.write_text(json.dumps(items, ensure_ascii=False, indent=indent), encoding="utf-8")
-    assert list(iter_json_array(path, chunk_chars=chunk)) == items
+    path.write_text(json.dumps(items, ensure_ascii=False, indent=indent), encoding=encoding, newline=newline)
+    assert list(iter_json_array(path, chunk_bytes=chunk)) == items
+
+
+def test_iter_json_array_names_the_byte_that_is_not_utf8(tmp_path):
+    path = tmp_path / "latin1.json"
+    path.write_bytes('[{"text": "قال"}, {"text": "caf'.encode() + b"\xe9" + b'"}]')
+    assert next(iter_json_array(path, chunk_bytes=8)) == {"text": "قال"}
+    for chunk in (1, 7, 8, 35, 1 << 20):  # the bad byte inside a chunk, or held over from the one before
+        with pytest.raises(SourceError, match=r"latin1.json: not UTF-8 text \(invalid continuation byte at byte 34\)"):
+            list(iter_json_array(path, chunk_bytes=chunk))
 
 
 @pytest.mark.parametrize(
