@@ -211,12 +211,15 @@ class _Stats:
     def add(self, article: Article, split: str) -> None:
         self.documents[split] += 1
         layer = self.labels[split]
-        layer["entities"].update(m.label for m in article.entities)
-        layer["quotes"].update(q.kind for q in article.quotes)
-        layer["quote speakers"].update(
-            "elided" if q.speaker_elided else "named" if q.speaker else "unnamed" for q in article.quotes
-        )
-        layer["stances"].update(s.label for s in article.stances)
+        if article.entities:  # (empty layers stay out of the counts)
+            layer["entities"].update(m.label for m in article.entities)
+        if article.quotes:
+            layer["quotes"].update(q.kind for q in article.quotes)
+            layer["quote speakers"].update(
+                "elided" if q.speaker_elided else "named" if q.speaker else "unnamed" for q in article.quotes
+            )
+        if article.stances:
+            layer["stances"].update(s.label for s in article.stances)
         if article.provenance.guidelines_version:
             self.guidelines[article.provenance.guidelines_version] += 1
 

@@ -260,6 +260,8 @@ def _single(
 ) -> str | None:
     """The one string in ``value[key]`` (a list), or None after reporting why not."""
     items = value.get(key)
+    if type(items) is list and len(items) == 1 and type(items[0]) is str and (allowed is None or items[0] in allowed):
+        return items[0]  # the usual case, decided without the checks below
     if not isinstance(items, list) or not items or not all(isinstance(x, str) for x in items):
         out.add(
             region_id,
