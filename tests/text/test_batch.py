@@ -212,3 +212,11 @@ def test_real_news_tokens_are_identical(shared_data: Path, rule: CliticRule | bo
     batch = tokenize_batch(texts_, split_clitics=rule, cut_at=cuts)
     for i, text in enumerate(texts_):
         assert batch.spans(i) == [(t.start, t.end) for t in split_at(tokenize(text, split_clitics=rule), cuts[i])]
+
+
+def test_utf8_sizes_of_every_code_point() -> None:
+    from benchmark.text.batch import _utf8_sizes
+
+    codes = np.arange(0x110000, dtype=np.uint32)
+    expected = [len(chr(c).encode("utf-8", "surrogatepass")) for c in range(0x110000)]
+    assert _utf8_sizes(codes).tolist() == expected
