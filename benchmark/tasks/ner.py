@@ -122,27 +122,28 @@ def _arrow_rows(articles: Sequence[Article], schema: LabelSchema) -> pyarrow.Tab
 
 
 def _strings(tokens: TokenBatch) -> tuple[pyarrow.Array, pyarrow.Array]:
-    """The texts and every token as Arrow string arrays, over one UTF-8 buffer of the texts
-    (:meth:`TokenBatch.utf8`): no Python string is converted one by one."""
+    """The texts and every token as Arrow string arrays, the tokens cut out of the texts' own
+    UTF-8 buffer (:meth:`TokenBatch.byte_offsets`): no token string is made. The texts are
+    encoded once, by Arrow, which leaves each ``str`` holding its UTF-8 form: other configs'
+    text columns of the same articles reuse it."""
     import numpy as np
     import pyarrow as pa
 
-    try:
-        data, text_offsets, token_offsets = tokens.utf8()
-    except UnicodeEncodeError:  # lone surrogates: Arrow refuses them anyway, with its own message
-        return pa.array(tokens.texts, pa.string()), pa.array(tokens.all_tokens(), pa.string())
-    kind = pa.string() if text_offsets.dtype == np.int32 else pa.large_string()
-    buffer = pa.py_buffer(data)
-    texts = pa.Array.from_buffers(kind, len(text_offsets) - 1, [None, pa.py_buffer(text_offsets), buffer])
+    texts = pa.array(tokens.texts, pa.string())  # (refuses lone surrogates, with Arrow's message)
+    text_offsets, token_offsets = tokens.byte_offsets()
+    if text_offsets.dtype != np.int32 or texts.buffers()[1] is None:  # 2 GiB of text, or no text at all
+        data = tokens.utf8()[0]
+        kind, buffer = pa.large_string(), pa.py_buffer(data)
+    else:
+        if not np.array_equal(np.frombuffer(texts.buffers()[1], np.int32, len(texts) + 1), text_offsets):
+            raise RuntimeError("ner: Arrow's UTF-8 of the texts differs from TokenBatch.byte_offsets (a bug)")
+        kind, buffer = pa.string(), texts.buffers()[2]
     # strings alternate token / the gap after it; every other one is a token (Arrow's take copies them)
     pieces = pa.Array.from_buffers(kind, max(len(token_offsets) - 1, 0),
                                    [None, pa.py_buffer(token_offsets if len(token_offsets) else text_offsets[:1]),
                                     buffer])
     token_strings = pieces.take(pa.array(np.arange(0, len(pieces), 2)))
-    if kind != pa.string():
-        return texts.cast(pa.string()), token_strings.cast(pa.string())
-    return texts, token_strings
-
+    return texts, token_strings.cast(pa.string()) if kind != pa.string() else token_strings
 
 
 def _input_row(row: Row) -> Row:

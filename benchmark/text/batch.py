@@ -80,18 +80,24 @@ class TokenBatch:
         'نعم'
         """
         data = np.frombuffer("".join(self.texts).encode("utf-8"), dtype=np.uint8)
+        return (data, *self.byte_offsets())
+
+    def byte_offsets(self) -> tuple[np.ndarray, np.ndarray]:
+        """``(text_offsets, token_offsets)`` of :meth:`utf8`, without making the bytes (for a
+        caller that has them, e.g. an Arrow string array of the texts). int32 unless the texts
+        could take 2 GiB or more."""
         sizes = _utf8_sizes(self.codes)  # UTF-8 bytes of every code point of the joined texts
         base = _text_starts(self.texts)
-        sizes[base[1:-1] - 1] = 0  # the separators between texts are not in ``data``
-        wide = np.int32 if len(data) < 2**31 else np.int64  # int32 sums run 3x faster
+        sizes[base[1:-1] - 1] = 0  # the separators between texts are not in the bytes
+        wide = np.int32 if 4 * len(self.codes) < 2**31 else np.int64  # int32 sums run 3x faster
         position = np.zeros(len(self.codes) + 1, dtype=wide)  # byte offset of every code point
         np.cumsum(sizes, dtype=wide, out=position[1:])
-        text_offsets = np.append(position[base[:-1]], wide(len(data)))
+        text_offsets = np.append(position[base[:-1]], position[-1])
         owner_base = np.repeat(base[:-1], np.diff(self.bounds))
         token_offsets = np.empty(2 * len(self.starts), dtype=wide)
         token_offsets[0::2] = position[self.starts + owner_base]
         token_offsets[1::2] = position[self.ends + owner_base]
-        return data, text_offsets, token_offsets
+        return text_offsets, token_offsets
 
     def all_tokens(self) -> list[str]:
         """Every token string, text after text (what a ``list<string>`` column flattens to)."""
