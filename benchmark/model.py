@@ -537,14 +537,19 @@ def _assemble(data: Mapping[str, Any], meta: Mapping[str, Any], entities: tuple[
               schema: LabelSchema | None) -> Article:
     """The article of checked fields and records, validated once (``find_problems``)."""
     article = object.__new__(Article)
-    values = {
-        "doc_id": data["doc_id"], "text": data["text"], "title": data.get("title"),
-        "source": data.get("source"), "url": data.get("url"), "published": data.get("published"),
-        "variety": data.get("variety", "msa"), "meta": dict(meta), "entities": entities,
-        "quotes": quotes, "stances": stances, "provenance": provenance,
-    }
-    for key, value in values.items():
-        object.__setattr__(article, key, value)
+    put = object.__setattr__
+    put(article, "doc_id", data["doc_id"])
+    put(article, "text", data["text"])
+    put(article, "title", data.get("title"))
+    put(article, "source", data.get("source"))
+    put(article, "url", data.get("url"))
+    put(article, "published", data.get("published"))
+    put(article, "variety", data.get("variety", "msa"))
+    put(article, "meta", dict(meta))
+    put(article, "entities", entities)
+    put(article, "quotes", quotes)
+    put(article, "stances", stances)
+    put(article, "provenance", provenance)
     problems = find_problems(article, schema)
     if problems:
         raise ArticleError(problems)

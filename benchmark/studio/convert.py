@@ -409,10 +409,11 @@ def _result_to_article(
                     rid, f"region type {rtype!r} for {name!r}, expected 'labels'", "use the generated config"
                 )
                 continue
-            if value.get("text") is not None and value.get("text") != text[start:end]:
+            given = value.get("text")
+            if given is not None and given != text[start:end]:
                 out.add(
                     rid,
-                    f"value.text {value.get('text')!r} is not text[{start}:{end}] {text[start:end]!r}",
+                    f"value.text {given!r} is not text[{start}:{end}] {text[start:end]!r}",
                     "the task text changed after annotation, or the offsets are "
                     "wrong: re-import the original text and redraw the region",
                 )
