@@ -13,6 +13,7 @@ Usage::
    the **build** (``build_release`` of the export: strict Label Studio conversion, validation,
    the ``articles``/``ner``/``quotes``/``stance`` configs, public inputs-only test split, private
    gold, revision and card). With ``--with-split`` it also times ``assign_splits`` (MinHash LSH).
+   Each child starts with its output absent: a previous run's output is deleted before timing.
 3. Peak memory is the child's peak resident set size, read with ``os.wait4`` (the kernel's
    ``ru_maxrss`` of exactly that child, in KiB on Linux); time is the wall time of the child,
    interpreter start and imports included for both.
@@ -26,6 +27,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -166,6 +168,15 @@ def child_split(export: Path) -> None:
     assign_splits(read_source(SourceSpec("studio", export)), progress=False)
 
 
+def _clear(*paths: Path) -> None:
+    """Delete a previous run's output before timing the next (each child writes into nothing)."""
+    for path in paths:
+        if path.is_dir():
+            shutil.rmtree(path)
+        elif path.exists():
+            path.unlink()
+
+
 def measure(args: list[str]) -> tuple[float, int, float]:
     """Run ``python bench_build.py --child …``; return (wall seconds, peak RSS bytes, CPU seconds)
     of that child (CPU: user + system, its waited-for descendants included)."""
@@ -211,10 +222,12 @@ def main() -> int:
     for repetition in range(1, args.repeat + 1):
         if args.repeat > 1:
             print(f"-- repetition {repetition} of {args.repeat}")
+        _clear(workdir / "reference.parquet")
         ref_time, ref_rss, ref_cpu = measure(["reference", str(export), str(workdir / "reference.parquet")])
         print(f"reference json.load + write_table: {ref_time:7.1f} s  peak RSS {ref_rss / 2**20:7.0f} MiB  "
               f"CPU {ref_cpu:6.1f} s")
         for configs in args.configs:
+            _clear(workdir / "release", workdir / "release-private")
             build_time, build_rss, _ = measure(
                 ["build", str(export), str(manifest), str(workdir / "release"), configs, str(args.workers)]
             )
