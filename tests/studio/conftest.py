@@ -145,7 +145,7 @@ def studio(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
         pytest.skip("label-studio is not installed (pip install 'khabar[annotate]'); the studio tests need it")
     import label_studio
 
-    cache = request.config.cache
+    cache = getattr(request.config, "cache", None)  # None with -p no:cacheprovider
     if cache is not None:
         cache_dir = Path(cache.mkdir(f"khabar-studio-{label_studio.__version__}"))
     else:
