@@ -314,10 +314,10 @@ def build_release(
     Every article must have a split: in ``manifest`` or, for corpora with an official split,
     in ``meta["split"]``. Unassigned articles stop the build (all of them are listed) and nothing
     is left behind; a finished build replaces ``out`` only at the end (``overwrite=True``).
-    ``workers > 1`` shares the configs between that many processes (forked; the costliest config,
-    ``ner``, gets a child process to itself when there are two): this process reads, converts and
-    validates every article once and sends it to the children, which make and write their configs'
-    rows. The output is the same, byte for byte.
+    ``workers > 1`` shares the configs between that many processes (forked, by measured costs:
+    with two, ``ner`` and ``quotes`` go to the child; see ``workers.process_groups``): this process
+    reads, converts and validates every article once and sends it to the children, which make and
+    write their configs' rows. The output is the same, byte for byte.
     """
     from tqdm.auto import tqdm
 
