@@ -237,10 +237,7 @@ class Article:
         for layer, needed in _REFERS_TO.items():
             if layer in keep and not needed <= keep:
                 raise ValueError(f"Article.only(): {layer} refer to {', '.join(sorted(needed - keep))}; keep them too")
-        reduced = object.__new__(Article)
-        for name, default in _DEFAULTS:
-            object.__setattr__(reduced, name, getattr(self, name) if name in keep else default())
-        return reduced
+        return _unvalidated(*(getattr(self, name) if name in keep else default() for name, default in _DEFAULTS))
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
         """Pickle as plain tuples (``khabar build`` sends articles to its worker processes): about
@@ -308,8 +305,21 @@ class Article:
 
 def _restore_article(state: tuple[Any, ...]) -> Article:
     """The article :meth:`Article.__reduce__` pickled (no validation: it was valid then)."""
-    (doc_id, text, title, source, url, published, variety, meta, entities, quotes, stances,
-     provenance) = state
+    *fields, entities, quotes, stances, provenance = state
+    return _unvalidated(
+        *fields,
+        tuple([Mention(*m) for m in entities]) if entities else (),
+        tuple([Quote(i, s, e, k, None if c is None else Span(*c), who, elided)
+               for i, s, e, k, c, who, elided in quotes]) if quotes else (),
+        tuple([Stance(*x) for x in stances]) if stances else (),
+        Provenance(*provenance),
+    )
+
+
+def _unvalidated(doc_id: Any, text: Any, title: Any, source: Any, url: Any, published: Any, variety: Any,
+                 meta: Any, entities: Any, quotes: Any, stances: Any, provenance: Any) -> Article:
+    """An :class:`Article` of these field values (in field order), made without validating them:
+    for callers that validate it themselves or copy a valid article."""
     article = object.__new__(Article)
     put = object.__setattr__
     put(article, "doc_id", doc_id)
@@ -320,11 +330,10 @@ def _restore_article(state: tuple[Any, ...]) -> Article:
     put(article, "published", published)
     put(article, "variety", variety)
     put(article, "meta", meta)
-    put(article, "entities", tuple([Mention(*m) for m in entities]) if entities else ())
-    put(article, "quotes", tuple([Quote(i, s, e, k, None if c is None else Span(*c), who, elided)
-                                  for i, s, e, k, c, who, elided in quotes]) if quotes else ())
-    put(article, "stances", tuple([Stance(*x) for x in stances]) if stances else ())
-    put(article, "provenance", Provenance(*provenance))
+    put(article, "entities", entities)
+    put(article, "quotes", quotes)
+    put(article, "stances", stances)
+    put(article, "provenance", provenance)
     return article
 
 
@@ -536,20 +545,9 @@ def _assemble(data: Mapping[str, Any], meta: Mapping[str, Any], entities: tuple[
               quotes: tuple[Quote, ...], stances: tuple[Stance, ...], provenance: Provenance,
               schema: LabelSchema | None) -> Article:
     """The article of checked fields and records, validated once (``find_problems``)."""
-    article = object.__new__(Article)
-    put = object.__setattr__
-    put(article, "doc_id", data["doc_id"])
-    put(article, "text", data["text"])
-    put(article, "title", data.get("title"))
-    put(article, "source", data.get("source"))
-    put(article, "url", data.get("url"))
-    put(article, "published", data.get("published"))
-    put(article, "variety", data.get("variety", "msa"))
-    put(article, "meta", dict(meta))
-    put(article, "entities", entities)
-    put(article, "quotes", quotes)
-    put(article, "stances", stances)
-    put(article, "provenance", provenance)
+    article = _unvalidated(data["doc_id"], data["text"], data.get("title"), data.get("source"), data.get("url"),
+                           data.get("published"), data.get("variety", "msa"), dict(meta), entities, quotes,
+                           stances, provenance)
     problems = find_problems(article, schema)
     if problems:
         raise ArticleError(problems)

@@ -254,3 +254,13 @@ def test_only_keeps_the_named_fields_and_refuses_dangling_references() -> None:
         article.only({"entities", "stances"})
     with pytest.raises(ValueError, match=r"no field\(s\) \['quote'\]"):
         article.only({"quote"})
+
+
+def test_the_unvalidated_constructor_takes_the_fields_in_declaration_order() -> None:
+    """``Article.only``, unpickling and ``from_records`` build articles through one helper."""
+    import dataclasses
+    import inspect
+
+    from benchmark.model import _unvalidated
+
+    assert list(inspect.signature(_unvalidated).parameters) == [f.name for f in dataclasses.fields(Article)]
