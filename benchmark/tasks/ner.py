@@ -131,13 +131,12 @@ def _strings(tokens: TokenBatch) -> tuple[pyarrow.Array, pyarrow.Array]:
 
     texts = pa.array(tokens.texts, pa.string())  # (refuses lone surrogates, with Arrow's message)
     text_offsets, token_offsets = tokens.byte_offsets()
-    if text_offsets.dtype != np.int32 or texts.buffers()[1] is None:  # 2 GiB of text, or no text at all
-        data = tokens.utf8()[0]
-        kind, buffer = pa.large_string(), pa.py_buffer(data)
-    else:
+    if text_offsets.dtype == np.int32:
         if not np.array_equal(np.frombuffer(texts.buffers()[1], np.int32, len(texts) + 1), text_offsets):
             raise RuntimeError("ner: Arrow's UTF-8 of the texts differs from TokenBatch.byte_offsets (a bug)")
         kind, buffer = pa.string(), texts.buffers()[2]
+    else:  # a batch of 512M code points or more: 64-bit offsets, over the texts encoded once more
+        kind, buffer = pa.large_string(), pa.py_buffer("".join(tokens.texts).encode("utf-8"))
     # strings alternate token / the gap after it; every other one is a token (Arrow's take copies them)
     pieces = pa.Array.from_buffers(kind, max(len(token_offsets) - 1, 0),
                                    [None, pa.py_buffer(token_offsets if len(token_offsets) else text_offsets[:1]),

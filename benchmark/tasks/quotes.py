@@ -122,7 +122,6 @@ def _arrow_rows(articles: Sequence[Article], schema: LabelSchema) -> pyarrow.Tab
     ], schema=arrow_schema)
 
 
-
 def _input_row(row: Row) -> Row:
     return {k: row[k] for k in ("doc_id", "text")}
 

@@ -113,7 +113,6 @@ def _arrow_rows(articles: Sequence[Article], schema: LabelSchema) -> pyarrow.Tab
     return pa.Table.from_arrays(columns, schema=arrow_schema)
 
 
-
 def _input_row(row: Row) -> Row:
     return {k: v for k, v in row.items() if k != "label"}
 

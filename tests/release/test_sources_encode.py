@@ -101,6 +101,18 @@ def test_vectorised_task_rows_equal_the_encoded_rows(corpus, task_name):
         assert task.arrow_rows(articles, KHABAR).equals(expected)
 
 
+def test_ner_rows_of_a_batch_too_large_for_32_bit_offsets(corpus, monkeypatch):
+    """Batches of 512M code points or more take 64-bit byte offsets (``TokenBatch.byte_offsets``):
+    the rows are the same (the offsets are widened here rather than a batch that large made)."""
+    from benchmark.text.batch import TokenBatch
+
+    task = get_task("ner")
+    expected = task.arrow_rows(corpus, KHABAR)
+    narrow = TokenBatch.byte_offsets
+    monkeypatch.setattr(TokenBatch, "byte_offsets", lambda self: tuple(a.astype("int64") for a in narrow(self)))
+    assert task.arrow_rows(corpus, KHABAR).equals(expected)
+
+
 @pytest.mark.parametrize("task_name", ["ner", "quotes", "stance"])
 def test_task_rows_read_only_the_declared_article_fields(task_name, corpus):
     """``khabar build`` sends a worker only a task's ``article_fields`` (Article.only): its rows
