@@ -322,11 +322,12 @@ class QuoteModel:
             first_after_cue = next((b for b in after if b[0] < quote[0] and len(text[cue[1]:b[0]].split()) <= 3),
                                    None)
         out = []
+        rank_before = {span: rank for rank, span in enumerate(before)}
+        rank_after = {span: rank for rank, span in enumerate(after)}
         for m in nearby:
-            rank_before = before.index((m.start, m.end)) if (m.start, m.end) in before else 99
-            rank_after = after.index((m.start, m.end)) if (m.start, m.end) in after else 99
-            out.append(((m.start, m.end), _pair_features(text, quote, cue, m, rank_before, rank_after,
-                                                         (m.start, m.end) == first_after_cue, previous_speaker)))
+            span = (m.start, m.end)
+            out.append((span, _pair_features(text, quote, cue, m, rank_before.get(span, 99), rank_after.get(span, 99),
+                                             span == first_after_cue, previous_speaker)))
         if previous_speaker is not None:
             elided = cue is not None and text[cue[1]:quote[0]].strip() in ("", ":", "،")
             no_mention_after_cue = not any(cue is not None and cue[1] <= m.start < quote[0] for m in nearby)
