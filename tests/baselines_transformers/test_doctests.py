@@ -8,7 +8,7 @@ import importlib
 import pytest
 
 MODULES = ["baselines.transformers.common", "baselines.transformers.tagging", "baselines.transformers.quotes",
-           "baselines.transformers.stance", "baselines.transformers.tiny"]
+           "baselines.transformers.stance", "baselines.transformers.tiny", "baselines.transformers.e5"]
 
 
 @pytest.mark.parametrize("name", MODULES)
