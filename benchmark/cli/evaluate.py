@@ -65,6 +65,10 @@ def run(args: argparse.Namespace) -> int:
     if args.compare:
         paired = compare_results(args.compare, args.out, n_resamples=args.resamples, confidence=args.confidence,
                                  seed=args.seed)
-        print(f"paired bootstrap vs {args.compare} on {paired.metric}: delta {paired.delta:+.4f} "
-              f"[{paired.ci_low:+.4f}, {paired.ci_high:+.4f}], p = {paired.p_value:.4f}")
+        if paired.delta is None:
+            print(f"paired bootstrap vs {args.compare} on {paired.metric}: undefined (— : the metric is 0/0 for "
+                  "one of the two systems)")
+        else:
+            print(f"paired bootstrap vs {args.compare} on {paired.metric}: delta {paired.delta:+.4f} "
+                  f"[{paired.ci_low:+.4f}, {paired.ci_high:+.4f}], p = {paired.p_value:.4f}")
     return 0

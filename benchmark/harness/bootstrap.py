@@ -19,6 +19,10 @@ re-scorings.
 >>> ci = bootstrap_ci(counts, f1, n_resamples=200, seed=1)["f1"]
 >>> ci.low <= ci.value <= ci.high
 True
+
+An undefined metric (0/0, see :mod:`benchmark.metrics.base`) has ``value``, ``low`` and ``high``
+``None``. When the point estimate is defined but some resamples are not (speaker accuracy on a
+resample without matched quotes), the interval is taken over the resamples where it is defined.
 """
 
 from __future__ import annotations
@@ -40,30 +44,38 @@ ScoreFn = Callable[[np.ndarray], Mapping[str, np.ndarray]]
 class Interval:
     """A point estimate with its bootstrap percentile interval."""
 
-    value: float
-    low: float
-    high: float
+    value: float | None
+    low: float | None
+    high: float | None
 
-    def to_dict(self) -> dict[str, float]:
+    @property
+    def defined(self) -> bool:
+        """False for an undefined metric (0/0): value and interval are ``None``."""
+        return self.value is not None
+
+    def to_dict(self) -> dict[str, float | None]:
         return {"value": self.value, "ci_low": self.low, "ci_high": self.high}
 
 
 @dataclass(frozen=True, slots=True)
 class PairedResult:
-    """Paired bootstrap comparison of submission B against A on one metric (delta = B - A)."""
+    """Paired bootstrap comparison of submission B against A on one metric (delta = B - A).
+
+    When the metric is undefined for A or B, ``delta``, the interval and ``p_value`` are ``None``.
+    """
 
     metric: str
-    value_a: float
-    value_b: float
-    delta: float
-    ci_low: float
-    ci_high: float
-    p_value: float
+    value_a: float | None
+    value_b: float | None
+    delta: float | None
+    ci_low: float | None
+    ci_high: float | None
+    p_value: float | None
     n_resamples: int
     confidence: float
     seed: int
 
-    def to_dict(self) -> dict[str, float | int | str]:
+    def to_dict(self) -> dict[str, float | int | str | None]:
         return {"metric": self.metric, "a": self.value_a, "b": self.value_b, "delta": self.delta,
                 "ci_low": self.ci_low, "ci_high": self.ci_high, "p_value": self.p_value,
                 "n_resamples": self.n_resamples, "confidence": self.confidence, "seed": self.seed}
@@ -103,7 +115,17 @@ def resampled_totals(counts: np.ndarray | list[np.ndarray], n_resamples: int = D
     return [np.concatenate(parts, axis=0) for parts in out]
 
 
-def _percentiles(samples: np.ndarray, confidence: float) -> tuple[float, float]:
+def _point(value: np.ndarray | float) -> float | None:
+    value = float(value)
+    return None if np.isnan(value) else value
+
+
+def _percentiles(samples: np.ndarray, confidence: float) -> tuple[float | None, float | None]:
+    """The percentile interval of the defined (non-NaN) samples; ``(None, None)`` if none is."""
+    samples = np.asarray(samples, dtype=float)
+    samples = samples[~np.isnan(samples)]
+    if not samples.size:
+        return None, None
     alpha = (1.0 - confidence) / 2.0
     low, high = np.percentile(samples, [100 * alpha, 100 * (1 - alpha)])
     return float(low), float(high)
@@ -117,11 +139,13 @@ def bootstrap_ci(counts: np.ndarray, score: ScoreFn, n_resamples: int = DEFAULT_
     ``counts`` is ``(n_docs, k)``; ``score`` maps totals ``(..., k)`` to ``{metric: (...)}``.
     """
     counts = np.asarray(counts)
-    point = {k: float(v) for k, v in score(counts.sum(axis=0)).items()}
+    point = {k: _point(v) for k, v in score(counts.sum(axis=0)).items()}
     (totals,) = resampled_totals(counts, n_resamples, seed)
     samples = score(totals)
     names = metrics if metrics is not None else list(point)
-    return {name: Interval(point[name], *_percentiles(np.asarray(samples[name]), confidence)) for name in names}
+    undefined = Interval(None, None, None)
+    return {name: Interval(point[name], *_percentiles(np.asarray(samples[name]), confidence))
+            if point[name] is not None else undefined for name in names}
 
 
 def paired_bootstrap(counts_a: np.ndarray, counts_b: np.ndarray, score: ScoreFn, metric: str,
@@ -129,12 +153,15 @@ def paired_bootstrap(counts_a: np.ndarray, counts_b: np.ndarray, score: ScoreFn,
                      seed: int = 0) -> PairedResult:
     """Compare two submissions scored on the same documents (rows of both tables aligned)."""
     counts_a, counts_b = np.asarray(counts_a), np.asarray(counts_b)
-    value_a = float(score(counts_a.sum(axis=0))[metric])
-    value_b = float(score(counts_b.sum(axis=0))[metric])
+    value_a = _point(score(counts_a.sum(axis=0))[metric])
+    value_b = _point(score(counts_b.sum(axis=0))[metric])
+    if value_a is None or value_b is None:  # nothing to compare: say so, never a made-up p-value
+        return PairedResult(metric, value_a, value_b, None, None, None, None, n_resamples, confidence, seed)
     totals_a, totals_b = resampled_totals([counts_a, counts_b], n_resamples, seed)
     deltas = np.asarray(score(totals_b)[metric]) - np.asarray(score(totals_a)[metric])
+    deltas = deltas[~np.isnan(deltas)]  # resamples where the metric is defined for both
     low, high = _percentiles(deltas, confidence)
     other_side = min(int((deltas <= 0).sum()), int((deltas >= 0).sum()))
-    p_value = min(1.0, 2.0 * (other_side + 1) / (n_resamples + 1))
+    p_value = min(1.0, 2.0 * (other_side + 1) / (len(deltas) + 1))
     return PairedResult(metric, value_a, value_b, value_b - value_a, low, high, p_value, n_resamples,
                         confidence, seed)

@@ -38,10 +38,11 @@ from benchmark.harness.bootstrap import (
 )
 from benchmark.harness.gold import GoldSet
 from benchmark.harness.validation import SubmissionInvalid, validate_submission
-from benchmark.metrics.base import CountTable
+from benchmark.metrics.base import CountTable, as_figure
 from benchmark.tasks import Task, get_task
 
-__all__ = ["RESULTS_SCHEMA_VERSION", "Results", "compare_results", "evaluate_submission", "load_count_table"]
+__all__ = ["RESULTS_SCHEMA_VERSION", "Results", "compare_results", "evaluate_submission", "format_interval",
+           "load_count_table"]
 
 RESULTS_SCHEMA_VERSION = 1
 RESULTS_FILE = "results.json"
@@ -71,8 +72,8 @@ class Results:
     documents: list[dict[str, Any]] = field(default_factory=list, repr=False)
 
     @property
-    def score(self) -> float:
-        """The headline metric's value."""
+    def score(self) -> float | None:
+        """The headline metric's value (``None`` when undefined, e.g. no quote in gold nor predictions)."""
         return self.metrics[self.headline].value
 
     def to_dict(self) -> dict[str, Any]:
@@ -134,9 +135,11 @@ class Results:
                  f"{'metric':<34} {'value':>8}   {pct:.0f}% CI (bootstrap over documents)"]
         names = list(self.metrics) if all_metrics else [m for m in self.headline_metrics if m in self.metrics]
         for name in names:
-            interval = self.metrics[name]
             marker = " *" if name == self.headline else ""
-            lines.append(f"{name + marker:<34} {interval.value:>8.4f}   [{interval.low:.4f}, {interval.high:.4f}]")
+            lines.append(f"{name + marker:<34} {format_interval(self.metrics[name])}")
+        if any(not self.metrics[name].defined for name in names):
+            lines.append("— = undefined (0/0: e.g. precision without predictions, a label absent from gold and "
+                         "predictions)")
         if self.task == "stance" and "confusion" in self.breakdown:
             confusion = self.breakdown["confusion"]
             predicted = [p for p in next(iter(confusion.values()))
@@ -148,6 +151,16 @@ class Results:
             shown = {k: v for k, v in self.counts.items() if k.count("/") <= 1}
             lines.append("counts: " + ", ".join(f"{k}={v}" for k, v in shown.items()))
         return "\n".join(lines)
+
+
+def format_interval(interval: Interval) -> str:
+    """``value   [low, high]`` with 4 decimals; "—" for an undefined value or bound.
+
+    >>> format_interval(Interval(0.5, 0.25, 0.75)), format_interval(Interval(None, None, None))
+    ('  0.5000   [0.2500, 0.7500]', '       —   [—, —]')
+    """
+    show = lambda x: "—" if x is None else f"{x:.4f}"  # noqa: E731
+    return f"{show(interval.value):>8}   [{show(interval.low)}, {show(interval.high)}]"
 
 
 # --------------------------------------------------------------------------- gold / submission inputs
@@ -259,7 +272,7 @@ def evaluate_submission(task: str | Task, submission: str | Path | Iterable[Mapp
             errors = _quote_errors(rows[0], predictions.get(doc_id))
         else:
             errors = _stance_errors(rows, predictions)
-        documents.append({"doc_id": doc_id, task.headline: float(per_doc_headline[i]),
+        documents.append({"doc_id": doc_id, task.headline: as_figure(per_doc_headline[i]),
                           "counts": {c: int(v) for c, v in zip(table.columns, table.counts[i], strict=True) if v},
                           "errors": errors})
 

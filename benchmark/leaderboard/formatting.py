@@ -4,18 +4,27 @@
 ('81.2', '80.0 [75.0, 85.0]')
 >>> fmt_p(0.0004), fmt_p(0.31)
 ('p<0.001', 'p=0.31')
+
+An undefined figure (0/0, ``None``) is shown as "—", never as 0:
+
+>>> fmt_score(None), fmt_interval(Interval(None, None, None))
+('—', '— [—, —]')
 """
 
 from __future__ import annotations
 
 from benchmark.leaderboard.board import BoardRow, Interval
 
-__all__ = ["comparison_mark", "fmt_interval", "fmt_p", "fmt_score"]
+__all__ = ["UNDEFINED", "comparison_mark", "fmt_interval", "fmt_p", "fmt_score"]
 
 
-def fmt_score(value: float) -> str:
-    """A score in [0, 1] as a percentage with one decimal."""
-    return f"{100 * value:.1f}"
+UNDEFINED = "—"
+"""How an undefined figure (0/0) is written."""
+
+
+def fmt_score(value: float | None) -> str:
+    """A score in [0, 1] as a percentage with one decimal; "—" when undefined."""
+    return UNDEFINED if value is None else f"{100 * value:.1f}"
 
 
 def fmt_interval(interval: Interval) -> str:

@@ -31,6 +31,11 @@ class Plot:
     path: str
 
 
+def _percent(value: float | None) -> float:
+    """A score in percent; NaN (not drawn) for an undefined one."""
+    return float("nan") if value is None else 100.0 * value
+
+
 def _errors(values: list[float], lows: list[float], highs: list[float]):
     import numpy as np
 
@@ -70,11 +75,11 @@ def plot_task(board: TaskBoard, out_dir: Path, *, dpi: int = 110) -> list[Plot]:
         fig, ax = plt.subplots(figsize=(width_inches, 4.6))
         x = np.arange(len(labels))
         for i, row in enumerate(board.rows):
-            missing = Interval(0.0, 0.0, 0.0)
+            missing = Interval(None, None, None)  # undefined: no bar
             intervals = [row.per_label.get(label, missing) for label in labels]
-            values = [i.value * percent for i in intervals]
-            lows = [i.low * percent for i in intervals]
-            highs = [i.high * percent for i in intervals]
+            values = [_percent(i.value) for i in intervals]
+            lows = [_percent(i.low) for i in intervals]
+            highs = [_percent(i.high) for i in intervals]
             ax.bar(x - 0.4 + width * (i + 0.5), values, width, yerr=_errors(values, lows, highs), capsize=3,
                    color=colours(i % colours.N), edgecolor="white", linewidth=0.5, label=_legend_name(row),
                    error_kw={"elinewidth": 1.0, "ecolor": "#333333"})
@@ -96,15 +101,15 @@ def plot_task(board: TaskBoard, out_dir: Path, *, dpi: int = 110) -> list[Plot]:
     rows = board.rows
     fig, ax = plt.subplots(figsize=(7.5, 0.9 + 0.42 * len(rows)))
     y = np.arange(len(rows))[::-1]
-    values = [r.headline.value * percent for r in rows]
-    lows = [r.headline.low * percent for r in rows]
-    errors = _errors(values, lows, [r.headline.high * percent for r in rows])
+    values = [_percent(r.headline.value) for r in rows]
+    lows = [_percent(r.headline.low) for r in rows]
+    errors = _errors(values, lows, [_percent(r.headline.high) for r in rows])
     ax.errorbar(values, y, xerr=errors, fmt="o", color="#1f4e79", ecolor="#1f4e79", capsize=4)
     ax.set_yticks(y, [_legend_name(r, 36) for r in rows])
     ax.set_xlabel(f"{board.headline} (%)")
     ax.set_title(f"{board.task}: {board.headline}, {round(board.confidence * 100)}% bootstrap CI")
     ax.grid(axis="x", alpha=0.3)
-    low = min(r.headline.low for r in rows) * percent
+    low = min((r.headline.low for r in rows if r.headline.low is not None), default=0.0) * percent
     ax.set_xlim(max(0.0, low - 5), 101.5)  # room for a marker at 100
     ax.set_ylim(-0.7, len(rows) - 0.3)
     fig.tight_layout()

@@ -18,6 +18,9 @@ found no evidence of a difference", not "the systems are equal".
 >>> placed = rank_systems(scores, lambda upper, lower: p_values[(upper, lower)])
 >>> [(p.system_id, p.rank, p.tied_with_above) for p in placed]
 [('a', 1, False), ('b', 1, True), ('c', 3, False)]
+
+A system whose headline is undefined (``None``: 0/0) is placed after every scored system, at its
+own position, with no test (p-values ``None``): it is not comparable, not a 0.
 """
 
 from __future__ import annotations
@@ -41,7 +44,7 @@ class Placement:
     """
 
     system_id: str
-    score: float
+    score: float | None
     position: int
     rank: int
     above: str | None
@@ -52,8 +55,8 @@ class Placement:
 
 
 def rank_systems(
-    scores: Mapping[str, float],
-    compare: Callable[[str, str], float],
+    scores: Mapping[str, float | None],
+    compare: Callable[[str, str], float | None],
     *,
     alpha: float = DEFAULT_ALPHA,
     higher_is_better: bool = True,
@@ -66,13 +69,17 @@ def rank_systems(
     if not 0 < alpha < 1:
         raise ValueError(f"alpha must lie strictly between 0 and 1, got {alpha}")
     direction = -1 if higher_is_better else 1
-    order = sorted(scores, key=lambda system: (direction * scores[system], system))
-    cache: dict[tuple[str, str], float] = {}
+    order = sorted(scores, key=lambda system: (scores[system] is None, direction * (scores[system] or 0.0), system))
+    cache: dict[tuple[str, str], float | None] = {}
 
-    def p_value(upper: str, lower: str) -> float:
+    def p_value(upper: str, lower: str) -> float | None:
         if (upper, lower) not in cache:
-            cache[(upper, lower)] = float(compare(upper, lower))
+            p = compare(upper, lower)
+            cache[(upper, lower)] = None if p is None else float(p)
         return cache[(upper, lower)]
+
+    def tied(p: float | None) -> bool:
+        return p is not None and p >= alpha
 
     placements: list[Placement] = []
     group_leader: str | None = None
@@ -83,16 +90,18 @@ def rank_systems(
             group_leader = system
             continue
         above = order[index - 1]
+        if scores[system] is None:  # undefined scores sort last: nothing below to compare
+            placements.append(Placement(system, scores[system], position, position, above, None, None, False, False))
+            continue
         p_above = p_value(above, system)
         p_top = p_value(order[0], system)
-        tied_above = p_above >= alpha
+        tied_above = tied(p_above)
         assert group_leader is not None
-        p_leader = p_value(group_leader, system)
-        if tied_above and p_leader >= alpha:
+        if tied_above and tied(p_value(group_leader, system)):
             rank = placements[-1].rank
         else:
             rank = position
             group_leader = system
         placements.append(Placement(system, scores[system], position, rank, above, p_above, p_top,
-                                    tied_above, p_top >= alpha))
+                                    tied_above, tied(p_top)))
     return placements

@@ -164,7 +164,7 @@ def _paired_test(task: Task, gold: GoldSet, results_dirs: Mapping[str, Path],
             tables[system] = load_count_table(results_dirs[system])[1]
         return tables[system]
 
-    def p_value(upper: str, lower: str) -> float:
+    def p_value(upper: str, lower: str) -> float | None:
         a, b = table(upper), table(lower)
         if a.doc_ids != b.doc_ids or a.columns != b.columns:
             raise RuntimeError(f"{upper} and {lower} were scored on different documents; cannot pair them")

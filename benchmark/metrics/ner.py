@@ -33,7 +33,7 @@ from typing import Any
 
 import numpy as np
 
-from benchmark.metrics.base import CountTable, prf, safe_divide
+from benchmark.metrics.base import CountTable, as_figure, defined_mean, prf, ratio
 
 __all__ = [
     "CATEGORIES",
@@ -373,16 +373,17 @@ def _scheme_scores(counts: dict[str, np.ndarray], scheme: str) -> dict[str, np.n
     actual = correct + incorrect + partial + spurious
     possible = correct + incorrect + partial + missed
     hits = correct + 0.5 * partial if scheme in ("partial", "ent_type") else correct
-    precision, recall = safe_divide(hits, actual), safe_divide(hits, possible)
-    return {"possible": possible, "actual": actual, "precision": precision, "recall": recall,
-            "f1": safe_divide(2 * (precision * recall), precision + recall)}
+    # F1 = 2PR/(P+R) = 2·hits/(actual+possible): defined whenever either side has an entity
+    return {"possible": possible, "actual": actual, "precision": ratio(hits, actual),
+            "recall": ratio(hits, possible), "f1": ratio(2 * hits, actual + possible)}
 
 
 def ner_scores_from_counts(totals: np.ndarray, columns: Sequence[str]) -> dict[str, np.ndarray]:
     """Flat metrics from summed counts (``totals[..., len(columns)]``; leading axes are kept).
 
-    Keys: ``strict/{precision,recall,f1}``, ``macro/{precision,recall,f1}`` (mean over labels
-    that occur in gold or predictions, as seqeval), ``strict/<LABEL>/...``,
+    Keys: ``strict/{precision,recall,f1}``, ``macro/{precision,recall,f1}`` (mean over the labels
+    whose figure is defined: for F1 the labels that occur in gold or predictions, as seqeval),
+    ``strict/<LABEL>/...``,
     ``<scheme>/{precision,recall,f1,possible,actual}`` and per label ``<scheme>/<LABEL>/...``.
     """
     totals = np.asarray(totals)
@@ -393,19 +394,14 @@ def ner_scores_from_counts(totals: np.ndarray, columns: Sequence[str]) -> dict[s
     for key, value in prf(col["strict/tp"], col["strict/n_pred"], col["strict/n_gold"]).items():
         out[f"strict/{key}"] = value
     per_label = []
-    present = []
     for label in labels:
         scores = prf(col[f"strict/{label}/tp"], col[f"strict/{label}/n_pred"], col[f"strict/{label}/n_gold"])
         for key, value in scores.items():
             out[f"strict/{label}/{key}"] = value
         per_label.append(scores)
-        present.append((col[f"strict/{label}/n_pred"] + col[f"strict/{label}/n_gold"]) > 0)
-    if labels:
-        mask = np.stack(present, axis=-1)
-        n_present = mask.sum(axis=-1)
+    if labels:  # over the labels whose figure is defined (F1: labels in gold or predictions, as seqeval)
         for key in ("precision", "recall", "f1"):
-            stacked = np.stack([s[key] for s in per_label], axis=-1)
-            out[f"macro/{key}"] = safe_divide((stacked * mask).sum(axis=-1), n_present)
+            out[f"macro/{key}"] = defined_mean(np.stack([s[key] for s in per_label], axis=-1))
     for scheme in SCHEMES:
         if f"scheme/{scheme}/correct" not in col:
             continue
@@ -423,17 +419,17 @@ def ner_scores(y_true: Sequence[Sequence[SpanLike]], y_pred: Sequence[Sequence[S
     Returns ``{"strict": {precision, recall, f1, tp, n_pred, n_gold}, "macro": {...},
     "per_label": {LABEL: {...}}, "schemes": {scheme: {correct, incorrect, partial, missed,
     spurious, possible, actual, precision, recall, f1}}, "schemes_per_label": {LABEL: {scheme:
-    {...}}}}``.
+    {...}}}}``. An undefined figure (0/0: precision without predictions …) is ``None``.
     """
     labels = _label_order(y_true, y_pred, labels)
     table = ner_doc_counts(y_true, y_pred, labels, min_overlap_percentage=min_overlap_percentage)
     totals = table.counts.sum(axis=0)
-    flat = {k: v.item() for k, v in ner_scores_from_counts(totals, table.columns).items()}
+    flat = {k: as_figure(v) for k, v in ner_scores_from_counts(totals, table.columns).items()}
     raw = table.totals()
     report: dict[str, Any] = {
         "strict": {**{k: flat[f"strict/{k}"] for k in ("precision", "recall", "f1")},
                    "tp": raw["strict/tp"], "n_pred": raw["strict/n_pred"], "n_gold": raw["strict/n_gold"]},
-        "macro": {k: flat.get(f"macro/{k}", 0.0) for k in ("precision", "recall", "f1")},
+        "macro": {k: flat.get(f"macro/{k}") for k in ("precision", "recall", "f1")},
         "per_label": {}, "schemes": {}, "schemes_per_label": {},
     }
     for label in labels:
@@ -453,13 +449,14 @@ def ner_scores(y_true: Sequence[Sequence[SpanLike]], y_pred: Sequence[Sequence[S
 
 
 def ner_f1(y_true: Sequence[Sequence[SpanLike]], y_pred: Sequence[Sequence[SpanLike]],
-           labels: Sequence[str] | None = None) -> float:
-    """Strict span micro-F1 only (the headline), without the SemEval matching.
+           labels: Sequence[str] | None = None) -> float | None:
+    """Strict span micro-F1 only (the headline), without the SemEval matching; ``None`` when
+    there is no entity on either side.
 
     >>> ner_f1([[(0, 3, "PER")]], [[(0, 3, "PER"), (5, 7, "LOC")]], labels=["PER", "LOC"])
     0.6666666666666666
     """
     table = ner_doc_counts(y_true, y_pred, labels, schemes=False)
     totals = table.totals()
-    return float(prf(np.array(totals["strict/tp"]), np.array(totals["strict/n_pred"]),
-                     np.array(totals["strict/n_gold"]))["f1"])
+    return as_figure(prf(np.array(totals["strict/tp"]), np.array(totals["strict/n_pred"]),
+                         np.array(totals["strict/n_gold"]))["f1"])

@@ -31,7 +31,7 @@ from typing import Any
 
 import numpy as np
 
-from benchmark.metrics.base import CountTable, prf, safe_divide
+from benchmark.metrics.base import CountTable, as_figure, prf, ratio
 
 __all__ = ["SPEAKER_GROUPS", "quote_count_columns", "quote_doc_counts", "quote_scores",
            "quote_scores_from_counts"]
@@ -131,12 +131,15 @@ def quote_scores_from_counts(totals: np.ndarray, columns: Sequence[str]) -> dict
         out[f"e2e/{key}"] = value
     for key, value in prf(col["exact_tp"], col["n_pred"], col["n_gold"]).items():
         out[f"span_exact/{key}"] = value
-    precision = safe_divide(col["pred_overlapping"], col["n_pred"])
-    recall = safe_divide(col["gold_overlapped"], col["n_gold"])
+    precision = ratio(col["pred_overlapping"], col["n_pred"])
+    recall = ratio(col["gold_overlapped"], col["n_gold"])
     out["span_overlap/precision"], out["span_overlap/recall"] = precision, recall
-    out["span_overlap/f1"] = safe_divide(2 * precision * recall, precision + recall)
-    out["speaker_accuracy"] = safe_divide(col["e2e_tp"], col["exact_tp"])
-    out["kind_accuracy"] = safe_divide(col["kind_correct"], col["exact_tp"])
+    out["span_overlap/f1"] = ratio(2 * precision * recall, precision + recall)
+    # both sides empty: undefined; one side empty: 0 (as prf)
+    empty = (col["n_pred"] + col["n_gold"]) == 0
+    out["span_overlap/f1"] = np.where(empty, np.nan, np.nan_to_num(out["span_overlap/f1"], nan=0.0))
+    out["speaker_accuracy"] = ratio(col["e2e_tp"], col["exact_tp"])
+    out["kind_accuracy"] = ratio(col["kind_correct"], col["exact_tp"])
     kinds = [c.split("/")[1] for c in columns if c.startswith("kind/") and c.endswith("/n_gold")]
     for kind in kinds:
         for match in ("exact", "e2e"):
@@ -145,9 +148,9 @@ def quote_scores_from_counts(totals: np.ndarray, columns: Sequence[str]) -> dict
             for key, value in scores.items():
                 out[f"kind/{kind}/{match}/{key}"] = value
     for group in SPEAKER_GROUPS:
-        out[f"speaker/{group}/e2e_recall"] = safe_divide(col[f"speaker/{group}/e2e_tp"],
+        out[f"speaker/{group}/e2e_recall"] = ratio(col[f"speaker/{group}/e2e_tp"],
                                                          col[f"speaker/{group}/n_gold"])
-        out[f"speaker/{group}/speaker_accuracy"] = safe_divide(col[f"speaker/{group}/e2e_tp"],
+        out[f"speaker/{group}/speaker_accuracy"] = ratio(col[f"speaker/{group}/e2e_tp"],
                                                                col[f"speaker/{group}/matched"])
     return out
 
@@ -158,7 +161,7 @@ def quote_scores(y_true: Sequence[Sequence[Mapping[str, Any]]],
     """Every quote metric (flat names, see :func:`quote_scores_from_counts`) plus raw counts
     under ``counts``."""
     table = quote_doc_counts(y_true, y_pred, kinds)
-    scores: dict[str, Any] = {k: float(v) for k, v in
+    scores: dict[str, Any] = {k: as_figure(v) for k, v in
                               quote_scores_from_counts(table.counts.sum(axis=0), table.columns).items()}
     scores["counts"] = table.totals()
     return scores

@@ -1,9 +1,10 @@
 """Stance scoring: macro-F1 over all labels, F_avg over the two polar labels, per label, confusion.
 
 Numbers equal scikit-learn's (``f1_score(..., labels=all_labels, average="macro",
-zero_division=0)``; F_avg is the same over the two polar labels, as in SemEval-2016 Task 6 and
-StanceEval 2024). A missing prediction (``None``) counts as wrong for its gold label and as a
-prediction of no label.
+zero_division=np.nan)``: a label absent from gold and predictions has an undefined F1 and the
+macro average is over the other labels; undefined figures are ``None``). F_avg is the same over
+the two polar labels, as in SemEval-2016 Task 6 and StanceEval 2024. A missing prediction
+(``None``) counts as wrong for its gold label and as a prediction of no label.
 
 Counts are one confusion matrix per document (``groups``), so the bootstrap can resample
 documents: a document's stances stay together.
@@ -22,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from benchmark.metrics.base import CountTable, prf, safe_divide
+from benchmark.metrics.base import CountTable, as_figure, defined_mean, prf, ratio
 
 __all__ = ["stance_by_target", "stance_count_columns", "stance_doc_counts", "stance_scores",
            "stance_scores_from_counts"]
@@ -82,12 +83,12 @@ def stance_scores_from_counts(totals: np.ndarray, columns: Sequence[str],
     per_label = prf(tp, n_pred, n_gold)
     out: dict[str, np.ndarray] = {}
     for key, value in per_label.items():
-        out[f"macro/{key}"] = value.mean(axis=-1)
+        out[f"macro/{key}"] = defined_mean(value)
         for i, label in enumerate(labels):
             out[f"{label}/{key}"] = value[..., i]
     polar = tuple(polar) if polar is not None else tuple(labels[:2])
-    out["f_avg"] = np.mean([per_label["f1"][..., labels.index(p)] for p in polar], axis=0)
-    out["accuracy"] = safe_divide(tp.sum(axis=-1), n_gold.sum(axis=-1))
+    out["f_avg"] = defined_mean(np.stack([per_label["f1"][..., labels.index(p)] for p in polar], axis=-1))
+    out["accuracy"] = ratio(tp.sum(axis=-1), n_gold.sum(axis=-1))
     return out
 
 
@@ -96,7 +97,7 @@ def stance_scores(y_true: Sequence[str], y_pred: Sequence[str | None], labels: S
     """Every stance figure, plus ``confusion`` (``{gold: {pred: count}}``, ``<missing>`` included)."""
     table = stance_doc_counts(y_true, y_pred, labels=labels)
     totals = table.counts.sum(axis=0)
-    scores: dict[str, Any] = {k: float(v) for k, v in
+    scores: dict[str, Any] = {k: as_figure(v) for k, v in
                               stance_scores_from_counts(totals, table.columns, polar).items()}
     scores["confusion"] = confusion_from_counts(totals, table.columns)
     return scores

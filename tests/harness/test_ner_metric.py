@@ -28,9 +28,22 @@ def test_strict_hand_checked():
     assert ner_f1(gold, pred, labels=LABELS) == pytest.approx(2 / 7)
 
 
-def test_empty_inputs_score_zero():
-    assert ner_scores([[], []], [[], []], labels=LABELS)["strict"]["f1"] == 0.0
-    assert ner_scores([[(0, 1, "PER")]], [[]], labels=LABELS)["strict"]["recall"] == 0.0
+def test_undefined_figures_are_none_not_zero():
+    """0/0 is undefined (None), never 0.0: no entity at all, precision without predictions, a label
+    absent from gold and predictions; F1 is 0 (not undefined) when only one side has entities."""
+    empty = ner_scores([[], []], [[], []], labels=LABELS)
+    assert empty["strict"]["f1"] is None and empty["macro"]["f1"] is None
+    assert ner_f1([[], []], [[], []], labels=LABELS) is None
+    only_gold = ner_scores([[(0, 1, "PER")]], [[]], labels=LABELS)
+    assert only_gold["strict"]["recall"] == 0.0 and only_gold["strict"]["f1"] == 0.0
+    assert only_gold["strict"]["precision"] is None
+    assert only_gold["per_label"]["LOC"] == {"precision": None, "recall": None, "f1": None,
+                                             "tp": 0, "n_pred": 0, "n_gold": 0}
+    assert only_gold["schemes"]["strict"]["precision"] is None and only_gold["schemes"]["strict"]["f1"] == 0.0
+    # macro over the labels whose figure is defined: LOC and ORG (absent) do not pull it to 0
+    mixed = ner_scores([[(0, 1, "PER"), (2, 3, "ORG")]], [[(0, 1, "PER")]], labels=LABELS)
+    assert mixed["macro"]["f1"] == pytest.approx(0.5)  # PER 1.0, ORG 0.0 (gold, never predicted)
+    assert mixed["macro"]["precision"] == 1.0  # ORG was never predicted: its precision is undefined
 
 
 def test_bad_spans_and_labels_are_named():
@@ -93,21 +106,37 @@ def test_strict_equals_seqeval_on_bio(gold_ints, noise):
                         [_iob2_to_char_spans(t) for t in pred_tags], labels=LABELS)
     expected = classification_report(gold_tags, pred_tags, mode="strict", scheme=IOB2, output_dict=True,
                                      zero_division=0)
-    assert report["strict"]["f1"] == pytest.approx(f1_score(gold_tags, pred_tags, mode="strict", scheme=IOB2,
-                                                             zero_division=0), **CLOSE)
-    if not any(label in expected for label in LABELS):  # no entity anywhere: seqeval says nan, we say 0
+    if any(label in expected for label in LABELS):
+        assert report["strict"]["f1"] == pytest.approx(f1_score(gold_tags, pred_tags, mode="strict", scheme=IOB2,
+                                                                 zero_division=0), **CLOSE)
+    if not any(label in expected for label in LABELS):  # no entity anywhere: seqeval says nan, we say None
         assert report["strict"]["tp"] == report["strict"]["n_pred"] == report["strict"]["n_gold"] == 0
+        assert report["strict"]["f1"] is None
         return
-    for key in ("precision", "recall", "f1"):
-        theirs = "f1-score" if key == "f1" else key
-        assert report["strict"][key] == pytest.approx(expected["micro avg"][theirs], **CLOSE)
-        assert report["macro"][key] == pytest.approx(expected["macro avg"][theirs], **CLOSE)
+
+    def same(ours, theirs, denominator):
+        """seqeval (zero_division=0) says 0 where we say undefined (None): only when the denominator is 0."""
+        if ours is None:
+            assert denominator == 0 and theirs == 0
+        else:
+            assert ours == pytest.approx(theirs, **CLOSE)
+
+    strict = report["strict"]
+    for key, denominator in (("precision", strict["n_pred"]), ("recall", strict["n_gold"]), ("f1", 1)):
+        same(strict[key], expected["micro avg"]["f1-score" if key == "f1" else key], denominator)
+    # macro F1 = seqeval's (mean over labels in gold or predictions); macro P/R average the defined labels
+    assert report["macro"]["f1"] == pytest.approx(expected["macro avg"]["f1-score"], **CLOSE)
+    for key, count in (("precision", "n_pred"), ("recall", "n_gold")):
+        defined = [expected[label][key] for label in LABELS
+                   if label in expected and report["per_label"][label][count] > 0]
+        assert report["macro"][key] == (pytest.approx(sum(defined) / len(defined), **CLOSE) if defined else None)
     for label in LABELS:
         if label in expected:
-            assert report["per_label"][label]["n_gold"] == expected[label]["support"]
-            for key in ("precision", "recall", "f1"):
-                theirs = "f1-score" if key == "f1" else key
-                assert report["per_label"][label][key] == pytest.approx(expected[label][theirs], **CLOSE)
+            per_label = report["per_label"][label]
+            assert per_label["n_gold"] == expected[label]["support"]
+            for key, denominator in (("precision", per_label["n_pred"]), ("recall", per_label["n_gold"]),
+                                     ("f1", 1)):
+                same(per_label[key], expected[label]["f1-score" if key == "f1" else key], denominator)
 
 
 # --------------------------------------------------------------------------- nervaluate
@@ -132,13 +161,22 @@ def _assert_same_as_nervaluate(gold, pred):
         for key in (*CATEGORIES, "possible", "actual"):
             assert got[key] == getattr(expected, key), (scheme, key)
         for key in ("precision", "recall", "f1"):
-            assert got[key] == pytest.approx(getattr(expected, key), **CLOSE), (scheme, key)
+            _same_or_undefined(got, key, getattr(expected, key), (scheme, key))
     for label, by_scheme in theirs["entities"].items():
         for scheme in SCHEMES:
             expected, got = by_scheme[scheme], ours["schemes_per_label"][label][scheme]
             for key in CATEGORIES:
                 assert got[key] == getattr(expected, key), (label, scheme, key)
-            assert got["f1"] == pytest.approx(expected.f1, **CLOSE)
+            _same_or_undefined(got, "f1", expected.f1, (label, scheme))
+
+
+def _same_or_undefined(got, key, theirs, where):
+    """nervaluate says 0 for 0/0; we say None (undefined), and only then."""
+    denominator = {"precision": got["actual"], "recall": got["possible"], "f1": got["actual"] + got["possible"]}[key]
+    if got[key] is None:
+        assert denominator == 0 and theirs == 0, where
+    else:
+        assert denominator > 0 and got[key] == pytest.approx(theirs, **CLOSE), where
 
 
 def test_semeval_hand_checked_against_nervaluate():

@@ -61,3 +61,18 @@ def test_single_system_and_bad_alpha() -> None:
 def test_docstring_examples_run(module) -> None:
     result = doctest.testmod(module)
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_an_undefined_headline_is_ranked_last_without_a_test() -> None:
+    from benchmark.leaderboard.ranking import rank_systems
+
+    calls = []
+
+    def compare(upper, lower):
+        calls.append((upper, lower))
+        return 0.5
+
+    placed = rank_systems({"a": 0.2, "b": None, "c": 0.9}, compare)
+    assert [(p.system_id, p.rank, p.p_vs_above) for p in placed] == [("c", 1, None), ("a", 1, 0.5),
+                                                                     ("b", 3, None)]
+    assert all("b" not in pair for pair in calls)

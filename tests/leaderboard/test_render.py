@@ -114,3 +114,32 @@ def test_html_is_self_contained_escaped_and_right_to_left(written: dict[str, Pat
 def test_docstring_examples_run(module) -> None:
     result = doctest.testmod(module)
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_undefined_scores_render_as_a_dash_never_zero(tmp_path: Path) -> None:
+    """A label absent from gold and predictions (per-label F1 0/0) and a system whose headline is
+    undefined are written "—" in Markdown and HTML, empty in CSV, null in JSON, and not drawn."""
+    from dataclasses import replace
+
+    from benchmark.leaderboard.board import Interval
+    from benchmark.leaderboard.ranking import rank_systems
+    from tests.leaderboard.conftest import build_sample_board
+
+    board = build_sample_board()
+    ner = board.boards[0]
+    undefined = Interval(None, None, None)
+    ner.rows[0] = replace(ner.rows[0], per_label={**ner.rows[0].per_label, "MISC": undefined})
+    placement = rank_systems({"arabert": 0.8, "rules": None}, lambda upper, lower: 0.01)[1]
+    ner.rows[3] = replace(ner.rows[3], headline=undefined, placement=placement)
+    written = write_leaderboard(board, tmp_path)
+    markdown = written["markdown"].read_text(encoding="utf-8")
+    assert "— [—, —]" in markdown
+    html = written["html"].read_text(encoding="utf-8")
+    assert "— [—, —]" in html
+    data = json.loads(written["json"].read_text(encoding="utf-8"))
+    rows = data["boards"][0]["rows"]
+    assert rows[0]["per_label"]["MISC"] == {"value": None, "ci_low": None, "ci_high": None}
+    assert rows[3]["headline"]["value"] is None and rows[3]["placement"]["p_vs_above"] is None
+    with written["per_label_csv"].open(encoding="utf-8") as handle:
+        misc = [r for r in csv.DictReader(handle) if r["system_id"] == "arabert" and r["label"] == "MISC"]
+    assert misc[0]["value"] == ""
