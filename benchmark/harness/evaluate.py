@@ -205,23 +205,23 @@ def _ner_errors(row: Mapping[str, Any], line: Mapping[str, Any] | None) -> dict[
 
 
 def _quote_errors(row: Mapping[str, Any], line: Mapping[str, Any] | None) -> dict[str, Any]:
-    predicted = {(q["start"], q["end"]): q for q in (line or {}).get("quotes", [])}
-    gold_spans = {(q["start"], q["end"]) for q in row["quotes"]}
-    missed, wrong_speaker = [], []
-    for q in row["quotes"]:
-        p = predicted.get((q["start"], q["end"]))
-        if p is None:
-            missed.append([q["start"], q["end"], q["kind"]])
-            continue
-        cluster = {(m["start"], m["end"]) for m in q["speaker_cluster"]}
-        speaker = p.get("speaker")
-        right = (speaker is None) if not cluster else (speaker is not None and
-                                                       (speaker["start"], speaker["end"]) in cluster)
-        if not right:
+    """Missed gold quotes, right quotes with a wrong speaker and spurious predictions, at the
+    headline's (robust) matching level."""
+    from benchmark.metrics.quotes import match_quotes, speaker_right
+
+    gold, predicted = row["quotes"], (line or {}).get("quotes", [])
+    pairs = match_quotes(row["text"], gold, predicted)["robust"]
+    matched_gold = set(pairs.values())
+    missed = [[q["start"], q["end"], q["kind"]] for gi, q in enumerate(gold) if gi not in matched_gold]
+    wrong_speaker = []
+    for pi, gi in sorted(pairs.items(), key=lambda pair: pair[1]):
+        q, p = gold[gi], predicted[pi]
+        if not speaker_right(q, p):
+            speaker = p.get("speaker")
             wrong_speaker.append({"quote": [q["start"], q["end"]],
                                   "predicted": None if speaker is None else [speaker["start"], speaker["end"]],
                                   "gold": [q["speaker_start"], q["speaker_end"]]})
-    spurious = [[s, e] for (s, e) in sorted(predicted) if (s, e) not in gold_spans]
+    spurious = sorted([p["start"], p["end"]] for pi, p in enumerate(predicted) if pi not in pairs)
     return {"missed": missed, "wrong_speaker": wrong_speaker, "spurious": spurious}
 
 

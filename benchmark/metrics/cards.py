@@ -42,12 +42,16 @@ _DEFINITIONS = {
   `ent_type` (overlap + label) with raw counts correct / incorrect / partial / missed / spurious /
   possible / actual. Identical to nervaluate 1.2.1 (greedy matching in document order; an overlap must
   cover ≥ `min_overlap_percentage` % of the gold span, default 1.0).""",
-    "quotes": """- **e2e/f1** (headline): a predicted quote counts when its span equals a gold quote's AND its
-  speaker span is one of the spans of the gold speaker's entity cluster (any mention: `بوتين`,
-  `الرئيس الروسي` …); when the gold speaker is not named anywhere, the prediction must name no speaker.
-- **span_exact/***: quote spans only, exact. **span_overlap/***: P = predictions overlapping a gold quote,
-  R = gold quotes overlapped by a prediction.
-- **speaker_accuracy**, **kind_accuracy**: on exactly matched quotes.
+    "quotes": """- **e2e/f1** (headline): a predicted quote counts when its span matches a gold quote's (the same
+  *core*: the span without edge quotation marks, whitespace, punctuation and a leading complementizer
+  أن/إن/بأن/وأن/أنه …, so that both annotation conventions score alike) AND its speaker span is one of the
+  spans of the gold speaker's entity cluster (any mention: `بوتين`, `الرئيس الروسي` …); when the gold
+  speaker is not named anywhere, the prediction must name no speaker. One-to-one pairs.
+- **e2e_exact/f1**: the same with character-exact quote spans (Khabar quotes v1.0's headline).
+- **e2e_overlap/f1**: the same where cores sharing ≥ 50 % of their word tokens (Jaccard) also pair (partial).
+- **span_exact/***, **span_robust/***: quote spans only. **span_overlap/***: P = predictions overlapping a gold
+  quote, R = gold quotes overlapped by a prediction.
+- **speaker_accuracy**, **kind_accuracy**: on the quotes paired by the headline's matching.
 - **kind/<kind>/{exact,e2e}/***: restricted to gold and predicted quotes of that kind.
 - **speaker/<named|elided|unnamed>/{e2e_recall,speaker_accuracy}**: by how the gold speaker appears — named
   at the quote, elided (`وتابع: "…"`, named earlier), or not named in the text.""",

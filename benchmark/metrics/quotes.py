@@ -1,31 +1,55 @@
-"""Quote attribution scoring: end-to-end F1, quote span F1 (exact and overlap), speaker accuracy.
+"""Quote attribution scoring: end-to-end F1 at three matching levels, span F1, speaker accuracy.
 
-Definitions (per document, then summed):
+A predicted quote is paired with at most one gold quote (and vice versa) at three levels, each
+containing the one before:
 
-* **span_exact**: a predicted quote is a true positive when a gold quote has the same
-  ``[start, end)``. P = tp / predicted quotes, R = tp / gold quotes.
-* **span_overlap**: P = predicted quotes that overlap some gold quote / predicted quotes;
-  R = gold quotes overlapped by some predicted quote / gold quotes (the lenient match of quote
-  extraction papers; one prediction may cover two gold quotes).
-* **e2e** (the headline): a span_exact match whose predicted speaker span is one of the spans of
-  the gold speaker's entity cluster; when the gold quote has no named speaker, the prediction
-  must say ``speaker: null``.
-* **speaker_accuracy**: e2e matches / span_exact matches; **kind_accuracy** likewise for kinds.
-* **by kind** (``kind/<k>/...``): the same P/R/F1 restricted to gold quotes of kind k and
-  predicted quotes labelled k (a kind error costs both).
+* **exact**: the same ``[start, end)``.
+* **robust** (the headline's level): the same *core* span. The core is the span without the
+  quotation marks, whitespace and punctuation at its edges and without a leading complementizer
+  token (أن، إن، أنّ، بأن، وأن، فإن … also with a pronoun suffix: أنه، إنها، بأنهم …), repeatedly:
+  ``أن "سنزور روسيا".`` and ``«سنزور روسيا»`` share the core ``سنزور روسيا``. Two reasonable
+  annotation conventions (complementizer and quotation marks inside or outside the span) thus
+  score the same, while every content word must still agree.
+* **overlap**: the robust pairs, then greedily (highest first) pairs whose cores share at least
+  half of their word tokens (token Jaccard ≥ 0.5; tokens of :func:`benchmark.text.tokenize`
+  that contain a letter or digit) — a partial-match figure in the spirit of PARC's partial
+  scores, one-to-one so that it is an F1 like the others.
+
+Figures (per document counts, then summed):
+
+* **e2e** (the headline, robust level): a robust pair whose predicted speaker span is one of the
+  spans of the gold speaker's entity cluster; when the gold quote has no named speaker, the
+  prediction must say ``speaker: null``. **e2e_exact** and **e2e_overlap**: the same at the
+  exact and overlap levels.
+* **span_exact**, **span_robust**: quote spans only. **span_overlap**: P = predicted quotes
+  that overlap some gold quote / predicted quotes; R = gold quotes overlapped by some
+  predicted quote / gold quotes (the lenient match of quote extraction papers).
+* **speaker_accuracy**: e2e / robust pairs; **kind_accuracy** likewise for kinds.
+* **by kind** (``kind/<k>/{exact,e2e}/...``): span_exact and e2e restricted to gold quotes of
+  kind k and predicted quotes labelled k (a kind error costs both).
 * **by speaker** (``speaker/<named|elided|unnamed>/...``) over gold quotes: ``named`` (speaker
   named at the quote), ``elided`` (speaker_elided: named earlier, ``وتابع: "…"``), ``unnamed``
-  (no speaker in the text): e2e recall and speaker accuracy on the matched ones.
+  (no speaker in the text): e2e recall and speaker accuracy on the robust pairs.
 
->>> gold = [[{"start": 10, "end": 20, "kind": "direct", "speaker_cluster": [{"start": 0, "end": 5}],
+Undefined figures (0/0) are NaN in :func:`quote_scores_from_counts` and ``None`` in
+:func:`quote_scores`.
+
+>>> text = 'قال بوتين إن "روسيا مستعدة".'
+>>> gold = [[{"start": 10, "end": 27, "kind": "indirect", "speaker_cluster": [{"start": 4, "end": 9}],
 ...           "speaker_elided": False}]]
->>> pred = [[{"start": 10, "end": 20, "kind": "direct", "speaker": {"start": 0, "end": 5}}]]
->>> quote_scores(gold, pred)["e2e/f1"]
-1.0
+>>> pred = [[{"start": 14, "end": 26, "kind": "indirect", "speaker": {"start": 4, "end": 9}}]]
+>>> scores = quote_scores(gold, pred, texts=[text])
+>>> scores["e2e/f1"], scores["e2e_exact/f1"]
+(1.0, 0.0)
+>>> core_span(text, 10, 27), text[14:26]
+((14, 26), 'روسيا مستعدة')
 """
 
 from __future__ import annotations
 
+import bisect
+import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -33,11 +57,129 @@ import numpy as np
 
 from benchmark.metrics.base import CountTable, as_figure, prf, ratio
 
-__all__ = ["SPEAKER_GROUPS", "quote_count_columns", "quote_doc_counts", "quote_scores",
-           "quote_scores_from_counts"]
+__all__ = [
+    "MATCH_LEVELS",
+    "OVERLAP_THRESHOLD",
+    "SPEAKER_GROUPS",
+    "core_span",
+    "is_complementizer",
+    "match_quotes",
+    "quote_count_columns",
+    "quote_doc_counts",
+    "quote_scores",
+    "quote_scores_from_counts",
+    "speaker_right",
+]
 
 SPEAKER_GROUPS: tuple[str, ...] = ("named", "elided", "unnamed")
-_BASE = ("n_gold", "n_pred", "exact_tp", "pred_overlapping", "gold_overlapped", "e2e_tp", "kind_correct")
+MATCH_LEVELS: tuple[str, ...] = ("exact", "robust", "overlap")
+"""Quote matching levels, each containing the one before (see the module docstring)."""
+OVERLAP_THRESHOLD = 0.5
+"""Least token Jaccard of two cores for an ``overlap`` pair."""
+
+_BASE = ("n_gold", "n_pred", "exact_tp", "robust_tp", "overlap_tp", "pred_overlapping", "gold_overlapped",
+         "e2e_exact_tp", "e2e_tp", "e2e_overlap_tp", "kind_correct")
+
+_DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
+_COMPLEMENTIZER = re.compile("^[وف]?ب?[أإا]نن?(?:ه|ها|هم|هما|هن|ني|ي|نا|ك|كم|كما)?$")
+
+
+def is_complementizer(word: str) -> bool:
+    """True for a complementizer token that may open an indirect quote (diacritics and tatweel ignored).
+
+    >>> [is_complementizer(w) for w in ("أن", "إنّ", "بأنه", "وأنها", "إنني", "لأن", "الأمن")]
+    [True, True, True, True, True, False, False]
+    """
+    return bool(_COMPLEMENTIZER.match(_DIACRITICS.sub("", word)))
+
+
+def _is_edge(char: str) -> bool:
+    """Whitespace, punctuation (quotation marks included) and invisible format marks."""
+    return char.isspace() or unicodedata.category(char)[0] in "PC"
+
+
+def core_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """``[start, end)`` without edge quotation marks, whitespace, punctuation and a leading
+    complementizer token (repeated until nothing changes); the span itself if nothing would remain."""
+    from benchmark.text import tokenize
+
+    s, e = start, end
+    while True:
+        while s < e and _is_edge(text[s]):
+            s += 1
+        while e > s and _is_edge(text[e - 1]):
+            e -= 1
+        first = tokenize(text[s:e])[:1]
+        if not first or not is_complementizer(first[0].text) or first[0].end >= e - s:
+            break
+        s += first[0].end
+    return (s, e) if s < e else (start, end)
+
+
+class _Words:
+    """The word tokens (with a letter or digit) of one text, to count shared tokens of two spans."""
+
+    def __init__(self, text: str) -> None:
+        from benchmark.text import tokenize
+
+        words = [t for t in tokenize(text) if any(ch.isalnum() for ch in t.text)]
+        self.starts = [t.start for t in words]
+        self.ends = [t.end for t in words]
+
+    def range(self, start: int, end: int) -> tuple[int, int]:
+        """Indices ``[lo, hi)`` of the words overlapping ``[start, end)``."""
+        return bisect.bisect_right(self.ends, start), bisect.bisect_left(self.starts, end)
+
+
+def _jaccard(a: tuple[int, int], b: tuple[int, int]) -> float:
+    shared = max(0, min(a[1], b[1]) - max(a[0], b[0]))
+    union = (a[1] - a[0]) + (b[1] - b[0]) - shared
+    return shared / union if union else 0.0
+
+
+def match_quotes(text: str | None, gold: Sequence[Mapping[str, Any]], pred: Sequence[Mapping[str, Any]]
+                 ) -> dict[str, dict[int, int]]:
+    """One-to-one pairs ``{pred index: gold index}`` at each of :data:`MATCH_LEVELS`.
+
+    Without ``text`` only exact pairs can be made; the robust and overlap levels then equal exact.
+    """
+    exact: dict[int, int] = {}
+    by_span = {(g["start"], g["end"]): gi for gi, g in enumerate(gold)}
+    for pi, p in enumerate(pred):
+        gi = by_span.get((p["start"], p["end"]))
+        if gi is not None and gi not in exact.values():
+            exact[pi] = gi
+    if text is None:
+        return {"exact": exact, "robust": dict(exact), "overlap": dict(exact)}
+    robust = dict(exact)
+    gold_cores = [core_span(text, g["start"], g["end"]) for g in gold]
+    pred_cores = [core_span(text, p["start"], p["end"]) for p in pred]
+    free_gold: dict[tuple[int, int], list[int]] = {}
+    for gi, core in enumerate(gold_cores):
+        if gi not in exact.values():
+            free_gold.setdefault(core, []).append(gi)
+    for pi, core in enumerate(pred_cores):
+        if pi not in robust and free_gold.get(core):
+            robust[pi] = free_gold[core].pop(0)
+    overlap = dict(robust)
+    taken = set(overlap.values())
+    words = _Words(text)
+    gold_words = [words.range(*c) for c in gold_cores]
+    candidates = []
+    for pi, core in enumerate(pred_cores):
+        if pi in overlap:
+            continue
+        pred_words = words.range(*core)
+        for gi, gw in enumerate(gold_words):
+            if gi not in taken:
+                score = _jaccard(pred_words, gw)
+                if score >= OVERLAP_THRESHOLD:
+                    candidates.append((-score, pi, gi))
+    for _, pi, gi in sorted(candidates):
+        if pi not in overlap and gi not in taken:
+            overlap[pi] = gi
+            taken.add(gi)
+    return {"exact": exact, "robust": robust, "overlap": overlap}
 
 
 def quote_count_columns(kinds: Sequence[str]) -> tuple[str, ...]:
@@ -56,7 +198,8 @@ def _speaker_group(quote: Mapping[str, Any]) -> str:
     return "elided" if quote.get("speaker_elided") else "named"
 
 
-def _speaker_right(gold: Mapping[str, Any], pred: Mapping[str, Any]) -> bool:
+def speaker_right(gold: Mapping[str, Any], pred: Mapping[str, Any]) -> bool:
+    """Whether the predicted speaker is a mention of the gold speaker's cluster (or both are none)."""
     speaker = pred.get("speaker")
     cluster = gold.get("speaker_cluster") or []
     if not cluster:
@@ -69,15 +212,20 @@ def _speaker_right(gold: Mapping[str, Any], pred: Mapping[str, Any]) -> bool:
 def quote_doc_counts(y_true: Sequence[Sequence[Mapping[str, Any]]],
                      y_pred: Sequence[Sequence[Mapping[str, Any]]],
                      kinds: Sequence[str] = ("direct", "indirect", "mixed"),
-                     doc_ids: Sequence[str] | None = None) -> CountTable:
+                     doc_ids: Sequence[str] | None = None,
+                     texts: Sequence[str] | None = None) -> CountTable:
     """Per-document raw counts (columns: :func:`quote_count_columns`).
 
     ``y_true[i]``: gold quotes of document i as in the ``quotes`` task rows (``start``, ``end``,
     ``kind``, ``speaker_cluster``, ``speaker_elided``); ``y_pred[i]``: predicted quotes
-    (``start``, ``end``, ``kind``, ``speaker``: ``{"start", "end"}`` or ``None``).
+    (``start``, ``end``, ``kind``, ``speaker``: ``{"start", "end"}`` or ``None``);
+    ``texts[i]``: the document's text, needed for the robust and overlap levels (without it
+    they equal exact).
     """
     if len(y_true) != len(y_pred):
         raise ValueError(f"y_true has {len(y_true)} documents but y_pred has {len(y_pred)}")
+    if texts is not None and len(texts) != len(y_true):
+        raise ValueError(f"texts has {len(texts)} documents but y_true has {len(y_true)}")
     columns = quote_count_columns(kinds)
     position = {c: i for i, c in enumerate(columns)}
     counts = np.zeros((len(y_true), len(columns)), dtype=np.int64)
@@ -90,7 +238,6 @@ def quote_doc_counts(y_true: Sequence[Sequence[Mapping[str, Any]]],
 
         add("n_gold", len(gold))
         add("n_pred", len(pred))
-        by_span = {(g["start"], g["end"]): g for g in gold}
         overlapped = [False] * len(gold)
         for p in pred:
             add(f"kind/{p['kind']}/n_pred")
@@ -99,20 +246,23 @@ def quote_doc_counts(y_true: Sequence[Sequence[Mapping[str, Any]]],
                 if g["start"] < p["end"] and p["start"] < g["end"]:
                     overlapped[gi] = hit = True
             add("pred_overlapping", int(hit))
-            g = by_span.get((p["start"], p["end"]))
-            if g is None:
-                continue
-            group = _speaker_group(g)
-            right = _speaker_right(g, p)
-            add("exact_tp")
-            add("e2e_tp", int(right))
+        add("gold_overlapped", sum(overlapped))
+        pairs = match_quotes(texts[d] if texts is not None else None, gold, pred)
+        for level, tp, e2e in (("exact", "exact_tp", "e2e_exact_tp"), ("robust", "robust_tp", "e2e_tp"),
+                               ("overlap", "overlap_tp", "e2e_overlap_tp")):
+            add(tp, len(pairs[level]))
+            add(e2e, sum(speaker_right(gold[gi], pred[pi]) for pi, gi in pairs[level].items()))
+        for pi, gi in pairs["exact"].items():
+            if gold[gi]["kind"] == pred[pi]["kind"]:
+                add(f"kind/{gold[gi]['kind']}/exact_tp")
+        for pi, gi in pairs["robust"].items():
+            g, p = gold[gi], pred[pi]
+            group, right = _speaker_group(g), speaker_right(g, p)
             add("kind_correct", int(g["kind"] == p["kind"]))
             add(f"speaker/{group}/matched")
             add(f"speaker/{group}/e2e_tp", int(right))
             if g["kind"] == p["kind"]:
-                add(f"kind/{g['kind']}/exact_tp")
                 add(f"kind/{g['kind']}/e2e_tp", int(right))
-        add("gold_overlapped", sum(overlapped))
         for g in gold:
             add(f"kind/{g['kind']}/n_gold")
             add(f"speaker/{_speaker_group(g)}/n_gold")
@@ -121,16 +271,17 @@ def quote_doc_counts(y_true: Sequence[Sequence[Mapping[str, Any]]],
 
 
 def quote_scores_from_counts(totals: np.ndarray, columns: Sequence[str]) -> dict[str, np.ndarray]:
-    """Flat metrics from summed counts (leading axes kept): ``e2e/*``, ``span_exact/*``,
-    ``span_overlap/*``, ``speaker_accuracy``, ``kind_accuracy``, ``kind/<k>/{exact,e2e}/*``,
+    """Flat metrics from summed counts (leading axes kept): ``e2e/*`` (headline, robust level),
+    ``e2e_exact/*``, ``e2e_overlap/*``, ``span_exact/*``, ``span_robust/*``, ``span_overlap/*``,
+    ``speaker_accuracy``, ``kind_accuracy``, ``kind/<k>/{exact,e2e}/*``,
     ``speaker/<group>/{e2e_recall,speaker_accuracy}``."""
     totals = np.asarray(totals)
     col = {name: totals[..., i] for i, name in enumerate(columns)}
     out: dict[str, np.ndarray] = {}
-    for key, value in prf(col["e2e_tp"], col["n_pred"], col["n_gold"]).items():
-        out[f"e2e/{key}"] = value
-    for key, value in prf(col["exact_tp"], col["n_pred"], col["n_gold"]).items():
-        out[f"span_exact/{key}"] = value
+    for prefix, tp in (("e2e", "e2e_tp"), ("e2e_exact", "e2e_exact_tp"), ("e2e_overlap", "e2e_overlap_tp"),
+                       ("span_exact", "exact_tp"), ("span_robust", "robust_tp")):
+        for key, value in prf(col[tp], col["n_pred"], col["n_gold"]).items():
+            out[f"{prefix}/{key}"] = value
     precision = ratio(col["pred_overlapping"], col["n_pred"])
     recall = ratio(col["gold_overlapped"], col["n_gold"])
     out["span_overlap/precision"], out["span_overlap/recall"] = precision, recall
@@ -138,8 +289,8 @@ def quote_scores_from_counts(totals: np.ndarray, columns: Sequence[str]) -> dict
     # both sides empty: undefined; one side empty: 0 (as prf)
     empty = (col["n_pred"] + col["n_gold"]) == 0
     out["span_overlap/f1"] = np.where(empty, np.nan, np.nan_to_num(out["span_overlap/f1"], nan=0.0))
-    out["speaker_accuracy"] = ratio(col["e2e_tp"], col["exact_tp"])
-    out["kind_accuracy"] = ratio(col["kind_correct"], col["exact_tp"])
+    out["speaker_accuracy"] = ratio(col["e2e_tp"], col["robust_tp"])
+    out["kind_accuracy"] = ratio(col["kind_correct"], col["robust_tp"])
     kinds = [c.split("/")[1] for c in columns if c.startswith("kind/") and c.endswith("/n_gold")]
     for kind in kinds:
         for match in ("exact", "e2e"):
@@ -157,10 +308,11 @@ def quote_scores_from_counts(totals: np.ndarray, columns: Sequence[str]) -> dict
 
 def quote_scores(y_true: Sequence[Sequence[Mapping[str, Any]]],
                  y_pred: Sequence[Sequence[Mapping[str, Any]]],
-                 kinds: Sequence[str] = ("direct", "indirect", "mixed")) -> dict[str, Any]:
+                 kinds: Sequence[str] = ("direct", "indirect", "mixed"),
+                 texts: Sequence[str] | None = None) -> dict[str, Any]:
     """Every quote metric (flat names, see :func:`quote_scores_from_counts`) plus raw counts
-    under ``counts``."""
-    table = quote_doc_counts(y_true, y_pred, kinds)
+    under ``counts``. Pass ``texts`` (one per document) for the robust and overlap levels."""
+    table = quote_doc_counts(y_true, y_pred, kinds, texts=texts)
     scores: dict[str, Any] = {k: as_figure(v) for k, v in
                               quote_scores_from_counts(table.counts.sum(axis=0), table.columns).items()}
     scores["counts"] = table.totals()

@@ -159,7 +159,7 @@ def _doc_counts(gold_rows: Sequence[Row], predictions: Mapping[str, Mapping[str,
     doc_ids = [row["doc_id"] for row in gold_rows]
     y_pred = [predictions[d]["quotes"] if d in predictions else [] for d in doc_ids]
     return quote_doc_counts([row["quotes"] for row in gold_rows], y_pred, kinds=quote_kinds(schema),
-                            doc_ids=doc_ids)
+                            doc_ids=doc_ids, texts=[row["text"] for row in gold_rows])
 
 
 def _scores_from_counts(totals: Any, columns: Sequence[str], schema: LabelSchema) -> dict[str, Any]:
@@ -170,10 +170,11 @@ def _scores_from_counts(totals: Any, columns: Sequence[str], schema: LabelSchema
 
 QUOTES = Task(
     name="quotes",
-    version="1.0",
+    version="1.1",
     description="Quote attribution on Arabic news: quote spans (direct, indirect, mixed) and the span of "
-                "their speaker. Scored end to end: a quote counts when its span is exact and its speaker "
-                "span is a mention of the gold speaker's entity (any mention of the cluster).",
+                "their speaker. Scored end to end: a quote counts when its span matches (the same core "
+                "once edge quotation marks, punctuation and a leading complementizer are trimmed) and its "
+                "speaker span is a mention of the gold speaker's entity (any mention of the cluster).",
     unit="document",
     id_field="doc_id",
     headline="e2e/f1",
@@ -192,6 +193,6 @@ QUOTES = Task(
     check_line=_check_line,
     doc_counts=_doc_counts,
     scores_from_counts=_scores_from_counts,
-    headline_metrics=("e2e/f1", "e2e/precision", "e2e/recall", "span_exact/f1", "span_overlap/f1",
-                      "speaker_accuracy"),
+    headline_metrics=("e2e/f1", "e2e/precision", "e2e/recall", "e2e_exact/f1", "e2e_overlap/f1",
+                      "span_exact/f1", "span_robust/f1", "span_overlap/f1", "speaker_accuracy"),
 )
