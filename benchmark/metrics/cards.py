@@ -12,24 +12,29 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from benchmark.metrics import MODULES
 from benchmark.schema import KHABAR
 from benchmark.tasks import get_task
 
 __all__ = ["MODULES", "MODULES_DIR", "render_card", "write_cards"]
 
 MODULES_DIR = Path(__file__).resolve().parent / "modules"
-MODULES = {"ner": "khabar_ner", "quotes": "khabar_quotes", "stance": "khabar_stance"}
 
 _INPUTS = {
-    "ner": """predictions = [[{"start": 5, "end": 10, "label": "PER"}], []]   # one list of spans per document
-references  = [[{"start": 5, "end": 10, "label": "PER"}], [{"start": 0, "end": 4, "label": "GPE"}]]
-metric.compute(predictions=predictions, references=references)["f1"]   # 0.6666…""",
-    "quotes": """predictions = [[{"start": 12, "end": 31, "kind": "direct", "speaker_start": 5, "speaker_end": 10}]]
-references  = [[{"start": 12, "end": 31, "kind": "direct", "speaker_elided": False,
-                 "speaker_cluster": [{"start": 5, "end": 10}, {"start": 60, "end": 72}]}]]
-metric.compute(predictions=predictions, references=references)["e2e/f1"]   # 1.0""",
+    "ner": """predictions = [{"doc_id": "d1", "entities": [{"start": 5, "end": 10, "label": "PER"}]},  # submission
+               {"doc_id": "d2", "entities": []}]                                          # lines
+references = [[{"start": 5, "end": 10, "label": "PER"}], [{"start": 0, "end": 4, "label": "GPE"}]]  # or gold rows
+result = metric.compute(predictions=predictions, references=references)
+result["headline"], result["strict/f1"]   # ('strict/f1', 0.6666…)""",
+    "quotes": """text = 'قال بوتين إن "روسيا مستعدة".'
+predictions = [{"doc_id": "d1", "quotes": [{"start": 14, "end": 26, "kind": "indirect",
+                                            "speaker": {"start": 4, "end": 9}}]}]          # submission lines
+references = [{"doc_id": "d1", "text": text, "quotes": [{"start": 10, "end": 27, "kind": "indirect",
+               "speaker_elided": False, "speaker_cluster": [{"start": 4, "end": 9}]}]}]  # gold rows
+result = metric.compute(predictions=predictions, references=references)
+result["e2e/f1"], result["e2e_exact/f1"]   # (1.0, 0.0): the complementizer and quotation marks are trimmed""",
     "stance": """metric.compute(predictions=["favor", "against"], references=["favor", "favor"])["macro/f1"]
-metric.compute(predictions=["agree"], references=["other"],
+metric.compute(predictions=[{"id": "d1#s1", "label": "agree"}], references=["other"],
                labels=["agree", "disagree", "other"], polar=["agree", "disagree"])   # a corpus' own labels""",
 }
 
@@ -94,13 +99,20 @@ description: "{task.description}"
 
 ## How to use
 
-Offline, from a checkout (the folder name avoids clashing with Hub metrics):
+Offline, from the installed package (`pip install khabar`; the module ships with it):
 
 ```python
 import evaluate
-metric = evaluate.load("benchmark/metrics/modules/{module}")
+from benchmark.metrics import module_path
+metric = evaluate.load(module_path("{task.name}"))
 {_INPUTS[task.name]}
 ```
+
+Predictions are what a submission holds (a submission line, or just its list / label); references
+are the gold rows of the `{task.name}` config (or just their list / label). The result is flat: the
+metric names and values of `khabar evaluate`'s `results.json` (`None` when undefined: 0/0), plus
+`"headline"` (the headline metric's name) and `"counts"`. An unknown label raises `ValueError`
+naming it, the allowed set and the fix.
 
 The same numbers come from the plain functions in `benchmark/metrics/{task.name}.py` and from
 `khabar evaluate --task {task.name}`, whose submission lines look like:

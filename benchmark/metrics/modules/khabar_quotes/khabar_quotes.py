@@ -1,13 +1,19 @@
-"""Khabar quote attribution: end-to-end F1 (quote span + speaker cluster) as a local `evaluate` module.
+"""Khabar quote attribution: end-to-end F1 (quote span + speaker cluster) as an `evaluate` module.
 
-Load it offline with ``evaluate.load("benchmark/metrics/modules/khabar_quotes")``; the numbers come
-from ``benchmark.metrics.quotes`` (the same code the Khabar harness scores with).
+Load it from the installed package (offline)::
+
+    import evaluate
+    from benchmark.metrics import module_path
+    metric = evaluate.load(module_path("quotes"))
+
+The numbers come from ``benchmark.metrics.quotes`` (the code the Khabar harness scores with); the
+inputs, the result shape and the errors are those of ``benchmark.metrics.module_support``.
 """
 
 import datasets
 import evaluate
 
-from benchmark.metrics.quotes import quote_scores
+from benchmark.metrics.module_support import JsonInputs, score_module
 
 _CITATION = """\
 @misc{khabar,
@@ -17,49 +23,41 @@ _CITATION = """\
 """
 
 _DESCRIPTION = """\
-Quote attribution scored end to end: a predicted quote counts when its span equals a gold quote span AND its
-speaker span is one of the mention spans of the gold speaker's entity cluster (or both say "no speaker").
-Also: quote span F1 (exact and overlap), speaker and kind accuracy on matched quotes, figures by kind and by
-speaker type (named at the quote, elided, unnamed).
+Quote attribution scored end to end: a predicted quote counts when its span matches a gold quote span (the
+same core once edge quotation marks, punctuation and a leading complementizer are trimmed) AND its speaker span
+is one of the mention spans of the gold speaker's entity cluster (or both say "no speaker"). Also: the same
+with character-exact spans (e2e_exact) and with token overlap (e2e_overlap), quote span F1, speaker and kind
+accuracy, figures by kind and by speaker type (named at the quote, elided, unnamed).
 """
 
 _KWARGS_DESCRIPTION = """\
 Args:
-    predictions: one list per document of {"start", "end", "kind", "speaker_start", "speaker_end"}
-        (speaker_start = speaker_end = -1 when the system names no speaker).
-    references: one list per document of {"start", "end", "kind", "speaker_cluster": [{"start", "end"}],
-        "speaker_elided": bool} (the quotes rows of the Khabar dataset).
-    kinds: the quote kinds (default: direct, indirect, mixed).
+    predictions: one per document: a submission line {"doc_id", "quotes": [{"start", "end", "kind",
+        "speaker": {"start", "end"} or null}]} or just its quotes list.
+    references: the quotes gold rows ({"doc_id", "text", "quotes": [...]}, quotes with speaker_cluster and
+        speaker_elided), or their quotes lists together with texts=[...].
+    texts: the document texts, when the references do not carry them.
+    labels: the quote kinds (default: direct, indirect, mixed); an unknown kind raises ValueError.
 Returns:
-    A flat dict: e2e/f1 (headline), e2e/precision, e2e/recall, span_exact/*, span_overlap/*, speaker_accuracy,
-    kind_accuracy, kind/<kind>/..., speaker/<named|elided|unnamed>/..., and raw counts under "counts".
+    {"headline": "e2e/f1", "e2e/f1": ..., "e2e_exact/f1": ..., "e2e_overlap/f1": ..., "span_exact/f1": ...,
+     "speaker_accuracy": ..., ..., "counts": {...}}: the names and values of khabar evaluate's results.json
+    (None when undefined: 0/0).
 """
-
-_SPAN = {"start": datasets.Value("int32"), "end": datasets.Value("int32")}
 
 
 @evaluate.utils.file_utils.add_start_docstrings(_DESCRIPTION, _KWARGS_DESCRIPTION)
-class KhabarQuotes(evaluate.Metric):
+class KhabarQuotes(JsonInputs, evaluate.Metric):
     def _info(self):
         return evaluate.MetricInfo(
             description=_DESCRIPTION,
             citation=_CITATION,
             inputs_description=_KWARGS_DESCRIPTION,
-            features=datasets.Features({
-                "predictions": datasets.List({**_SPAN, "kind": datasets.Value("string"),
-                                              "speaker_start": datasets.Value("int32"),
-                                              "speaker_end": datasets.Value("int32")}),
-                "references": datasets.List({**_SPAN, "kind": datasets.Value("string"),
-                                             "speaker_cluster": datasets.List(_SPAN),
-                                             "speaker_elided": datasets.Value("bool")}),
-            }),
+            features=datasets.Features({"predictions": datasets.Value("string"),
+                                        "references": datasets.Value("string")}),
         )
 
-    def _compute(self, predictions, references, kinds=("direct", "indirect", "mixed")):
-        def as_submission(quote):
-            speaker = None
-            if quote["speaker_start"] >= 0:
-                speaker = {"start": quote["speaker_start"], "end": quote["speaker_end"]}
-            return {"start": quote["start"], "end": quote["end"], "kind": quote["kind"], "speaker": speaker}
+    def _compute(self, predictions, references, labels=None, texts=None):
+        import json
 
-        return quote_scores(references, [[as_submission(q) for q in doc] for doc in predictions], kinds=kinds)
+        return score_module("quotes", [json.loads(p) for p in predictions], [json.loads(r) for r in references],
+                            labels=labels, texts=texts)
