@@ -3,7 +3,8 @@
 Validates the submission (an invalid one is never scored: its errors are listed and the exit
 code is 1), scores it, computes bootstrap confidence intervals over documents, prints a table
 and, with ``--out``, writes ``DIR/results.json`` and ``DIR/documents.jsonl``.
-``--compare OTHER_DIR`` adds a paired bootstrap test against earlier results.
+``--compare OTHER_DIR`` adds a paired bootstrap test against earlier results. Fields the task
+does not define are ignored with a warning naming line, item and field; ``--strict`` refuses them.
 
 Examples::
 
@@ -25,6 +26,9 @@ HELP = "score a submission against gold: metrics with bootstrap CIs, results JSO
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--submission", required=True, help="the submission JSONL")
     add_gold_arguments(parser)
+    parser.add_argument("--strict", action="store_true",
+                        help="refuse fields the task does not define (default: warn, naming line, item and field, "
+                             "and ignore them)")
     parser.add_argument("--out", default=None, help="write results.json and documents.jsonl here")
     parser.add_argument("--resamples", type=int, default=1000, help="bootstrap resamples (default 1000)")
     parser.add_argument("--confidence", type=float, default=0.95, help="interval coverage (default 0.95)")
@@ -52,12 +56,14 @@ def run(args: argparse.Namespace) -> int:
     try:
         results = evaluate_submission(args.task, args.submission, gold=gold, dataset_name=args.dataset or args.gold,
                                       split=args.split, revision=args.revision, n_resamples=args.resamples,
-                                      confidence=args.confidence, seed=args.seed)
+                                      confidence=args.confidence, seed=args.seed, strict=args.strict)
     except SubmissionInvalid as error:
         print(str(error), file=sys.stderr)
         print("The submission was not scored. Fix the errors above (khabar validate-submission lists them all).",
               file=sys.stderr)
         return 1
+    if results.validation is not None and results.validation.warnings:
+        print(results.validation.warnings_summary(), file=sys.stderr)
     print(results.table(all_metrics=args.all_metrics))
     if args.out:
         results_path, documents_path = results.write(args.out)

@@ -4,9 +4,11 @@
 
 Writes ``index.html`` (self-contained), ``leaderboard.md``, ``leaderboard.csv``,
 ``per_label.csv``, ``leaderboard.json``, ``plots/`` and ``results/`` into ``--out``. Refused
-submissions are listed with their numbered reasons; they never stop the board. Exit code 0 when
-the board was written, 1 with ``--strict`` when any submission was refused, 2 for a bad call
-(missing folder, unknown task). See ``docs/leaderboard.md``.
+submissions are listed with their numbered reasons; they never stop the board. Fields a task does
+not define (a ``model`` name, an entity ``score``) are ignored with a warning kept in the system's
+``results.json``; ``--strict`` refuses such submissions. Exit code 0 when the board was written, 1
+with ``--strict`` when any submission was refused, 2 for a bad call (missing folder, unknown
+task). See ``docs/leaderboard.md``.
 """
 
 from __future__ import annotations
@@ -37,7 +39,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="largest predictions file read, in bytes (default: 50 MiB)")
     parser.add_argument("--screenshot", action="store_true",
                         help="also render index.html in headless Chromium to index.png (needs chromium)")
-    parser.add_argument("--strict", action="store_true", help="exit 1 when any submission was refused")
+    parser.add_argument("--strict", action="store_true",
+                        help="refuse submissions with fields the task does not define (default: ignore them with "
+                             "a warning), and exit 1 when any submission was refused")
     parser.add_argument("--no-progress", action="store_true", help="no progress bars")
 
 
@@ -83,7 +87,8 @@ def run(args: argparse.Namespace) -> int:
         print("error: --resamples must be ≥ 1, --confidence and --alpha strictly between 0 and 1", file=sys.stderr)
         return 2
     options = ScoringOptions(n_resamples=args.resamples, confidence=args.confidence, alpha=args.alpha,
-                             seed=args.seed, max_bytes=args.max_bytes or DEFAULT_MAX_BYTES, split=args.split)
+                             seed=args.seed, max_bytes=args.max_bytes or DEFAULT_MAX_BYTES, split=args.split,
+                             strict=args.strict)
     try:
         board = build_leaderboard(args.submissions, args.gold, args.out, tasks=args.tasks, options=options,
                                   progress=not args.no_progress)

@@ -2,7 +2,9 @@
 
 Checks every line of a submission against the gold ids, texts and label set, and lists every
 problem, numbered, with its code (E01…E17, see ``docs/evaluation.md``), line, id and fix.
-Exit code 0 when valid, 1 when not, 2 when the gold cannot be read.
+Fields the task does not define (a ``model`` name, an entity ``score``) are listed as warnings and
+ignored when scoring; ``--strict`` makes them errors. Exit code 0 when valid, 1 when not, 2 when
+the gold cannot be read.
 
 Examples::
 
@@ -25,6 +27,9 @@ HELP = "check a submission file (numbered, explained errors) without scoring it"
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("submission", help="the submission JSONL")
     add_gold_arguments(parser)
+    parser.add_argument("--strict", action="store_true",
+                        help="refuse fields the task does not define (default: warn, naming line, item and field, "
+                             "and ignore them)")
     parser.add_argument("--limit", type=int, default=50, help="list at most this many errors (default 50)")
     parser.add_argument("--json", action="store_true", help="print the full report as JSON")
 
@@ -40,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
     except (GoldError, ArticleError, ValueError, FileNotFoundError) as error:
         print(f"error: cannot load the gold: {error}", file=sys.stderr)
         return 2
-    report = validate_submission(args.task, args.submission, gold)
+    report = validate_submission(args.task, args.submission, gold, strict=args.strict)
     if args.json:
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:

@@ -37,7 +37,7 @@ from benchmark.harness.bootstrap import (
     paired_bootstrap,
 )
 from benchmark.harness.gold import GoldSet
-from benchmark.harness.validation import SubmissionInvalid, validate_submission
+from benchmark.harness.validation import SubmissionInvalid, ValidationReport, validate_submission
 from benchmark.metrics.base import CountTable, as_figure
 from benchmark.tasks import Task, get_task
 
@@ -70,6 +70,7 @@ class Results:
     headline_metrics: tuple[str, ...] = ()
     count_columns: tuple[str, ...] = ()
     documents: list[dict[str, Any]] = field(default_factory=list, repr=False)
+    validation: ValidationReport | None = field(default=None, repr=False)
 
     @property
     def score(self) -> float | None:
@@ -238,12 +239,13 @@ def _stance_errors(rows: Sequence[Mapping[str, Any]], predictions: Mapping[str, 
 def evaluate_submission(task: str | Task, submission: str | Path | Iterable[Mapping[str, Any]], *,
                         gold: GoldSet | str | Path, dataset_name: str | None = None, split: str | None = None,
                         revision: str | None = None, n_resamples: int = DEFAULT_RESAMPLES,
-                        confidence: float = DEFAULT_CONFIDENCE, seed: int = 0) -> Results:
+                        confidence: float = DEFAULT_CONFIDENCE, seed: int = 0, strict: bool = False) -> Results:
     """Validate and score a submission; raise :class:`SubmissionInvalid` (never score) if it fails.
 
     ``submission``: a JSONL path or an iterable of dict lines. ``gold``: a :class:`GoldSet`, or a
     path to an Article JSONL (``.parquet`` / rows JSONL are detected; see :func:`load_gold`).
-    ``revision`` overrides the gold's dataset revision.
+    ``revision`` overrides the gold's dataset revision. Fields the task does not define are
+    ignored with a warning (``results.validation``), or refused with ``strict=True``.
     """
     task = get_task(task)
     if not isinstance(gold, GoldSet):
@@ -251,7 +253,7 @@ def evaluate_submission(task: str | Task, submission: str | Path | Iterable[Mapp
     lines = None
     if not isinstance(submission, str | Path):
         lines = [dict(r) if isinstance(r, Mapping) else r for r in submission]
-    report = validate_submission(task, lines if lines is not None else submission, gold)
+    report = validate_submission(task, lines if lines is not None else submission, gold, strict=strict)
     if not report.ok:
         raise SubmissionInvalid(report)
     predictions = report.predictions
@@ -292,6 +294,9 @@ def evaluate_submission(task: str | Task, submission: str | Path | Iterable[Mapp
         sub_info = {"path": str(submission), "sha256": _sha256(Path(submission)), "n_lines": report.n_lines}
     else:
         sub_info = {"path": None, "sha256": _records_sha256(lines or []), "n_lines": report.n_lines}
+    if report.warnings:  # the ignored extra fields, named (the first 20) and counted
+        sub_info["n_warnings"] = len(report.warnings)
+        sub_info["warnings"] = [str(warning) for warning in report.warnings[:20]]
     return Results(
         task=task.name, task_version=task.version,
         dataset={"name": dataset_name, "split": split, "revision": gold.revision, "source": gold.source,
@@ -302,7 +307,7 @@ def evaluate_submission(task: str | Task, submission: str | Path | Iterable[Mapp
         bootstrap={"n_resamples": n_resamples, "confidence": confidence, "seed": seed, "unit": "document",
                    "method": "percentile"},
         breakdown=breakdown, headline_metrics=task.headline_metrics, count_columns=table.columns,
-        documents=documents,
+        documents=documents, validation=report,
     )
 
 

@@ -17,6 +17,17 @@ raises :class:`SubmissionInvalid`).
 ('E11', 1, 'd1#s1')
 >>> error.message
 "label 'pro' is not one of ['favor', 'against', 'neutral']"
+
+A field the task does not define (E07: a ``model`` name, an entity ``score``) is a **warning**
+naming the line, the item and the field, and the line is scored without it; with
+``strict=True`` (``--strict``) it is an error like any other:
+
+>>> line = {"id": "d1#s1", "label": "favor", "model": "x"}
+>>> report = validate_submission("stance", [line], gold)
+>>> report.ok, [str(w) for w in report.warnings]
+(True, ["#1 [E07 unknown-field] line 1, id 'd1#s1': unknown field 'model' (ignored; --strict makes it an error)"])
+>>> validate_submission("stance", [line], gold, strict=True).codes()
+['E07']
 """
 
 from __future__ import annotations
@@ -33,8 +44,8 @@ from benchmark.tasks.checks import json_repr
 if TYPE_CHECKING:  # pragma: no cover
     from benchmark.harness.gold import GoldSet
 
-__all__ = ["ERROR_CODES", "SubmissionError", "SubmissionInvalid", "ValidationReport", "read_submission_lines",
-           "validate_submission"]
+__all__ = ["ERROR_CODES", "WARNING_CODES", "SubmissionError", "SubmissionInvalid", "ValidationReport",
+           "read_submission_lines", "validate_submission"]
 
 ERROR_CODES: dict[str, tuple[str, str]] = {
     "E01": ("empty-file", "the submission has no lines"),
@@ -68,6 +79,7 @@ class SubmissionError:
     id: str | None
     message: str
     fix: str
+    warning: bool = False
 
     @property
     def name(self) -> str:
@@ -76,21 +88,27 @@ class SubmissionError:
     def __str__(self) -> str:
         where = ", ".join(p for p in (f"line {self.line}" if self.line else "",
                                       f"id {self.id!r}" if self.id is not None else "") if p)
-        return f"#{self.number} [{self.code} {self.name}] {where or 'file'}: {self.message} (fix: {self.fix})"
+        advice = self.fix if self.warning else f"fix: {self.fix}"
+        return f"#{self.number} [{self.code} {self.name}] {where or 'file'}: {self.message} ({advice})"
 
     def to_dict(self) -> dict[str, Any]:
         return {"number": self.number, "code": self.code, "name": self.name, "line": self.line, "id": self.id,
-                "message": self.message, "fix": self.fix}
+                "message": self.message, "fix": self.fix, "severity": "warning" if self.warning else "error"}
+
+
+WARNING_CODES = frozenset({"E07"})
+"""Codes that are warnings unless ``strict``: harmless extra fields, ignored when scoring."""
 
 
 @dataclass(frozen=True)
 class ValidationReport:
-    """Every error found, and (when there are none) the submission lines keyed by id."""
+    """Every error and warning found, and (when there are no errors) the submission lines keyed by id."""
 
     task: str
     n_lines: int
     errors: tuple[SubmissionError, ...]
     predictions: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    warnings: tuple[SubmissionError, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -101,22 +119,41 @@ class ValidationReport:
         return [e.code for e in self.errors]
 
     def summary(self, limit: int = 20) -> str:
-        """A readable report listing at most ``limit`` errors and the total count."""
+        """A readable report listing at most ``limit`` errors (and warnings) and the total counts."""
         if self.ok:
-            return f"OK: {self.n_lines} line(s), a valid {self.task} submission."
-        lines = [f"INVALID {self.task} submission: {len(self.errors)} error(s) in {self.n_lines} line(s)."]
-        lines += [f"  {error}" for error in self.errors[:limit]]
-        if len(self.errors) > limit:
-            hidden: dict[str, int] = {}
-            for error in self.errors[limit:]:
-                hidden[error.code] = hidden.get(error.code, 0) + 1
-            lines.append(f"  … and {len(self.errors) - limit} more ("
-                         + ", ".join(f"{code}×{n}" for code, n in sorted(hidden.items())) + ")")
+            lines = [f"OK: {self.n_lines} line(s), a valid {self.task} submission."]
+        else:
+            lines = [f"INVALID {self.task} submission: {len(self.errors)} error(s) in {self.n_lines} line(s)."]
+            lines += _listing(self.errors, limit)
+        if self.warnings:
+            lines.append(f"{len(self.warnings)} warning(s): fields the task does not define, ignored when scoring "
+                         "(--strict refuses them):")
+            lines += _listing(self.warnings, limit)
         return "\n".join(lines)
+
+    def warnings_summary(self, limit: int = 20) -> str:
+        """The warnings alone (empty when there are none), for a command that goes on to score."""
+        if not self.warnings:
+            return ""
+        return "\n".join([f"warning: {len(self.warnings)} field(s) the {self.task} task does not define were "
+                          "ignored (--strict refuses them):", *_listing(self.warnings, limit)])
 
     def to_dict(self) -> dict[str, Any]:
         return {"task": self.task, "ok": self.ok, "n_lines": self.n_lines, "n_errors": len(self.errors),
-                "errors": [e.to_dict() for e in self.errors]}
+                "errors": [e.to_dict() for e in self.errors], "n_warnings": len(self.warnings),
+                "warnings": [w.to_dict() for w in self.warnings]}
+
+
+def _listing(problems: tuple[SubmissionError, ...], limit: int) -> list[str]:
+    """At most ``limit`` problems, one a line, then a count of the rest by code."""
+    lines = [f"  {problem}" for problem in problems[:limit]]
+    if len(problems) > limit:
+        hidden: dict[str, int] = {}
+        for problem in problems[limit:]:
+            hidden[problem.code] = hidden.get(problem.code, 0) + 1
+        lines.append(f"  … and {len(problems) - limit} more ("
+                     + ", ".join(f"{code}×{n}" for code, n in sorted(hidden.items())) + ")")
+    return lines
 
 
 class SubmissionInvalid(ValueError):
@@ -179,16 +216,22 @@ def _looks_like(task: Task, record: Mapping[str, Any]) -> Task | None:
 
 
 def validate_submission(task: str | Task, submission: str | Path | Iterable[Mapping[str, Any]],
-                        gold: GoldSet) -> ValidationReport:
-    """Check every line of a submission against the gold rows; collect every error.
+                        gold: GoldSet, *, strict: bool = False) -> ValidationReport:
+    """Check every line of a submission against the gold rows; collect every error and warning.
 
     ``submission`` is a JSONL path or an iterable of dict lines. ``gold`` gives the ids, texts
-    and label schema (:class:`~benchmark.harness.gold.GoldSet`).
+    and label schema (:class:`~benchmark.harness.gold.GoldSet`). Fields the task does not define
+    (:data:`WARNING_CODES`) are warnings, and ignored when scoring, unless ``strict``.
     """
     task = get_task(task)
     errors: list[tuple[str, int | None, str | None, str, str]] = []
+    warnings: list[tuple[str, int | None, str | None, str, str]] = []
 
-    def add(code: str, line: int | None, item: Any, message: str, fix: str) -> None:
+    def add(code: str, line: int | None, item: Any, message: str, fix: str, typo: bool = False) -> None:
+        if code in WARNING_CODES and not strict and not typo:
+            warnings.append((code, line, None if item is None else str(item), message,
+                             "ignored; --strict makes it an error"))
+            return
         errors.append((code, line, None if item is None else str(item), message, fix))
 
     lines, unreadable = read_submission_lines(submission)
@@ -236,14 +279,18 @@ def validate_submission(task: str | Task, submission: str | Path | Iterable[Mapp
                     "score against the right split, and copy ids exactly from the inputs")
                 continue
         if gold_row is None:  # no usable id: report its type problems only
-            for problem in task.check_line(record, {"text": ""}, gold.schema):
-                if problem.code in ("E05", "E06", "E07", "E16"):
-                    add(problem.code, line.number, None, problem.message, problem.fix)
+            problems = [p for p in task.check_line(record, {"text": ""}, gold.schema)
+                        if p.code in ("E05", "E06", "E07", "E16")]
+            typo = any(p.code == "E05" for p in problems)
+            for problem in problems:
+                add(problem.code, line.number, None, problem.message, problem.fix, typo)
             continue
         problems = task.check_line(record, gold_row, gold.schema)
+        # an unknown field on a line that misses a required one is most likely its misspelling: an error
+        typo = any(p.code == "E05" for p in problems)
         for problem in problems:
-            add(problem.code, line.number, item_id, problem.message, problem.fix)
-        if not problems:
+            add(problem.code, line.number, item_id, problem.message, problem.fix, typo)
+        if all(problem.code in WARNING_CODES and not strict and not typo for problem in problems):
             predictions[item_id] = record
 
     if unreadable is None and lines and wrong_task_lines < len(lines):
@@ -254,7 +301,8 @@ def validate_submission(task: str | Task, submission: str | Path | Iterable[Mapp
         first = next(e for e in errors if e[0] == "E04")
         errors = [("E04", None, None, first[3].replace("this line", f"every line ({len(lines)})", 1), first[4])]
     numbered = tuple(SubmissionError(n, *e) for n, e in enumerate(errors, start=1))
-    return ValidationReport(task.name, len(lines), numbered, predictions if not numbered else {})
+    warned = tuple(SubmissionError(n, *w, warning=True) for n, w in enumerate(warnings, start=1))
+    return ValidationReport(task.name, len(lines), numbered, predictions if not numbered else {}, warned)
 
 
 def _missing_fix(task: Task, item_id: str) -> str:

@@ -50,7 +50,9 @@ PER_LABEL_PATTERNS = ("{scheme}/{label}/{measure}", "kind/{label}/{headline}", "
 
 @dataclass(frozen=True, slots=True)
 class ScoringOptions:
-    """How the board is scored: bootstrap size and level, test level, seed, size cap, gold split."""
+    """How the board is scored: bootstrap size and level, test level, seed, size cap, gold split, and
+    whether fields the task does not define refuse a submission (``strict``) or are ignored with a
+    warning kept in its ``results.json`` (default)."""
 
     n_resamples: int = 1000
     confidence: float = 0.95
@@ -58,6 +60,7 @@ class ScoringOptions:
     seed: int = 0
     max_bytes: int = DEFAULT_MAX_BYTES
     split: str = "test"
+    strict: bool = False
 
 
 def per_label_pattern(headline: str, labels: Sequence[str], metric_names: Sequence[str]) -> str | None:
@@ -125,7 +128,7 @@ def _score_one(candidate: Candidate, root: Path, gold: GoldSet, options: Scoring
     try:
         results = evaluate_submission(candidate.task, copy, gold=gold, split=options.split,
                                       n_resamples=options.n_resamples, confidence=options.confidence,
-                                      seed=options.seed)
+                                      seed=options.seed, strict=options.strict)
     except SubmissionInvalid as invalid:
         return _refusal(candidate, [str(error) for error in invalid.report.errors], redact)
     except Exception as error:  # a bad submission must never stop the board: report it, go on

@@ -56,7 +56,6 @@ CATALOGUE = [
     ("entity-label-is-a-list", "ner", ner_with({"start": 5, "end": 10, "label": ["PER"]}), "E06"),
     ("label-not-string", "stance", lines({"id": "demo/1#s1", "label": 0}, *OK_STANCE[1:]), "E06"),
     ("typo-field", "ner", lines({"doc_id": "demo/1", "entites": []}, OK_NER[1]), "E07"),
-    ("extra-entity-field", "ner", ner_with({"start": 5, "end": 10, "label": "PER", "score": 0.9}), "E07"),
     ("unknown-doc-id", "ner", lines(*OK_NER, {"doc_id": "demo/3", "entities": []}), "E08"),
     ("unknown-stance-id", "stance", lines(*OK_STANCE, {"id": "demo/1#s9", "label": "favor"}), "E08"),
     ("duplicate-doc-id", "ner", lines(*OK_NER, OK_NER[0]), "E09"),
@@ -151,3 +150,71 @@ def test_all_errors_are_collected_and_the_listing_is_capped(tmp_path, gold_sets)
 def test_in_memory_lines_are_validated_too(gold_sets):
     report = validate_submission("stance", [{"id": "demo/1#s1", "label": "pro"}], gold_sets["stance"])
     assert report.codes() == ["E11", "E10", "E10"]
+
+
+# --------------------------------------------------------------------------- extra fields (issue 17)
+
+EXTRA_FIELDS = [
+    ("model-name", "ner", lines({**OK_NER[0], "model": "crf-v2"}, OK_NER[1]), "unknown field 'model'"),
+    ("entity-score", "ner", ner_with({"start": 5, "end": 10, "label": "PER", "score": 0.9}),
+     "entities[0]: unknown field 'score'"),
+    ("quote-confidence", "quotes",
+     lines({"doc_id": "demo/1", "quotes": [{"start": 12, "end": 31, "kind": "direct",
+                                            "speaker": {"start": 5, "end": 10}, "confidence": 0.7}]},
+           {"doc_id": "demo/2", "quotes": []}), "quotes[0]: unknown field 'confidence'"),
+    ("stance-probability", "stance", lines({**OK_STANCE[0], "probability": 0.8}, *OK_STANCE[1:]),
+     "unknown field 'probability'"),
+]
+
+
+@pytest.mark.parametrize(("case", "task", "content", "message"), EXTRA_FIELDS, ids=[c[0] for c in EXTRA_FIELDS])
+def test_harmless_extra_fields_warn_and_score_normally(tmp_path, gold_sets, case, task, content, message):
+    path = tmp_path / f"{case}.jsonl"
+    path.write_text(content, encoding="utf-8")
+    report = validate_submission(task, path, gold_sets[task])
+    assert report.ok and len(report.warnings) == 1, report.summary()
+    warning = report.warnings[0]
+    assert warning.code == "E07" and warning.line == 1 and warning.id is not None and warning.message == message
+    assert f"line 1, id {warning.id!r}: {message} (ignored; --strict makes it an error)" in report.summary()
+    without = tmp_path / "without.jsonl"
+    without.write_text("".join(json.dumps(_strip(json.loads(x)), ensure_ascii=False) + "\n"
+                               for x in content.splitlines()), encoding="utf-8")
+    scored = evaluate_submission(task, path, gold=gold_sets[task], n_resamples=20)
+    plain = evaluate_submission(task, without, gold=gold_sets[task], n_resamples=20)
+    assert scored.metrics == plain.metrics and scored.submission["n_warnings"] == 1
+    strict = validate_submission(task, path, gold_sets[task], strict=True)
+    assert strict.codes() == ["E07"] and not strict.warnings
+    with pytest.raises(SubmissionInvalid):
+        evaluate_submission(task, path, gold=gold_sets[task], strict=True)
+
+
+def _strip(value):
+    """The line without the extra fields of EXTRA_FIELDS."""
+    if isinstance(value, dict):
+        return {k: _strip(v) for k, v in value.items() if k not in ("model", "score", "confidence", "probability")}
+    if isinstance(value, list):
+        return [_strip(v) for v in value]
+    return value
+
+
+def test_a_misspelt_required_field_stays_an_error(gold_sets):
+    report = validate_submission("ner", [{"doc_id": "demo/1", "entites": []}, {"doc_id": "demo/2", "entities": []}],
+                                 gold_sets["ner"])
+    assert report.codes() == ["E05", "E07"] and not report.warnings
+
+
+@pytest.mark.parametrize("command", ["validate-submission", "evaluate"])
+def test_cli_warns_by_default_and_refuses_with_strict(tmp_path, gold_sets, articles_file, capsys, command):
+    from benchmark.cli import main
+
+    path = tmp_path / "sub.jsonl"
+    path.write_text(EXTRA_FIELDS[1][2], encoding="utf-8")
+    head = ["validate-submission", str(path)] if command == "validate-submission" else \
+        ["evaluate", "--submission", str(path), "--resamples", "20"]
+    assert main([*head, "--task", "ner", "--gold", str(articles_file)]) == 0
+    captured = capsys.readouterr()
+    assert "line 1, id 'demo/1': entities[0]: unknown field 'score' (ignored; --strict makes it an error)" in \
+        captured.out + captured.err
+    assert main([*head, "--task", "ner", "--gold", str(articles_file), "--strict"]) == 1
+    assert "[E07 unknown-field] line 1, id 'demo/1': entities[0]: unknown field 'score'" in \
+        "".join(capsys.readouterr())
