@@ -237,8 +237,9 @@ def run_main(inputs: Sequence[str | Path] = (DEFAULT_INPUT,), *, manifest: str |
         metric = results.metrics[results.headline]
         report.headline[task] = {"metric": results.headline, "value": metric.value, "ci_low": metric.low,
                                  "ci_high": metric.high, "documents": results.n_documents}
-        log(f"[evaluate] {task}: {results.headline} = {metric.value:.3f} "
-            f"(95% CI {metric.low:.3f}–{metric.high:.3f}, {results.n_documents} documents)")
+        show = lambda x: "—" if x is None else f"{x:.3f}"  # noqa: E731  (None: undefined, 0/0)
+        log(f"[evaluate] {task}: {results.headline} = {show(metric.value)} "
+            f"(95% CI {show(metric.low)}–{show(metric.high)}, {results.n_documents} documents)")
     report.seconds["evaluate"] = time.perf_counter() - started
 
     from benchmark.leaderboard import build_leaderboard, write_leaderboard

@@ -109,7 +109,7 @@ def core_span(text: str, start: int, end: int) -> tuple[int, int]:
             s += 1
         while e > s and _is_edge(text[e - 1]):
             e -= 1
-        first = tokenize(text[s:e])[:1]
+        first = tokenize(text[s:min(e, s + 32)])[:1]  # the first token is all we need
         if not first or not is_complementizer(first[0].text) or first[0].end >= e - s:
             break
         s += first[0].end
@@ -117,17 +117,23 @@ def core_span(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 class _Words:
-    """The word tokens (with a letter or digit) of one text, to count shared tokens of two spans."""
+    """The word tokens (with a letter or digit) of ``text[start:end]``, widened to whitespace so that
+    no word is cut, to count the words two spans share."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, start: int = 0, end: int | None = None) -> None:
         from benchmark.text import tokenize
 
-        words = [t for t in tokenize(text) if any(ch.isalnum() for ch in t.text)]
-        self.starts = [t.start for t in words]
-        self.ends = [t.end for t in words]
+        end = len(text) if end is None else end
+        while start > 0 and not text[start - 1].isspace():
+            start -= 1
+        while end < len(text) and not text[end].isspace():
+            end += 1
+        words = [t for t in tokenize(text[start:end]) if any(ch.isalnum() for ch in t.text)]
+        self.starts = [start + t.start for t in words]
+        self.ends = [start + t.end for t in words]
 
     def range(self, start: int, end: int) -> tuple[int, int]:
-        """Indices ``[lo, hi)`` of the words overlapping ``[start, end)``."""
+        """Indices ``[lo, hi)`` of the words overlapping ``[start, end)`` (inside the tokenized part)."""
         return bisect.bisect_right(self.ends, start), bisect.bisect_left(self.starts, end)
 
 
@@ -163,7 +169,11 @@ def match_quotes(text: str | None, gold: Sequence[Mapping[str, Any]], pred: Sequ
             robust[pi] = free_gold[core].pop(0)
     overlap = dict(robust)
     taken = set(overlap.values())
-    words = _Words(text)
+    if len(overlap) in (len(pred), len(gold)):  # nothing left to pair
+        return {"exact": exact, "robust": robust, "overlap": overlap}
+    open_cores = [c for gi, c in enumerate(gold_cores) if gi not in taken]
+    open_cores += [c for pi, c in enumerate(pred_cores) if pi not in overlap]
+    words = _Words(text, min(c[0] for c in open_cores), max(c[1] for c in open_cores))
     gold_words = [words.range(*c) for c in gold_cores]
     candidates = []
     for pi, core in enumerate(pred_cores):
