@@ -116,16 +116,16 @@ def test_docstring_examples_run(module) -> None:
     assert result.attempted > 0 and result.failed == 0
 
 
-def test_undefined_scores_render_as_a_dash_never_zero(tmp_path: Path) -> None:
+def test_undefined_scores_render_as_a_dash_never_zero(sample_board, tmp_path: Path) -> None:
     """A label absent from gold and predictions (per-label F1 0/0) and a system whose headline is
     undefined are written "—" in Markdown and HTML, empty in CSV, null in JSON, and not drawn."""
+    import copy
     from dataclasses import replace
 
     from benchmark.leaderboard.board import Interval
     from benchmark.leaderboard.ranking import rank_systems
-    from tests.leaderboard.conftest import build_sample_board
 
-    board = build_sample_board()
+    board = copy.deepcopy(sample_board)
     ner = board.boards[0]
     undefined = Interval(None, None, None)
     ner.rows[0] = replace(ner.rows[0], per_label={**ner.rows[0].per_label, "MISC": undefined})

@@ -148,3 +148,30 @@ def test_a_rerun_replaces_old_results_but_keeps_foreign_files(ner_arena, tmp_pat
     assert not stale.exists() and (mine / "keep.txt").is_file()
     listed = {p.name for p in (out / "results" / "ner").iterdir()}
     assert listed == {"notes"} | {Path(r.results_file).parent.name for r in board.boards[0].rows}
+
+
+def test_extra_fields_are_scored_with_a_warning_and_refused_with_strict(kit, tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    articles = kit.gold_articles(4)
+    gold = tmp_path / "gold.jsonl"
+    kit.write_jsonl(gold, articles)
+    subs = tmp_path / "subs"
+    lines = [kit.ner_line(a) for a in articles]
+    for line in lines:
+        line["model"] = "crf-v2"
+        for entity in line["entities"]:
+            entity["score"] = 0.9
+    kit.write_jsonl(subs / "scored.ner.jsonl", lines)
+
+    board = build_leaderboard(subs, gold, tmp_path / "out", options=FAST, progress=False)
+    (row,) = board.boards[0].rows
+    assert row.headline.value == 1.0 and not board.boards[0].rejections
+    results = json.loads((tmp_path / "out" / row.results_file).read_text(encoding="utf-8"))
+    n_entities = sum(len(line["entities"]) for line in lines)
+    assert results["submission"]["n_warnings"] == len(lines) + n_entities
+    assert "line 1, id 'khabar/test/000': unknown field 'model'" in results["submission"]["warnings"][0]
+
+    strict = build_leaderboard(subs, gold, tmp_path / "strict", options=replace(FAST, strict=True), progress=False)
+    (refusal,) = strict.boards[0].rejections
+    assert not strict.boards[0].rows and refusal.reasons[0].startswith("#1 [E07 unknown-field] line 1")
