@@ -157,39 +157,53 @@ def match_quotes(text: str | None, gold: Sequence[Mapping[str, Any]], pred: Sequ
             exact[pi] = gi
     if text is None:
         return {"exact": exact, "robust": dict(exact), "overlap": dict(exact)}
-    robust = dict(exact)
     gold_cores = [core_span(text, g["start"], g["end"]) for g in gold]
     pred_cores = [core_span(text, p["start"], p["end"]) for p in pred]
+    robust = _pair_equal_cores(exact, gold_cores, pred_cores)
+    overlap = _pair_overlapping_cores(text, robust, gold_cores, pred_cores)
+    return {"exact": exact, "robust": robust, "overlap": overlap}
+
+
+def _pair_equal_cores(pairs: dict[int, int], gold_cores: list[tuple[int, int]],
+                      pred_cores: list[tuple[int, int]]) -> dict[int, int]:
+    """``pairs`` plus pairs of still unpaired quotes with the same core (in document order)."""
+    out = dict(pairs)
+    taken = set(pairs.values())
     free_gold: dict[tuple[int, int], list[int]] = {}
     for gi, core in enumerate(gold_cores):
-        if gi not in exact.values():
+        if gi not in taken:
             free_gold.setdefault(core, []).append(gi)
     for pi, core in enumerate(pred_cores):
-        if pi not in robust and free_gold.get(core):
-            robust[pi] = free_gold[core].pop(0)
-    overlap = dict(robust)
-    taken = set(overlap.values())
-    if len(overlap) in (len(pred), len(gold)):  # nothing left to pair
-        return {"exact": exact, "robust": robust, "overlap": overlap}
-    open_cores = [c for gi, c in enumerate(gold_cores) if gi not in taken]
-    open_cores += [c for pi, c in enumerate(pred_cores) if pi not in overlap]
-    words = _Words(text, min(c[0] for c in open_cores), max(c[1] for c in open_cores))
-    gold_words = [words.range(*c) for c in gold_cores]
+        if pi not in out and free_gold.get(core):
+            out[pi] = free_gold[core].pop(0)
+    return out
+
+
+def _pair_overlapping_cores(text: str, pairs: dict[int, int], gold_cores: list[tuple[int, int]],
+                            pred_cores: list[tuple[int, int]]) -> dict[int, int]:
+    """``pairs`` plus, greedily by decreasing token Jaccard, pairs of still unpaired quotes whose
+    cores share at least :data:`OVERLAP_THRESHOLD` of their words."""
+    out = dict(pairs)
+    taken = set(pairs.values())
+    open_gold = [gi for gi in range(len(gold_cores)) if gi not in taken]
+    open_pred = [pi for pi in range(len(pred_cores)) if pi not in out]
+    if not open_gold or not open_pred:
+        return out
+    cores = [gold_cores[gi] for gi in open_gold] + [pred_cores[pi] for pi in open_pred]
+    words = _Words(text, min(c[0] for c in cores), max(c[1] for c in cores))
+    gold_words = {gi: words.range(*gold_cores[gi]) for gi in open_gold}
     candidates = []
-    for pi, core in enumerate(pred_cores):
-        if pi in overlap:
-            continue
-        pred_words = words.range(*core)
-        for gi, gw in enumerate(gold_words):
-            if gi not in taken:
-                score = _jaccard(pred_words, gw)
-                if score >= OVERLAP_THRESHOLD:
-                    candidates.append((-score, pi, gi))
+    for pi in open_pred:
+        pred_words = words.range(*pred_cores[pi])
+        for gi, gw in gold_words.items():
+            score = _jaccard(pred_words, gw)
+            if score >= OVERLAP_THRESHOLD:
+                candidates.append((-score, pi, gi))
     for _, pi, gi in sorted(candidates):
-        if pi not in overlap and gi not in taken:
-            overlap[pi] = gi
+        if pi not in out and gi not in taken:
+            out[pi] = gi
             taken.add(gi)
-    return {"exact": exact, "robust": robust, "overlap": overlap}
+    return out
 
 
 def quote_count_columns(kinds: Sequence[str]) -> tuple[str, ...]:
