@@ -74,3 +74,21 @@ def test_paired_test_of_an_undefined_metric_says_undefined(tmp_path, gold_sets, 
     score = lambda t: {"p": prf(t[..., 0], t[..., 1], t[..., 2])["precision"]}  # noqa: E731
     defined = paired_bootstrap(counts, counts, score, "p", n_resamples=50)
     assert defined.delta == 0.0 and defined.p_value == pytest.approx(1.0)
+
+
+def test_compare_in_the_cli_says_undefined_for_an_undefined_headline(tmp_path, capsys):
+    """No gold quote and no predicted quote anywhere: e2e/f1 is 0/0 for both systems."""
+    from benchmark.harness import GoldSet
+
+    rows = [{"doc_id": "d1", "text": "خبر بلا اقتباس.", "entities": [], "quotes": []}]
+    gold_file = tmp_path / "gold.jsonl"
+    gold_file.write_text(json.dumps(rows[0], ensure_ascii=False) + "\n", encoding="utf-8")
+    sub = tmp_path / "sub.jsonl"
+    sub.write_text(json.dumps({"doc_id": "d1", "quotes": []}) + "\n", encoding="utf-8")
+    results = evaluate_submission("quotes", sub, gold=GoldSet.from_rows("quotes", rows), n_resamples=20)
+    assert results.score is None
+    common = ["evaluate", "--task", "quotes", "--submission", str(sub), "--gold", str(gold_file), "--resamples", "20"]
+    assert main([*common, "--out", str(tmp_path / "a")]) == 0
+    assert main([*common, "--out", str(tmp_path / "b"), "--compare", str(tmp_path / "a")]) == 0
+    printed = capsys.readouterr().out
+    assert "e2e/f1 *" in printed and "undefined" in printed.splitlines()[-1]
