@@ -9,4 +9,7 @@ if ! command -v chromium >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1 &
   (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) || echo "chromium not installed; browser tests will skip"
 fi
 python -m ruff check benchmark baselines tests scripts
+# The declared floors are true: a release built here loads row for row with datasets/pyarrow/numpy at their floors
+# (a throw-away venv; about a minute, most of it pip).
+python scripts/check_floor.py
 python -m pytest -q "$@"

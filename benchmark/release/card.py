@@ -222,7 +222,8 @@ def render_card(record: Mapping[str, Any], visibility: str = "public") -> str:
         "",
         "Offsets are half-open `[start, end)` in Unicode code points on `text`, so "
         "`text[start:end]` is the surface; labels are `ClassLabel` ids "
-        "(`data['train'].features` names them). `meta` is JSON.",
+        "(`data['train'].features` names them). `meta` (the `articles` config) is a JSON object "
+        "stored as text, read with `json.loads(row['meta'])`.",
         "",
     ]
     parts += [

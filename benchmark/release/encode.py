@@ -59,13 +59,15 @@ def _json(value: Any) -> Any:
 
 def _compile(feature: Any) -> Encoder | None:
     """An encoder for one feature, or ``None`` when values pass through unchanged."""
-    from datasets import ClassLabel, Json, LargeList, List, Value
+    import datasets
+    from datasets import ClassLabel, LargeList, List, Value
 
+    json_type = getattr(datasets, "Json", None)  # datasets >= 4.7 only; Khabar's own features do not use it
     if isinstance(feature, Value):
         return None
     if isinstance(feature, ClassLabel):
         return _class_label(list(feature.names))
-    if isinstance(feature, Json):
+    if json_type is not None and isinstance(feature, json_type):
         return _json
     if isinstance(feature, List | LargeList):
         inner = _compile(feature.feature)

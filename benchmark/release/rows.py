@@ -1,9 +1,14 @@
 """The ``articles`` config: one row per :class:`~benchmark.model.Article`, every layer included.
 
 Its ``datasets.Features`` are declared here from the data model (labels as ``ClassLabel`` when the
-corpus schema has a closed label set, ``meta`` as ``Json``), with a fast row encoder (labels →
-class ids, no per-row ``Features.encode_example``) and the way back, so that a released row
-turns into the very same article.
+corpus schema has a closed label set), with a fast row encoder (labels → class ids, no per-row
+``Features.encode_example``) and the way back, so that a released row turns into the very same
+article.
+
+``meta`` (free-form, different keys per corpus) is a JSON object written as text in a plain
+``Value("string")`` column: ``json.loads(row["meta"])`` reads it back. Not the ``Json`` feature type,
+which ``datasets`` < 4.7 cannot load at all (``TypeError: 'module' object is not callable``);
+``scripts/check_floor.py`` loads a built release with the lowest ``datasets`` that pyproject declares.
 
 In the public test split the gold layers (``entities``, ``quotes``, ``stances``) are null: the
 text is there, the labels are not (they live in the private folder).
@@ -14,7 +19,9 @@ text is there, the labels are not (they live in the private folder).
 >>> row = layout.row(art)
 >>> row["entities"][0]["label"]
 0
->>> layout.article(layout.decode(row)) == art
+>>> row["meta"]
+'{}'
+>>> layout.article(row) == art  # a loaded row is the encoded row
 True
 >>> layout.input_row(row)["entities"] is None
 True
@@ -41,6 +48,24 @@ def _closed(labels: tuple[str, ...] | None) -> tuple[str, ...] | None:
     return tuple(labels) if labels else None
 
 
+def _meta(doc_id: Any, value: Any) -> dict[str, Any]:
+    """The ``meta`` dict of a loaded row: JSON text (this layout), or an already parsed mapping (releases
+    built before ``meta`` became text, loaded with a ``datasets`` that knows their ``Json`` feature)."""
+    if value is None:
+        return {}
+    if isinstance(value, Mapping):
+        return dict(value)
+    try:
+        parsed = json.loads(value)
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"{doc_id}: column 'meta' is not a JSON object ({error}); the articles config stores "
+                         "meta as JSON text (fix: rebuild the release with khabar build)") from None
+    if not isinstance(parsed, dict):
+        raise ValueError(f"{doc_id}: column 'meta' holds JSON {type(parsed).__name__}, not an object "
+                         "(fix: rebuild the release with khabar build)")
+    return parsed
+
+
 class ArticleRows:
     """Features, encoder and decoder of the ``articles`` config for one label schema."""
 
@@ -57,7 +82,7 @@ class ArticleRows:
 
     def features(self):
         """The ``datasets.Features`` of an ``articles`` row."""
-        from datasets import ClassLabel, Features, Json, List, Value
+        from datasets import ClassLabel, Features, List, Value
 
         def label(names: tuple[str, ...] | None):
             return ClassLabel(names=list(names)) if names else Value("string")
@@ -72,7 +97,7 @@ class ArticleRows:
                 "url": string,
                 "published": string,
                 "variety": string,
-                "meta": Json(),
+                "meta": string,  # a JSON object as text (see the module docs)
                 "entities": List(
                     {
                         "id": string,
@@ -223,13 +248,8 @@ class ArticleRows:
 
     # -- loaded row → article ---------------------------------------------------------------
 
-    def decode(self, row: Mapping[str, Any]) -> dict[str, Any]:
-        """An encoded row as ``datasets`` returns it (``meta`` parsed; labels stay class ids)."""
-        meta = row["meta"]
-        return {**row, "meta": json.loads(meta) if isinstance(meta, str) else meta}
-
     def article(self, row: Mapping[str, Any]) -> Article:
-        """The :class:`Article` of a loaded gold row (``datasets`` output: class ids, parsed meta)."""
+        """The :class:`Article` of a loaded gold row (``datasets`` output: class ids, ``meta`` as JSON text)."""
 
         def name(names: Sequence[str] | None, value: Any) -> str:
             return names[value] if names and isinstance(value, int) else value
@@ -248,7 +268,7 @@ class ArticleRows:
             url=row["url"],
             published=row["published"],
             variety=row["variety"],
-            meta=dict(row.get("meta") or {}),
+            meta=_meta(row.get("doc_id"), row.get("meta")),
             entities=tuple(
                 Mention(m["id"], m["start"], m["end"], name(self.entity_labels, m["label"]), m["cluster"])
                 for m in row["entities"]
