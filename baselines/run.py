@@ -33,10 +33,11 @@ from pathlib import Path
 from typing import Any
 
 from benchmark.model import Article
+from benchmark.resources import MANIFEST, SAMPLE, bundled_path
 
-REPO = Path(__file__).resolve().parents[1]
-DEFAULT_INPUT = REPO / "annotations" / "gold" / "sample.json"
-DEFAULT_MANIFEST = REPO / "annotations" / "splits" / "manifest.json"
+# package data (benchmark/resources), so that the defaults work from a wheel in any folder
+DEFAULT_INPUT = bundled_path(SAMPLE)
+DEFAULT_MANIFEST = bundled_path(MANIFEST)
 TASKS = ("ner", "quotes", "stance")
 SYSTEM = "sklearn-baselines"
 TRAIN_SPLITS = ("train", "validation")

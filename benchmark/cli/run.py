@@ -18,10 +18,10 @@ HELP = "the main job: build the dataset, train the sklearn baselines, evaluate t
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("inputs", nargs="*", metavar="INPUT",
                         help="articles: a Label Studio export (.json) or Article JSONL (.jsonl); "
-                             "default: the bundled gold sample (annotations/gold/sample.json)")
+                             "default: the gold sample bundled with the package (annotations/gold/sample.json)")
     parser.add_argument("--manifest", default=None,
-                        help="split manifest (default: annotations/splits/manifest.json; 'none' for official "
-                             "splits in meta['split'])")
+                        help="split manifest (default: the committed annotations/splits/manifest.json, bundled "
+                             "with the package; 'none' for official splits in meta['split'])")
     parser.add_argument("--out", type=Path, default=Path("runs/main"), help="output folder (default runs/main)")
     parser.add_argument("--design", choices=("auto", "test", "cv"), default="auto",
                         help="evaluation: the manifest's test split (test), k-fold cross-validation over documents "
