@@ -20,6 +20,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from baselines.selection import ManifestSplits
 from benchmark.model import Article
 
 __all__ = ["load_articles", "parse_conditions", "resolve_schema", "select", "write_jsonl"]
@@ -67,8 +68,9 @@ def resolve_schema(name: str | None):
 
 
 def load_articles(path: str | Path, schema_name: str | None = None, where: Sequence[str] | None = None,
-                  exclude: Sequence[str] | None = None) -> list[Article]:
-    """Validated articles of an Article JSONL, filtered by meta conditions.
+                  exclude: Sequence[str] | None = None, splits: ManifestSplits | None = None) -> list[Article]:
+    """Validated articles of an Article JSONL, kept by a split manifest (``splits``: ``--manifest
+    FILE --split NAME``) and filtered by meta conditions.
 
     Raises ``ValueError`` when the selection is empty (naming the file and the conditions and
     which values the meta keys do take), so a typo never trains on nothing.
@@ -80,6 +82,8 @@ def load_articles(path: str | Path, schema_name: str | None = None, where: Seque
         raise FileNotFoundError(f"{path} does not exist (an Article JSONL, e.g. from `khabar import`)")
     conditions, exclusions = parse_conditions(where), parse_conditions(exclude)
     articles = list(read_articles(path, resolve_schema(schema_name)))
+    if splits is not None:
+        articles = splits.select(articles, path)
     chosen = select(articles, conditions, exclusions)
     if not chosen:
         seen: dict[str, set[str]] = {}

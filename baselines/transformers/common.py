@@ -33,6 +33,7 @@ from benchmark.tasks import Row, Task, get_task
 if TYPE_CHECKING:  # pragma: no cover
     from transformers import PreTrainedTokenizerBase, TrainingArguments
 
+    from baselines.selection import ManifestSplits
     from benchmark.model import Article
 
 __all__ = [
@@ -170,9 +171,10 @@ def parse_conditions(pairs: Sequence[str] | None) -> list[tuple[str, str]]:
 
 
 def select_articles(path: str | Path, schema: LabelSchema, where: Sequence[str] | None = None,
-                    exclude: Sequence[str] | None = None) -> list[Article]:
-    """The validated articles of an Article JSONL whose ``meta[KEY]`` equals ``VALUE`` (as text) for
-    every ``where`` condition and for no ``exclude`` condition. An empty selection is an error that
+                    exclude: Sequence[str] | None = None, splits: ManifestSplits | None = None) -> list[Article]:
+    """The validated articles of an Article JSONL that a split manifest puts in the chosen splits
+    (``splits``, from ``--manifest FILE --split NAME``) and whose ``meta[KEY]`` equals ``VALUE`` (as text)
+    for every ``where`` condition and for no ``exclude`` condition. An empty selection is an error that
     lists the values the keys do take, so a typo never trains on nothing."""
     from benchmark.io import read_articles
 
@@ -182,6 +184,11 @@ def select_articles(path: str | Path, schema: LabelSchema, where: Sequence[str] 
         return key in article.meta and str(article.meta[key]) == value
 
     articles = list(read_articles(path, schema))
+    if splits is not None:
+        try:
+            articles = splits.select(articles, path)
+        except (ValueError, FileNotFoundError) as error:
+            raise BaselineError(str(error)) from None
     chosen = [a for a in articles if all(matches(a, k, v) for k, v in conditions)
               and not any(matches(a, k, v) for k, v in exclusions)]
     if not chosen:
@@ -198,21 +205,22 @@ def select_articles(path: str | Path, schema: LabelSchema, where: Sequence[str] 
 
 def read_rows(task: str | Task, path: str | Path, schema: LabelSchema, *, need_gold: bool,
               where: Sequence[str] | None = None, exclude: Sequence[str] | None = None,
-              gold_out: str | Path | None = None) -> list[Row]:
+              gold_out: str | Path | None = None, splits: ManifestSplits | None = None) -> list[Row]:
     """The task rows of a file: an Article JSONL, a rows JSONL or a rows parquet.
 
     An Article JSONL is recognised by its first line having only Article fields; it is validated
-    against ``schema`` (a bad article stops the run with its line, doc_id and fix), filtered by
-    ``where``/``exclude`` meta conditions (:func:`select_articles`), and, with ``gold_out``, the
-    selected articles are written there (the gold for exactly those documents). With
+    against ``schema`` (a bad article stops the run with its line, doc_id and fix), kept by a split
+    manifest (``splits``) and filtered by ``where``/``exclude`` meta conditions (:func:`select_articles`),
+    and, with ``gold_out``, the selected articles are written there (the gold for exactly those documents). With
     ``need_gold`` every row must carry its gold field (for training).
     """
     task = get_task(task)
     path = Path(path)
     if not path.is_file():
         raise BaselineError(f"{path} does not exist (fix: pass an Article JSONL or a {task.name} rows file)")
-    if (where or exclude or gold_out) and not _is_article_jsonl(path):
-        raise BaselineError(f"{path}: --where/--exclude/--gold-out need an Article JSONL (rows have no meta)")
+    if (where or exclude or gold_out or splits) and not _is_article_jsonl(path):
+        raise BaselineError(f"{path}: --where/--exclude/--manifest/--gold-out need an Article JSONL (rows have no "
+                            "meta and are not whole documents)")
     if path.suffix == ".parquet":
         from datasets import Dataset
 
@@ -230,7 +238,7 @@ def read_rows(task: str | Task, path: str | Path, schema: LabelSchema, *, need_g
         if issue is not None:
             raise BaselineError(f"{path}:{number}: {issue.message} (fix: {issue.fix})")
         if isinstance(record, Mapping) and set(record) <= _ARTICLE_FIELDS:
-            articles = select_articles(path, schema, where, exclude)
+            articles = select_articles(path, schema, where, exclude, splits)
             if gold_out is not None:
                 write_articles(gold_out, articles)
             rows = task.rows(articles, schema)

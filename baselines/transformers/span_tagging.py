@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from baselines.selection import ManifestSplits
 from baselines.transformers.common import (
     TrainOptions,
     load_fast_tokenizer,
@@ -56,7 +57,8 @@ def _encode(spec: SpanTaggingTask, tokenizer: Any, rows: Sequence[Row], options:
 def train_span_tagger(spec: SpanTaggingTask, train_path: str | Path, *, base_model: str, out_dir: str | Path,
                       schema: LabelSchema | str | None = None, dev_path: str | Path | None = None,
                       options: TrainOptions | None = None, where: Sequence[str] | None = None,
-                      exclude: Sequence[str] | None = None, dev_where: Sequence[str] | None = None
+                      exclude: Sequence[str] | None = None, dev_where: Sequence[str] | None = None,
+                      splits: ManifestSplits | None = None, dev_splits: ManifestSplits | None = None
                       ) -> dict[str, Any]:
     """Fine-tune ``base_model`` on the ``spec.task`` rows of ``train_path`` and save it to ``out_dir``.
 
@@ -69,9 +71,11 @@ def train_span_tagger(spec: SpanTaggingTask, train_path: str | Path, *, base_mod
     labels = spec.label_names(schema)
     label2id = {label: i for i, label in enumerate(labels)}
     tokenizer = load_fast_tokenizer(base_model)
-    train_rows = read_rows(spec.task, train_path, schema, need_gold=True, where=where, exclude=exclude)
+    train_rows = read_rows(spec.task, train_path, schema, need_gold=True, where=where, exclude=exclude,
+                           splits=splits)
     train_docs = _encode(spec, tokenizer, train_rows, options, label2id, with_gold=True)
-    dev_rows = read_rows(spec.task, dev_path, schema, need_gold=True, where=dev_where) if dev_path else None
+    dev_rows = (read_rows(spec.task, dev_path, schema, need_gold=True, where=dev_where, splits=dev_splits)
+                if dev_path else None)
     dev_docs = _encode(spec, tokenizer, dev_rows, options, label2id, with_gold=True) if dev_rows else None
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -100,7 +104,8 @@ def predict_span_rows(spec: SpanTaggingTask, model: Any, tokenizer: Any, rows: S
 def predict_span_submission(spec: SpanTaggingTask, model_dir: str | Path, input_path: str | Path,
                             out_path: str | Path, *, batch_size: int = 16, progress: bool = True,
                             where: Sequence[str] | None = None, exclude: Sequence[str] | None = None,
-                            gold_out: str | Path | None = None) -> dict[str, Any]:
+                            gold_out: str | Path | None = None, splits: ManifestSplits | None = None
+                            ) -> dict[str, Any]:
     """Tag every article of ``input_path`` with a model trained by :func:`train_span_tagger`; write the
     submission to ``out_path``. Returns a summary (lines, predicted items)."""
     from transformers import AutoModelForTokenClassification
@@ -108,7 +113,7 @@ def predict_span_submission(spec: SpanTaggingTask, model_dir: str | Path, input_
     record = load_record(model_dir, spec.task)
     schema = schema_from_record(record["schema"])
     rows = read_rows(spec.task, input_path, schema, need_gold=False, where=where, exclude=exclude,
-                     gold_out=gold_out)
+                     gold_out=gold_out, splits=splits)
     model = AutoModelForTokenClassification.from_pretrained(str(model_dir))
     tokenizer = load_fast_tokenizer(model_dir)
     lines = predict_span_rows(spec, model, tokenizer, rows, max_length=record["max_length"], stride=record["stride"],

@@ -29,6 +29,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from baselines.selection import ManifestSplits
 from baselines.transformers.common import (
     BaselineError,
     TrainOptions,
@@ -88,7 +89,8 @@ def encode_pairs(tokenizer: Any, rows: Sequence[Row], max_length: int,
 def train_stance(train_path: str | Path, *, base_model: str, out_dir: str | Path,
                  schema: LabelSchema | str | None = None, dev_path: str | Path | None = None,
                  options: TrainOptions | None = None, where: Sequence[str] | None = None,
-                 exclude: Sequence[str] | None = None, dev_where: Sequence[str] | None = None
+                 exclude: Sequence[str] | None = None, dev_where: Sequence[str] | None = None,
+                 splits: ManifestSplits | None = None, dev_splits: ManifestSplits | None = None
                  ) -> dict[str, Any]:
     """Fine-tune ``base_model`` as a pair classifier on the ``stance`` rows of ``train_path``."""
     from transformers import AutoModelForSequenceClassification, DataCollatorWithPadding, Trainer, set_seed
@@ -98,9 +100,10 @@ def train_stance(train_path: str | Path, *, base_model: str, out_dir: str | Path
     labels = get_task(TASK).label_names(schema)
     label2id = {label: i for i, label in enumerate(labels)}
     tokenizer = load_fast_tokenizer(base_model)
-    train_rows = read_rows(TASK, train_path, schema, need_gold=True, where=where, exclude=exclude)
+    train_rows = read_rows(TASK, train_path, schema, need_gold=True, where=where, exclude=exclude, splits=splits)
     train, truncated = encode_pairs(tokenizer, train_rows, options.max_length, label2id)
-    dev_rows = read_rows(TASK, dev_path, schema, need_gold=True, where=dev_where) if dev_path else None
+    dev_rows = (read_rows(TASK, dev_path, schema, need_gold=True, where=dev_where, splits=dev_splits)
+                if dev_path else None)
     dev = encode_pairs(tokenizer, dev_rows, options.max_length, label2id)[0] if dev_rows else None
     if not train:
         raise BaselineError(f"{train_path}: no stance rows to train on")
@@ -145,7 +148,7 @@ def predict_stance_rows(model: Any, tokenizer: Any, rows: Sequence[Row], *, max_
 
 def predict_stance(model_dir: str | Path, input_path: str | Path, out_path: str | Path, *, batch_size: int = 16,
                    progress: bool = True, where: Sequence[str] | None = None, exclude: Sequence[str] | None = None,
-                   gold_out: str | Path | None = None) -> dict[str, Any]:
+                   gold_out: str | Path | None = None, splits: ManifestSplits | None = None) -> dict[str, Any]:
     """Label every stance row of ``input_path`` with a model trained by :func:`train_stance`;
     write a ``stance`` submission to ``out_path``."""
     from transformers import AutoModelForSequenceClassification
@@ -153,7 +156,7 @@ def predict_stance(model_dir: str | Path, input_path: str | Path, out_path: str 
     record = load_record(model_dir, TASK)
     schema = schema_from_record(record["schema"])
     rows = read_rows(TASK, input_path, schema, need_gold=False, where=where, exclude=exclude,
-                     gold_out=gold_out)
+                     gold_out=gold_out, splits=splits)
     model = AutoModelForSequenceClassification.from_pretrained(str(model_dir))
     tokenizer = load_fast_tokenizer(model_dir)
     lines = predict_stance_rows(model, tokenizer, rows, max_length=record["max_length"], batch_size=batch_size,

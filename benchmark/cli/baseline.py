@@ -1,12 +1,22 @@
-"""``khabar baseline {ner,quotes,stance} {train,predict}``: the scikit-learn baselines.
+"""``khabar baseline {ner,quotes,stance} {train,predict}``, ``khabar baseline clusters``: the scikit-learn baselines.
 
 Each ``train`` reads an Article JSONL (``--schema`` names its label schema: ``khabar`` or an importer
-such as ``anercorp``/``ans``/``baly2018``), keeps the articles whose ``meta`` matches ``--where``
-(and not ``--exclude``), fits, and saves the model in ``--out`` (a folder; do not commit it).
+such as ``anercorp``/``ans``/``baly2018``), keeps the articles a split manifest puts in ``--split``
+(``--manifest FILE``, as in ``khabar build``; Khabar's own corpora keep their splits there) and whose
+``meta`` matches ``--where`` (and not ``--exclude``; imported corpora keep ``meta.split``), fits, and
+saves the model in ``--out`` (a folder; do not commit it). ``clusters`` trains the NER baseline's word
+clusters from raw SaudiNewsNet text.
 Each ``predict`` writes a submission JSONL that ``khabar evaluate`` scores; ``--gold-out`` also
 writes the selected articles, i.e. the gold for exactly those documents.
 
 Examples::
+
+    khabar baseline clusters --corpus ../shared/data/saudinewsnet --out ~/.cache/khabar/word_clusters.npz
+    khabar baseline ner train --train data/khabar-v0.1.articles.jsonl \\
+        --manifest annotations/splits/manifest.json --split train --split validation \\
+        --clusters ~/.cache/khabar/word_clusters.npz --out models/khabar-ner
+    khabar baseline ner predict --model models/khabar-ner --input data/khabar-v0.1.articles.jsonl \\
+        --manifest annotations/splits/manifest.json --split test --out runs/ner.jsonl --gold-out runs/test.jsonl
 
     khabar import anercorp ../shared/data/anercorp --out data/anercorp.jsonl
     khabar baseline ner train --train data/anercorp.jsonl --schema anercorp --where split=train \\
@@ -38,6 +48,10 @@ def _selection(parser: argparse.ArgumentParser, what: str) -> None:
                         help=f"keep {what} articles whose meta[KEY] == VALUE (repeatable; e.g. split=train)")
     parser.add_argument("--exclude", action="append", default=[], metavar="KEY=VALUE",
                         help="drop articles whose meta[KEY] == VALUE (repeatable; e.g. fold=3)")
+    parser.add_argument("--manifest", default=None, metavar="FILE",
+                        help="split manifest (as in khabar build) that assigns the documents; with --split")
+    parser.add_argument("--split", action="append", default=[], metavar="NAME",
+                        help=f"keep {what} articles the --manifest puts in split NAME (repeatable; e.g. train)")
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -56,7 +70,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         train.add_argument("--out", required=True, metavar="DIR", help="folder for the model (not committed)")
         if task == "ner":
             train.add_argument("--clusters", default=None, metavar="NPZ",
-                               help="word clusters from scripts/train_word_clusters.py (strongly recommended)")
+                               help="word clusters from `khabar baseline clusters` (strongly recommended)")
             train.add_argument("--c1", type=float, default=0.05, help="L1 penalty (default 0.05)")
             train.add_argument("--c2", type=float, default=0.05, help="L2 penalty (default 0.05)")
             train.add_argument("--iterations", type=int, default=100, help="L-BFGS iterations (default 100)")
@@ -85,12 +99,32 @@ def configure(parser: argparse.ArgumentParser) -> None:
                                       "entities (default: use the input's entities, else cue heuristics)")
             predict.add_argument("--ignore-gold-entities", action="store_true",
                                  help="do not use the input's entity annotations (simulates raw text)")
+    _configure_clusters(tasks)
+
+
+def _configure_clusters(tasks: argparse._SubParsersAction) -> None:
+    what = "word clusters from a raw news corpus, for the NER baseline's --clusters"
+    clusters = tasks.add_parser("clusters", help=what, description=what)
+    clusters.add_argument("--corpus", required=True, type=Path, metavar="DIR",
+                          help="SaudiNewsNet folder (with dataset/*.zip) or a folder of .txt files")
+    clusters.add_argument("--out", type=Path, default=Path("~/.cache/khabar/word_clusters.npz"), metavar="NPZ",
+                          help="output .npz (default ~/.cache/khabar/word_clusters.npz; outside the repository)")
+    clusters.add_argument("--granularities", default="64,256,1024",
+                          help="cluster counts, coarse to fine, comma-separated (default 64,256,1024)")
+    clusters.add_argument("--vocab-size", type=int, default=60_000, help="words clustered (default 60000)")
+    clusters.add_argument("--context-size", type=int, default=8_000, help="context words (default 8000)")
+    clusters.add_argument("--min-count", type=int, default=3, help="least count of a clustered word (default 3)")
+    clusters.add_argument("--dims", type=int, default=100, help="SVD dimensions (default 100)")
+    clusters.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    clusters.add_argument("--no-progress", action="store_true", help="no progress bar")
 
 
 def run(args: argparse.Namespace) -> int:
     from benchmark.model import ArticleError
 
     try:
+        if args.baseline_task == "clusters":
+            return _clusters(args)
         if args.baseline_action == "train":
             return _train(args)
         return _predict(args)
@@ -99,10 +133,36 @@ def run(args: argparse.Namespace) -> int:
         return 1
 
 
+def _clusters(args: argparse.Namespace) -> int:
+    from baselines.sklearn.corpus_clusters import cluster_examples, train_corpus_clusters
+
+    try:
+        granularities = tuple(int(g) for g in args.granularities.split(","))
+    except ValueError:
+        raise ValueError(f"--granularities must be integers separated by commas, got {args.granularities!r}") from None
+    started = time.perf_counter()
+    clusters = train_corpus_clusters(args.corpus, granularities=granularities, vocab_size=args.vocab_size,
+                                     context_size=args.context_size, min_count=args.min_count, dims=args.dims,
+                                     seed=args.seed, show_progress=not args.no_progress)
+    out = clusters.save(args.out.expanduser())
+    print(f"{len(clusters)} words, granularities {clusters.granularities}, {clusters.meta['tokens']} tokens, "
+          f"{time.perf_counter() - started:.1f} s -> {out}")
+    for line in cluster_examples(clusters):
+        print(f"  {line}")
+    print(f"use it with: khabar baseline ner train ... --clusters {out}")
+    return 0
+
+
+def _splits(args: argparse.Namespace):
+    from baselines.selection import ManifestSplits
+
+    return ManifestSplits.from_args(args.manifest, args.split)
+
+
 def _train(args: argparse.Namespace) -> int:
     from baselines.sklearn.data import load_articles
 
-    articles = load_articles(args.train, args.schema, args.where, args.exclude)
+    articles = load_articles(args.train, args.schema, args.where, args.exclude, _splits(args))
     started = time.perf_counter()
     if args.baseline_task == "ner":
         from baselines.sklearn.ner import NerModel
@@ -135,7 +195,7 @@ def _predict(args: argparse.Namespace) -> int:
     from baselines.sklearn.submission import ner_lines, quote_lines, stance_lines
     from benchmark.io import write_articles
 
-    articles = load_articles(args.input, args.schema, args.where, args.exclude)
+    articles = load_articles(args.input, args.schema, args.where, args.exclude, _splits(args))
     started = time.perf_counter()
     if args.baseline_task == "ner":
         from baselines.sklearn.ner import NerModel

@@ -9,9 +9,14 @@ wrote (``--model`` again) and score the submission with ``khabar evaluate``::
     khabar evaluate --task ner --submission sub/ner.jsonl --gold test.jsonl
 
 ``--train``/``--dev``/``--input`` take an Article JSONL (validated against ``--schema``) or the
-task's rows (JSONL; parquet for ``--input``). An Article JSONL can be filtered by meta
-(``--where split=train``, ``--exclude``, ``--dev-where split=dev``), and ``predict --gold-out``
-writes the selected articles (the gold to score against)::
+task's rows (JSONL; parquet for ``--input``). An Article JSONL can be selected by a split manifest
+(``--manifest FILE --split train``, ``--dev-split validation``: Khabar's own corpora) or filtered by
+meta (``--where split=train``, ``--exclude``, ``--dev-where split=dev``: imported corpora), and
+``predict --gold-out`` writes the selected articles (the gold to score against)::
+
+    khabar baseline-hf ner train --model M --train data/khabar-v0.1.articles.jsonl \\
+        --manifest annotations/splits/manifest.json --split train --dev data/khabar-v0.1.articles.jsonl \\
+        --dev-split validation --out models/khabar-ner-hf
 
     khabar baseline-hf stance train --model M --train ans.jsonl --schema ans --where split=train \\
         --dev ans.jsonl --dev-where split=dev --out models/ans
@@ -50,6 +55,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
                            help="leave out the articles whose meta[KEY] == VALUE (repeatable)")
         train.add_argument("--dev-where", action="append", default=[], metavar="KEY=VALUE",
                            help="select the --dev articles by meta (e.g. split=dev, with --dev the same file)")
+        _manifest_flags(train, "train on")
+        train.add_argument("--dev-split", action="append", default=[], metavar="NAME",
+                           help="select the --dev articles the --manifest puts in split NAME (e.g. validation)")
         train.add_argument("--epochs", type=float, default=3.0, help="training epochs (default 3)")
         train.add_argument("--max-steps", type=int, default=-1, help="stop after this many steps (overrides --epochs)")
         train.add_argument("--batch-size", type=int, default=8, help="batch size (default 8)")
@@ -69,11 +77,20 @@ def configure(parser: argparse.ArgumentParser) -> None:
                              help="predict for the articles whose meta[KEY] == VALUE (repeatable; e.g. split=test)")
         predict.add_argument("--exclude", action="append", default=[], metavar="KEY=VALUE",
                              help="leave out the articles whose meta[KEY] == VALUE (repeatable)")
+        _manifest_flags(predict, "predict for")
         predict.add_argument("--gold-out", default=None, metavar="FILE",
                              help="also write the selected articles (the gold for exactly these documents)")
 
 
+def _manifest_flags(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument("--manifest", default=None, metavar="FILE",
+                        help="split manifest (as in khabar build) that assigns the documents; with --split")
+    parser.add_argument("--split", action="append", default=[], metavar="NAME",
+                        help=f"{what} the articles the --manifest puts in split NAME (repeatable; e.g. train)")
+
+
 def run(args: argparse.Namespace) -> int:
+    from baselines.selection import ManifestSplits
     from baselines.transformers.common import BaselineError, TrainOptions
     from benchmark.model import ArticleError
 
@@ -88,16 +105,19 @@ def run(args: argparse.Namespace) -> int:
         from baselines.transformers.stance import predict_stance as predict
         from baselines.transformers.stance import train_stance as train
     try:
+        splits = ManifestSplits.from_args(args.manifest, args.split)
         if action == "train":
+            dev_splits = (ManifestSplits.from_args(args.manifest, args.dev_split, flag="--dev-split")
+                          if args.dev_split else None)
             options = TrainOptions(epochs=args.epochs, max_steps=args.max_steps, batch_size=args.batch_size,
                                    learning_rate=args.lr, max_length=args.max_length,
                                    stride=getattr(args, "stride", 0), seed=args.seed)
             summary = train(args.train, base_model=args.model, out_dir=args.out, schema=args.schema,
                             dev_path=args.dev, options=options, where=args.where, exclude=args.exclude,
-                            dev_where=args.dev_where)
+                            dev_where=args.dev_where, splits=splits, dev_splits=dev_splits)
         else:
             summary = predict(args.model, args.input, args.out, batch_size=args.batch_size, where=args.where,
-                              exclude=args.exclude, gold_out=args.gold_out)
+                              exclude=args.exclude, gold_out=args.gold_out, splits=splits)
     except (BaselineError, ArticleError, ValueError, OSError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
