@@ -17,10 +17,7 @@ from pathlib import Path
 
 from baselines.sklearn.wordclusters import WordClusters
 
-__all__ = ["DEFAULT_OUT", "PROBES", "cluster_examples", "train_corpus_clusters"]
-
-DEFAULT_OUT = Path("~/.cache/khabar/word_clusters.npz")
-"""Where the clusters go unless told otherwise (outside the repository: they are derived from corpus text)."""
+__all__ = ["PROBES", "cluster_examples", "train_corpus_clusters"]
 
 PROBES = ("بوتين", "الرياض", "محمد", "شركة")
 """Words whose finest cluster is printed after training, so a human can see the clusters make sense."""

@@ -36,6 +36,10 @@ import argparse
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    from baselines.selection import ManifestSplits
 
 NAME = "baseline"
 HELP = "scikit-learn baselines: train and predict ner (CRF), quotes (cues + ranker), stance (TF-IDF + LR)"
@@ -153,7 +157,8 @@ def _clusters(args: argparse.Namespace) -> int:
     return 0
 
 
-def _splits(args: argparse.Namespace):
+def _splits(args: argparse.Namespace) -> ManifestSplits | None:
+    """The ``--manifest FILE --split NAME`` selection, or ``None`` when neither is given."""
     from baselines.selection import ManifestSplits
 
     return ManifestSplits.from_args(args.manifest, args.split)
