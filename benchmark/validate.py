@@ -1,8 +1,10 @@
 """Check an articles file — Khabar JSONL or a Label Studio JSON export — and list every problem.
 
 The file kind is told by its content shape via the suffix: ``.jsonl`` is Article JSONL, ``.json`` a
-Label Studio export (converted per annotator with :mod:`benchmark.studio.convert`, strict). Every
-problem is collected; nothing stops at the first one.
+Label Studio export, checked by :func:`benchmark.studio.export_scan.scan_export` — the very check
+``khabar build`` runs, so a file that validates also builds. Every problem is collected; nothing
+stops at the first one. What is skipped on purpose (cancelled annotations, tasks without a
+completed annotation) is listed as a notice. A file with no article at all is a problem.
 
 >>> import tempfile, pathlib, json
 >>> path = pathlib.Path(tempfile.mkdtemp()) / "a.jsonl"
@@ -15,7 +17,6 @@ problem is collected; nothing stops at the first one.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,6 +35,8 @@ class FileReport:
     articles: list[Article] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     records: int = 0
+    notices: list[str] = field(default_factory=list)
+    """What was skipped on purpose and why (not problems: they do not fail the check)."""
 
     @property
     def ok(self) -> bool:
@@ -52,40 +55,45 @@ def file_kind(path: str | Path) -> str:
 
 
 def check_file(path: str | Path, schema: LabelSchema = KHABAR, keep_articles: bool = True) -> FileReport:
-    """Validate every record of ``path``; collect the valid articles and every problem."""
+    """Validate every record of ``path``; collect the valid articles, every problem and every notice.
+
+    Records are lines of Article JSONL, tasks of a Label Studio export.
+    """
     path = Path(path)
     kind = file_kind(path)
     report = FileReport(path=path, kind=kind)
     if not path.is_file():
         report.problems.append(f"{path}: no such file (fix: check the path)")
         return report
-    for article, problems in (_scan_jsonl(path, schema) if kind == "jsonl" else _scan_studio(path, schema)):
-        report.records += 1
-        report.problems.extend(problems)
-        if article is not None and keep_articles:
-            report.articles.append(article)
+    if kind == "jsonl":
+        _check_jsonl(path, schema, report, keep_articles)
+    else:
+        _check_studio(path, schema, report, keep_articles)
     return report
 
 
-def _scan_jsonl(path: Path, schema: LabelSchema) -> Iterator[tuple[Article | None, list[str]]]:
+def _check_jsonl(path: Path, schema: LabelSchema, report: FileReport, keep_articles: bool) -> None:
     from benchmark.io import scan_articles
 
     for number, article, problems in scan_articles(path, schema):
-        yield article, [f"line {number}: {p}" for p in problems]
+        report.records += 1
+        report.problems.extend(f"line {number}: {p}" for p in problems)
+        if article is not None and keep_articles:
+            report.articles.append(article)
+    if not report.records:
+        report.problems.append(f"{path}: the file holds no articles (fix: write one article object per line)")
 
 
-def _scan_studio(path: Path, schema: LabelSchema) -> Iterator[tuple[Article | None, list[str]]]:
-    from benchmark.release.sources import SourceError, iter_json_array
-    from benchmark.studio.convert import export_to_articles
+def _check_studio(path: Path, schema: LabelSchema, report: FileReport, keep_articles: bool) -> None:
+    from benchmark.studio.convert import ExportError
+    from benchmark.studio.export_scan import scan_export
 
     try:
-        for task in iter_json_array(path):
-            result = export_to_articles([task], source=path.name, schema=schema, strict=True)
-            problems = [str(p) for p in result.problems]
-            if not result.articles:
-                yield None, problems or [f"task {task.get('id') if isinstance(task, dict) else '?'}: "
-                                         "no annotation to convert (fix: annotate or remove the task)"]
-            for i, article in enumerate(result.articles):
-                yield article, problems if i == 0 else []
-    except SourceError as error:
-        yield None, [str(error)]
+        for outcome in scan_export(path, schema):
+            report.records += 1
+            report.problems.extend(str(p) for p in outcome.problems)
+            report.notices.extend(str(n) for n in outcome.notices)
+            if keep_articles:
+                report.articles.extend(outcome.articles)
+    except ExportError as error:
+        report.problems.append(str(error))

@@ -115,7 +115,8 @@ def run(args: argparse.Namespace) -> int:
             specs = [parse_source(text) for text in args.inputs]
             if any(spec.kind == "corpus" for spec in specs):
                 raise BuildError("pass imported corpora with --corpus NAME:PATH (they build configs of their own)")
-            articles = ArticleStream.chain(read_source(spec) for spec in specs)
+            notify = lambda message: print(f"notice: {message}", file=sys.stderr)  # noqa: E731
+            articles = ArticleStream.chain(read_source(spec, notify=notify) for spec in specs)
             sources.append(
                 ReleaseSource(
                     "khabar",

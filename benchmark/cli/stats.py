@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 
 NAME = "stats"
+_SHOWN = 10
+"""Problems printed (``khabar validate`` lists them all)."""
 HELP = "per-layer, per-label counts of articles (JSONL) or a Label Studio export (JSON)"
 
 
@@ -25,10 +27,15 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    stats = corpus_stats(report.articles)
-    print(json.dumps(stats.to_dict(), ensure_ascii=False, indent=2) if args.json else stats.to_table())
+    if report.articles or not report.problems:  # (no table of zeros for a file that gives nothing)
+        stats = corpus_stats(report.articles)
+        print(json.dumps(stats.to_dict(), ensure_ascii=False, indent=2) if args.json else stats.to_table())
+    for notice in report.notices:
+        print(f"notice: {notice}", file=sys.stderr)
+    for problem in report.problems[:_SHOWN]:
+        print(f"error: {problem}", file=sys.stderr)
     if report.problems:
-        print(f"warning: {len(report.problems)} problem(s); invalid records are not counted "
+        print(f"warning: {len(report.problems)} problem(s); records with a problem are not counted "
               f"(run `khabar validate {args.file}` for the list)", file=sys.stderr)
         return 1
     return 0

@@ -28,6 +28,10 @@ def run(args: argparse.Namespace) -> int:
         print(f"{number}. {problem}")
     if len(shown) < len(report.problems):
         print(f"… and {len(report.problems) - len(shown)} more problem(s)")
+    for notice in report.notices:
+        print(f"notice: {notice}")
     status = "OK" if report.ok else f"{len(report.problems)} problem(s)"
+    if report.notices:
+        status += f", {len(report.notices)} notice(s) (skipped on purpose, listed above)"
     print(f"{args.file}: {report.records} record(s) checked ({report.kind}): {status}")
     return 0 if report.ok else 1

@@ -359,12 +359,15 @@ def build_release(
     unassigned: list[str] = []
     stats: dict[str, _Stats] = {source.name: _Stats() for source in sources}
 
+    read: Counter = Counter()
+
     def assigned(source: ReleaseSource) -> Iterator[tuple[Article, str]]:
         for number, article in enumerate(tqdm(
             source.articles, desc=f"building {source.name}", unit="doc", total=source.total, disable=not progress
         )):
             if number % 1000 == 999:
                 children.check()
+            read[source.name] += 1
             split, assignment = _split_of(article, manifest)
             if article.doc_id in released:
                 raise BuildError(
@@ -389,6 +392,12 @@ def build_release(
                 writers.add(article, split, plans_here)
                 children.feed(source.name, article, split)
         children.close_feeds()
+        empty = [source for source in sources if not read[source.name]]
+        if empty:
+            raise BuildError("; ".join(
+                f"{source.name}: the input holds no articles ({getattr(source.articles, 'description', 'no items')})"
+                for source in empty) + ": nothing to release from it (fix: pass inputs with articles; `khabar "
+                "validate FILE` says why a file gives none)")
         if unassigned:
             shown = ", ".join(unassigned[:20]) + (" …" if len(unassigned) > 20 else "")
             raise BuildError(

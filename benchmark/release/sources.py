@@ -4,9 +4,10 @@ All three stream (the Label Studio export is a JSON list, read one task at a tim
 :func:`iter_json_array`) and all end in validated :class:`~benchmark.model.Article` records.
 
 - ``articles.jsonl`` — Khabar JSONL (:func:`benchmark.io.read_articles`);
-- ``export.json`` — a Label Studio JSON export, converted with
-  :func:`benchmark.studio.convert.export_to_articles` (strict: any problem stops the build; each
-  doc_id must have exactly one annotation, i.e. adjudicated gold);
+- ``export.json`` — a Label Studio JSON export, checked and converted by
+  :func:`benchmark.studio.export_scan.scan_export`, the check ``khabar validate`` runs (strict: any
+  problem stops the build; each task must have exactly one completed annotation, i.e. adjudicated
+  gold; skipped tasks and annotations are reported as notices);
 - ``anercorp:/path/to/corpus`` — a registered importer (:data:`benchmark.importers.IMPORTERS`).
 
 >>> spec = parse_source("anercorp:/data/anercorp")
@@ -16,20 +17,21 @@ All three stream (the Label Studio export is a JSON list, read one task at a tim
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from benchmark.io import InputError, iter_json_array
 from benchmark.model import Article
 from benchmark.schema import KHABAR, LabelSchema
 
 __all__ = ["ArticleStream", "SourceError", "SourceSpec", "iter_json_array", "parse_source", "read_source"]
 
 
-class SourceError(ValueError):
-    """An input that cannot be released as it is; the message names the item and the fix."""
+SourceError = InputError
+"""An input that cannot be released as it is; the message names the item and the fix (the same
+error as :class:`benchmark.io.InputError`, which the readers raise)."""
 
 
 class ArticleStream:
@@ -105,116 +107,40 @@ def parse_source(text: str) -> SourceSpec:
     )
 
 
-def iter_json_array(path: str | Path, chunk_bytes: int = 1 << 21) -> Iterator[Any]:
-    """Yield the items of a JSON array file (UTF-8, with or without a BOM) one at a time
-    (memory: one item plus one chunk of ``chunk_bytes``).
+def _studio_articles(path: Path, notify: Callable[[str], None]) -> Iterator[Article]:
+    """The articles of an export, checked by :func:`benchmark.studio.export_scan.scan_export` (the
+    check ``khabar validate`` runs): the first task with a problem stops the build; every notice
+    (a task or annotation skipped on purpose, and why) goes to ``notify``."""
+    from benchmark.studio.export_scan import scan_export
 
-    >>> import tempfile, pathlib
-    >>> p = pathlib.Path(tempfile.mkdtemp()) / "x.json"
-    >>> _ = p.write_text('[{"a": 1}, {"b": [2, 3]} ,\\n {"c": "ع"}]', encoding="utf-8")
-    >>> list(iter_json_array(p, chunk_bytes=4))
-    [{'a': 1}, {'b': [2, 3]}, {'c': 'ع'}]
-    """
-    import codecs
-
-    path = Path(path)
-    decoder = json.JSONDecoder()
-    text_decoder = codecs.getincrementaldecoder("utf-8-sig")()  # bytes.decode speed, BOM dropped
-    with path.open("rb") as handle:
-        buffer, pos, eof, offset = "", 0, False, 0
-
-        def fill() -> bool:
-            nonlocal buffer, pos, eof, offset
-            data = handle.read(chunk_bytes)
-            eof = not data
-            held = len(text_decoder.getstate()[0])  # bytes of a character cut at the last chunk's end
-            try:
-                more = text_decoder.decode(data, final=eof)
-            except UnicodeDecodeError as error:
-                raise SourceError(f"{path}: not UTF-8 text ({error.reason} at byte {offset - held + error.start}); "
-                                  f"export again with Label Studio's JSON format") from None
-            offset += len(data)
-            buffer, pos = buffer[pos:] + more, 0
-            return bool(more) or not eof
-
-        def skip_space() -> str:
-            nonlocal pos
-            while True:
-                while pos < len(buffer) and buffer[pos] in " \t\r\n":
-                    pos += 1
-                if pos < len(buffer):
-                    return buffer[pos]
-                if not fill():
-                    return ""
-
-        if skip_space() != "[":
-            raise SourceError(f"{path}: expected a JSON list of tasks (a Label Studio JSON export)")
-        pos += 1
-        first, index = True, 0
-        while True:
-            char = skip_space()
-            if char == "]":
-                return
-            if not first:
-                if char != ",":
-                    raise SourceError(f"{path}: item {index}: expected ',' or ']' in the JSON list, got {char!r}")
-                pos += 1
-                skip_space()
-            while True:
-                try:
-                    item, end = decoder.raw_decode(buffer, pos)
-                    break
-                except json.JSONDecodeError as error:
-                    if eof or not fill():
-                        raise SourceError(
-                            f"{path}: item {index} is not valid JSON ({error.msg}); export "
-                            f"again with Label Studio's JSON format"
-                        ) from None
-            yield item
-            pos, first, index = end, False, index + 1
+    for outcome in scan_export(path):
+        for notice in outcome.notices:
+            notify(f"{path}: {notice}")
+        if outcome.problems:
+            lines = "\n".join(f"  - {p}" for p in outcome.problems)
+            raise SourceError(f"{path}: task {outcome.task_id} cannot be released:\n{lines}\n"
+                              f"(`khabar validate {path}` lists every problem of the file)")
+        yield from outcome.articles
 
 
-def _studio_articles(path: Path) -> Iterator[Article]:
-    from benchmark.studio.convert import export_to_articles
+def _notice(message: str) -> None:
+    """Where a notice goes when the caller gave no ``notify``: the ``benchmark`` logger (shown on
+    stderr when logging is not configured)."""
+    import logging
 
-    seen: dict[str, Any] = {}
-    for index, task in enumerate(iter_json_array(path)):
-        if not isinstance(task, dict) or not isinstance(task.get("data"), dict):
-            raise SourceError(
-                f"{path}: item {index} is not a task object with a 'data' object; use Label Studio's JSON export"
-            )
-        result = export_to_articles([task], source=path.name, strict=True)
-        if result.problems:
-            lines = "\n".join(f"  - {p}" for p in result.problems)
-            raise SourceError(f"{path}: task {task.get('id')} cannot be released:\n{lines}")
-        if len(result.articles) > 1:
-            who = [a.provenance.annotator for a in result.articles]
-            raise SourceError(
-                f"{path}: task {task.get('id')} (doc_id {result.articles[0].doc_id}) has "
-                f"{len(result.articles)} annotations (by {who}); release adjudicated gold: one "
-                f"annotation per task"
-            )
-        for article in result.articles:
-            if article.doc_id in seen:
-                raise SourceError(
-                    f"{path}: doc_id {article.doc_id} appears in tasks {seen[article.doc_id]} and "
-                    f"{task.get('id')}; keep one task per article"
-                )
-            seen[article.doc_id] = task.get("id")
-            yield article
+    logging.getLogger("benchmark").warning("notice: %s", message)
 
 
 def _studio_texts(path: Path) -> Iterator[Article]:
     """The tasks of an export as articles *without* annotations (doc_id, text, metadata): what split
     assignment needs, before or after adjudication."""
-    from benchmark.studio.convert import task_to_article_fields
+    from benchmark.studio.convert import task_shape_problem, task_to_article_fields
 
     seen: dict[str, Any] = {}
     for index, task in enumerate(iter_json_array(path)):
-        if not isinstance(task, dict) or not isinstance(task.get("data"), dict):
-            raise SourceError(
-                f"{path}: item {index} is not a task object with a 'data' object; use Label Studio's JSON export"
-            )
+        shape = task_shape_problem(task)
+        if shape:
+            raise SourceError(f"{path}: item {index} is not a task object with a 'data' object: {shape}")
         fields, problems = task_to_article_fields(task)
         if problems:
             lines = "\n".join(f"  - {message} (fix: {fix})" for message, fix in problems)
@@ -228,20 +154,25 @@ def _studio_texts(path: Path) -> Iterator[Article]:
         yield Article.from_dict(fields, schema=None)
 
 
-def read_source(spec: SourceSpec, *, texts_only: bool = False, **importer_options: Any) -> ArticleStream:
+def read_source(spec: SourceSpec, *, texts_only: bool = False, notify: Callable[[str], None] | None = None,
+                **importer_options: Any) -> ArticleStream:
     """Stream the validated articles of one input (read again on every ``iter()``). ``texts_only``
     (for split assignment) reads a Label Studio export's task data only, so that un-adjudicated
-    exports (several annotations per task) can be assigned to splits too."""
-    return ArticleStream(lambda: _open_source(spec, texts_only, importer_options), f"{spec.kind}:{spec.path}")
+    exports (several annotations per task) can be assigned to splits too. ``notify`` receives every
+    notice of a Label Studio export (cancelled annotations, tasks without a completed annotation);
+    by default they go to the ``benchmark`` logger."""
+    return ArticleStream(lambda: _open_source(spec, texts_only, importer_options, notify or _notice),
+                         f"{spec.kind}:{spec.path}")
 
 
-def _open_source(spec: SourceSpec, texts_only: bool, importer_options: dict[str, Any]) -> Iterator[Article]:
+def _open_source(spec: SourceSpec, texts_only: bool, importer_options: dict[str, Any],
+                 notify: Callable[[str], None]) -> Iterator[Article]:
     if spec.kind == "jsonl":
         from benchmark.io import read_articles
 
         return iter(read_articles(spec.path))
     if spec.kind == "studio":
-        return _studio_texts(spec.path) if texts_only else _studio_articles(spec.path)
+        return _studio_texts(spec.path) if texts_only else _studio_articles(spec.path, notify)
     from benchmark.importers import get_importer
 
     return iter(get_importer(spec.name).load(spec.path, **importer_options))

@@ -39,6 +39,7 @@ True
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -46,83 +47,59 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from benchmark.model import Article, ArticleError, Mention, Provenance, Quote, Span, Stance, is_offset
+from benchmark.io import InputError, iter_json_items, line_column, unwritable_values
+from benchmark.model import Article, ArticleError, Provenance, Stance
 from benchmark.schema import ARTICLE_HOLDER, KHABAR, LabelSchema
 from benchmark.studio import config as C
+from benchmark.studio.readers import (
+    Collector,
+    ConversionProblem,
+    read_entities,
+    read_quotes,
+    read_regions,
+    read_relations,
+    read_stances,
+)
+from benchmark.studio.readers.problems import is_object as _is_object
+from benchmark.studio.readers.stance import ARTICLE_STANCE_ID
 
 __all__ = [
     "ARTICLE_STANCE_ID",
     "ConversionProblem",
     "ConversionResult",
     "ExportError",
+    "TaskOutcome",
     "article_to_result",
     "article_to_task",
     "articles_to_export",
+    "convert_task",
     "export_to_articles",
     "load_export",
+    "task_shape_problem",
     "task_to_article_fields",
     "write_export",
 ]
 
-ARTICLE_STANCE_ID = "st-article"
 TASK_DATA_KEYS = ("doc_id", "text", "title", "source", "url", "published", "variety", "target", "meta")
 _ARTICLE_DATA_KEYS = ("doc_id", "text", "title", "source", "url", "published", "variety")
-_SPAN_CONTROLS = {C.ENTITY: "entity", C.QUOTE: "quote", C.CUE: "cue"}
-_PER_REGION = (C.SPEAKER_ELIDED, C.QUOTE_STANCE, C.QUOTE_STANCE_TARGET)
 _USER_ID = re.compile(r"user-(\d+)")
 
 
-class ExportError(ValueError):
+class ExportError(InputError):
     """A Label Studio export file that cannot be read at all (not JSON, not a list of tasks)."""
-
-
-@dataclass(frozen=True, slots=True)
-class ConversionProblem:
-    """One thing wrong in an export: where (task, annotation, region), what, and the fix.
-
-    ``action`` says what the converter did about it: ``"rejected"`` (no article for this
-    annotation) or ``"dropped"`` (this region/relation left out, rest converted).
-    """
-
-    task_id: Any
-    annotation_id: Any
-    region_id: str | None
-    message: str
-    fix: str
-    doc_id: str | None = None
-    action: str = "rejected"
-
-    def __str__(self) -> str:
-        where = [f"task {self.task_id}"]
-        if self.doc_id:
-            where.append(f"doc_id {self.doc_id}")
-        if self.annotation_id is not None:
-            where.append(f"annotation {self.annotation_id}")
-        if self.region_id is not None:
-            where.append(f"region {self.region_id}")
-        return f"{', '.join(where)}: {self.message} (fix: {self.fix}) [{self.action}]"
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "task_id": self.task_id,
-            "doc_id": self.doc_id,
-            "annotation_id": self.annotation_id,
-            "region_id": self.region_id,
-            "message": self.message,
-            "fix": self.fix,
-            "action": self.action,
-        }
 
 
 @dataclass(slots=True)
 class ConversionResult:
-    """What :func:`export_to_articles` produced: annotator articles, prediction articles, problems."""
+    """What :func:`export_to_articles` produced: annotator articles, prediction articles, problems
+    and notices (what was skipped on purpose, e.g. cancelled annotations, and why)."""
 
     articles: list[Article] = field(default_factory=list)
     predictions: list[Article] = field(default_factory=list)
     problems: list[ConversionProblem] = field(default_factory=list)
     cancelled: int = 0
     tasks: int = 0
+    notices: list[ConversionProblem] = field(default_factory=list)
 
     @property
     def rejected(self) -> list[ConversionProblem]:
@@ -136,44 +113,88 @@ class ConversionResult:
             groups[article.provenance.annotator or "unknown"].append(article)
         return dict(groups)
 
+    def add(self, outcome: TaskOutcome) -> None:
+        """Add what one task gave."""
+        self.tasks += 1
+        self.articles.extend(outcome.articles)
+        self.predictions.extend(outcome.predictions)
+        self.problems.extend(outcome.problems)
+        self.notices.extend(outcome.notices)
+        self.cancelled += outcome.cancelled
+
     def summary(self) -> str:
         return (
             f"{self.tasks} task(s): {len(self.articles)} annotation article(s), "
             f"{len(self.predictions)} prediction article(s), {self.cancelled} cancelled (skipped), "
-            f"{len(self.problems)} problem(s), {len(self.rejected)} rejection(s)"
+            f"{len(self.problems)} problem(s), {len(self.rejected)} rejection(s), {len(self.notices)} notice(s)"
         )
+
+
+@dataclass(slots=True)
+class TaskOutcome:
+    """What one task gave: its articles (one per completed annotation) and predictions, the
+    problems (each names the task, annotation, region and the fix) and the notices (annotations
+    or the whole task skipped on purpose: cancelled, or no completed annotation)."""
+
+    task_id: Any
+    doc_id: str | None = None
+    articles: list[Article] = field(default_factory=list)
+    predictions: list[Article] = field(default_factory=list)
+    problems: list[ConversionProblem] = field(default_factory=list)
+    notices: list[ConversionProblem] = field(default_factory=list)
+    cancelled: int = 0
+    completed: list[tuple[Any, str | None]] = field(default_factory=list)
+    """(annotation id, annotator) of every completed (not cancelled) annotation, converted or not."""
 
 
 # --------------------------------------------------------------------------- reading
 
+_JSON_MIN_KEYS = frozenset(("annotator", "annotation_id", "created_at", "updated_at", "lead_time"))
+
+
+def task_shape_problem(task: Any) -> str | None:
+    """Why ``task`` is not a task object of Label Studio's JSON export (None when it is one),
+    naming the JSON-MIN export, whose items carry the task data at the top level."""
+    if _is_object(task) and _is_object(task.get("data")):
+        return None
+    if not _is_object(task):
+        return (f"the item is a {type(task).__name__}, not a task object (fix: export again from Label Studio "
+                "choosing the JSON format)")
+    if "data" in task:
+        return (f"the task's 'data' is a {type(task['data']).__name__}, not an object (fix: export again from "
+                "Label Studio choosing the JSON format)")
+    if _JSON_MIN_KEYS & task.keys() or {"doc_id", "text"} & task.keys() or set(C.CONTROL_NAMES) & task.keys():
+        return ("this is a Label Studio JSON-MIN export (task fields and labels at the top level, no 'data' "
+                "object; it drops region ids and relations) (fix: export again choosing 'JSON', not 'JSON-MIN')")
+    return "the item has no 'data' object (fix: use Label Studio's JSON export)"
+
 
 def load_export(path: str | Path) -> list[dict[str, Any]]:
-    """Read a Label Studio JSON export (a list of task objects), with a clear error when it is not one."""
+    """Read a Label Studio JSON export (a list of task objects), with a clear error when it is not
+    one (naming the item, its line and column, and the fix: JSON-MIN, CSV, a truncated file…)."""
     path = Path(path)
+    if not path.is_file():
+        raise ExportError(f"{path}: no such export file (fix: pass the path of a Label Studio JSON export)")
+    tasks = []
     try:
-        with path.open("r", encoding="utf-8-sig") as handle:
-            data = json.load(handle)
-    except FileNotFoundError:
-        raise ExportError(
-            f"{path}: no such export file (fix: pass the path of a Label Studio JSON export)"
-        ) from None
-    except json.JSONDecodeError as error:
-        raise ExportError(
-            f"{path}: not valid JSON ({error.msg} at line {error.lineno}, column {error.colno}) "
-            "(fix: export again with format JSON, not JSON_MIN/CSV/CONLL)"
-        ) from None
-    if not isinstance(data, list):
-        raise ExportError(
-            f"{path}: expected a JSON list of tasks, got {type(data).__name__} "
-            "(fix: use Label Studio's JSON export, which is a list of task objects)"
-        )
-    for index, task in enumerate(data):
-        if not isinstance(task, dict) or not isinstance(task.get("data"), dict):
-            raise ExportError(
-                f"{path}: item {index} is not a task object with a 'data' object "
-                "(fix: use Label Studio's JSON export format)"
-            )
-    return data
+        for item in iter_json_items(path):
+            problem = task_shape_problem(item.value)
+            if problem:
+                line, column = line_column(path, item.offset)
+                raise ExportError(f"{path}: item {item.index} (line {line}, column {column}) is not a "
+                                  f"task object with a 'data' object: {problem}")
+            tasks.append(item.value)
+    except ExportError:
+        raise
+    except InputError as error:
+        raise ExportError(str(error)) from None
+    if not tasks:
+        raise ExportError(f"{path}: {EMPTY_EXPORT}")
+    return tasks
+
+
+EMPTY_EXPORT = ("the export holds no tasks (an empty list) (fix: import and annotate tasks, then export the "
+                "project again; check that no filter hid every task)")
 
 
 def _annotator_name(completed_by: Any, user_emails: Mapping[int, str] | None) -> str | None:
@@ -212,392 +233,23 @@ def task_to_article_fields(task: Mapping[str, Any]) -> tuple[dict[str, Any], lis
     return fields, problems
 
 
-class _Collector:
-    """Problems for one annotation (or prediction) of one task."""
-
-    def __init__(self, task_id: Any, annotation_id: Any, doc_id: str | None, strict: bool):
-        self.task_id, self.annotation_id, self.doc_id, self.strict = task_id, annotation_id, doc_id, strict
-        self.problems: list[ConversionProblem] = []
-
-    def add(self, region_id: Any, message: str, fix: str) -> None:
-        region = None if region_id is None else str(region_id)
-        self.problems.append(
-            ConversionProblem(
-                self.task_id,
-                self.annotation_id,
-                region,
-                message,
-                fix,
-                self.doc_id,
-                "rejected" if self.strict else "dropped",
-            )
-        )
-
-    def reject_all(self) -> list[ConversionProblem]:
-        return [
-            ConversionProblem(p.task_id, p.annotation_id, p.region_id, p.message, p.fix, p.doc_id, "rejected")
-            for p in self.problems
-        ]
-
-
-_RELATION_KINDS = {
-    C.SAID_BY: ("quote", "entity"),
-    C.HAS_CUE: ("quote", "cue"),
-    C.STANCE_TARGET: ("quote", "entity"),
-    C.SAME_ENTITY: ("entity", "entity"),
-}
-"""Relation label → (from kind, to kind), whichever way the arrow was drawn."""
-
-
-def _is_object(value: Any) -> bool:
-    """A JSON object (``type(...) is dict`` first: the ``Mapping`` check is slow, and this runs for
-    every region of every task)."""
-    return type(value) is dict or isinstance(value, Mapping)
-
-
-def _single(
-    value: Any, key: str, region_id: Any, out: _Collector, allowed: Sequence[str] | None, what: str
-) -> str | None:
-    """The one string in ``value[key]`` (a list), or None after reporting why not."""
-    items = value.get(key)
-    if type(items) is list and len(items) == 1 and type(items[0]) is str and (allowed is None or items[0] in allowed):
-        return items[0]  # the usual case, decided without the checks below
-    if not isinstance(items, list) or not items or not all(isinstance(x, str) for x in items):
-        out.add(
-            region_id,
-            f"value.{key} must be a non-empty list of strings, got {items!r}",
-            f"give the region exactly one {what}",
-        )
-        return None
-    if len(items) > 1:
-        out.add(region_id, f"region has {len(items)} {what}s {items}", f"keep exactly one {what}")
-        return None
-    if allowed is not None and items[0] not in allowed:
-        out.add(
-            region_id,
-            f"{what} {items[0]!r} is not in the label set {list(allowed)}",
-            "pick one of the listed labels (or fix the labeling config and the schema together)",
-        )
-        return None
-    return items[0]
-
-
-def _components(ids: Sequence[str], edges: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
-    parent = {i: i for i in ids}
-
-    def find(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for a, b in edges:
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[ra] = rb
-    groups: dict[str, list[str]] = defaultdict(list)
-    for i in ids:
-        groups[find(i)].append(i)
-    return groups
-
-
 def _result_to_article(
-    task: Mapping[str, Any], result: Any, provenance: Provenance, out: _Collector, schema: LabelSchema
+    task: Mapping[str, Any], result: Any, provenance: Provenance, out: Collector, schema: LabelSchema
 ) -> Article | None:
-    """Convert one annotation/prediction ``result`` list; report every problem into ``out``."""
+    """Convert one annotation/prediction ``result`` list with the layer readers
+    (:mod:`benchmark.studio.readers`); report every problem into ``out``."""
     fields, task_problems = task_to_article_fields(task)
     for message, fix in task_problems:
         out.add(None, message, fix)
     if "doc_id" not in fields or "text" not in fields:
-        out.problems = [
-            ConversionProblem(p.task_id, p.annotation_id, p.region_id, p.message, p.fix, p.doc_id, "rejected")
-            for p in out.problems
-        ]
+        out.problems = out.reject_all()
         return None
     text: str = fields["text"]
-    data = task["data"]
-    if not isinstance(result, list):
-        out.add(
-            None, f"result must be a list of regions, got {type(result).__name__}", "export again as JSON"
-        )
-        result = []
-
-    spans: dict[str, tuple[str, int, int, str]] = {}  # region id -> (kind, start, end, label)
-    per_region: dict[str, dict[str, Any]] = defaultdict(dict)
-    relations: list[tuple[Any, Any, str, str]] = []  # (from, to, label, direction)
-    article_level: dict[str, Any] = {}
-    label_sets = {C.ENTITY: schema.entity_labels, C.QUOTE: schema.quote_kinds, C.CUE: (C.CUE_LABEL,)}
-
-    for index, region in enumerate(result):
-        if not _is_object(region):
-            out.add(
-                f"result[{index}]",
-                f"region is a {type(region).__name__}, not an object",
-                "export again as JSON",
-            )
-            continue
-        rtype = region.get("type")
-        rid = region["id"] if "id" in region else f"result[{index}]"  # noqa: SIM401 (no f-string per region)
-        if rtype == "relation":
-            labels = region.get("labels") or []
-            if not isinstance(labels, list) or len(labels) != 1 or labels[0] not in C.RELATION_LABELS:
-                out.add(
-                    f"relation {region.get('from_id')}->{region.get('to_id')}",
-                    f"relation labels {labels!r} must be exactly one of {list(C.RELATION_LABELS)}",
-                    "give each relation one label (said_by, has_cue, same_entity or stance_target)",
-                )
-                continue
-            relations.append(
-                (region.get("from_id"), region.get("to_id"), labels[0], region.get("direction", "right"))
-            )
-            continue
-        name = region.get("from_name")
-        value = region.get("value")
-        if region.get("to_name", C.TEXT) != C.TEXT:
-            out.add(
-                rid,
-                f"to_name {region.get('to_name')!r} is not {C.TEXT!r}",
-                "use the generated labeling config",
-            )
-            continue
-        if not _is_object(value):
-            out.add(rid, "region has no value object", "delete the region and draw it again")
-            continue
-        if name in (C.ARTICLE_STANCE, C.ARTICLE_STANCE_TARGET) or (
-            name in _PER_REGION and "start" not in value and "end" not in value
-        ):
-            if name in _PER_REGION:
-                out.add(
-                    rid,
-                    f"{name!r} is a per-quote control but the region has no span",
-                    "select the quote region, then choose/type the value",
-                )
-                continue
-            key = "choices" if name == C.ARTICLE_STANCE else "text"
-            allowed = schema.stance_labels if name == C.ARTICLE_STANCE else None
-            what = "stance label" if name == C.ARTICLE_STANCE else "target text"
-            if name in article_level:
-                out.add(rid, f"{name!r} is given twice", "keep one article-level value")
-                continue
-            got = _single(value, key, rid, out, allowed, what)
-            if got is not None:
-                article_level[name] = got
-            continue
-        if not isinstance(rid, str) or not rid:
-            out.add(
-                f"result[{index}]", "region has no id", "export again (Label Studio gives every region an id)"
-            )
-            continue
-        start, end = value.get("start"), value.get("end")
-        if not (is_offset(start) and is_offset(end)):
-            out.add(
-                rid,
-                f"value.start/end must be integers, got {start!r}/{end!r}",
-                "delete the region and select the text again",
-            )
-            continue
-        if not 0 <= start < end <= len(text):
-            out.add(
-                rid,
-                f"span [{start}, {end}) is empty or outside the text (length {len(text)})",
-                "delete the region and select the text again",
-            )
-            continue
-        if name in _SPAN_CONTROLS:
-            if rtype not in (None, "labels"):
-                out.add(
-                    rid, f"region type {rtype!r} for {name!r}, expected 'labels'", "use the generated config"
-                )
-                continue
-            given = value.get("text")
-            if given is not None and given != text[start:end]:
-                out.add(
-                    rid,
-                    f"value.text {given!r} is not text[{start}:{end}] {text[start:end]!r}",
-                    "the task text changed after annotation, or the offsets are "
-                    "wrong: re-import the original text and redraw the region",
-                )
-                continue
-            label = _single(value, "labels", rid, out, label_sets[name], f"{name} label")
-            if label is None:
-                continue
-            if rid in spans:
-                out.add(
-                    rid,
-                    f"region id is used by two span regions ({spans[rid][0]} and {name})",
-                    "give each span region its own label control (one of entity, quote, cue)",
-                )
-                continue
-            spans[rid] = (_SPAN_CONTROLS[name], start, end, label)
-        elif name in _PER_REGION:
-            key = "text" if name == C.QUOTE_STANCE_TARGET else "choices"
-            allowed = {
-                C.SPEAKER_ELIDED: (C.SPEAKER_ELIDED_CHOICE,),
-                C.QUOTE_STANCE: schema.stance_labels,
-                C.QUOTE_STANCE_TARGET: None,
-            }[name]
-            got = _single(value, key, rid, out, allowed, "target text" if key == "text" else f"{name} choice")
-            if got is None:
-                continue
-            if name in per_region[rid]:
-                out.add(rid, f"{name!r} is given twice for this region", "keep one value")
-                continue
-            per_region[rid][name] = (got, start, end)
-        else:
-            out.add(
-                rid,
-                f"unknown from_name {name!r}",
-                f"use the generated labeling config (controls: {', '.join(C.CONTROL_NAMES)})",
-            )
-
-    # per-region values must sit on a quote region with the same span
-    for rid, values in list(per_region.items()):
-        span = spans.get(rid)
-        for name, (_, start, end) in list(values.items()):
-            if span is None or span[0] != "quote":
-                out.add(
-                    rid,
-                    f"{name!r} refers to region {rid!r}, which is not a quote region",
-                    "select a quote region before choosing speaker_elided / quote_stance",
-                )
-                del values[name]
-            elif (start, end) != (span[1], span[2]):
-                out.add(
-                    rid,
-                    f"{name!r} span [{start}, {end}) differs from its quote [{span[1]}, {span[2]})",
-                    "redo the per-region value on the quote region",
-                )
-                del values[name]
-
-    # relations: oriented by the region kinds, whichever way the arrow was drawn
-    linked: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    same_entity: list[tuple[str, str]] = []
-    for from_id, to_id, label, _direction in relations:
-        rel = f"relation {from_id}->{to_id} ({label})"
-        if from_id not in spans or to_id not in spans:
-            missing = from_id if from_id not in spans else to_id
-            out.add(
-                rel,
-                f"relation points to region {missing!r}, which is missing or was not converted",
-                "delete the relation or redraw it between existing regions",
-            )
-            continue
-        kinds = (spans[from_id][0], spans[to_id][0])
-        want = _RELATION_KINDS[label]
-        if kinds == want:
-            a, b = from_id, to_id
-        elif kinds == want[::-1]:
-            a, b = to_id, from_id
-        else:
-            out.add(
-                rel,
-                f"{label} links a {kinds[0]} to a {kinds[1]}, expected {want[0]} → {want[1]}",
-                "redraw the relation between the right kinds of region",
-            )
-            continue
-        if label == C.SAME_ENTITY:
-            same_entity.append((a, b))
-        elif b not in linked[a][label]:
-            linked[a][label].append(b)
-
-    ids = sorted(
-        (rid for rid, s in spans.items() if s[0] == "entity"), key=lambda r: (spans[r][1], spans[r][2], r)
-    )
-    cluster_of: dict[str, str] = {rid: rid for rid in ids}  # each its own, unless same_entity joins them
-    if same_entity:
-        for members in _components(ids, same_entity).values():
-            head = min(members, key=lambda r: (spans[r][1], spans[r][2], r))
-            for member in members:
-                cluster_of[member] = head
-    mentions = [
-        Mention(rid, spans[rid][1], spans[rid][2], spans[rid][3], cluster=cluster_of[rid]) for rid in ids
-    ]
-
-    quotes: list[Quote] = []
-    stances: list[Stance] = []
-    quote_ids = sorted(
-        (r for r, s in spans.items() if s[0] == "quote"), key=lambda r: (spans[r][1], spans[r][2], r)
-    )
-    for qid in quote_ids:
-        _, start, end, kind = spans[qid]
-        links = linked.get(qid, {})
-        values = per_region.get(qid, {})
-        cue = speaker = target_mention = None
-        for label, what in (
-            (C.SAID_BY, "speakers"),
-            (C.HAS_CUE, "cues"),
-            (C.STANCE_TARGET, "stance targets"),
-        ):
-            found = links.get(label, [])
-            if len(found) > 1:
-                out.add(
-                    qid,
-                    f"quote has {len(found)} {what} ({', '.join(found)})",
-                    f"keep one {label} relation from this quote",
-                )
-        if len(links.get(C.HAS_CUE, [])) == 1:
-            cue_region = spans[links[C.HAS_CUE][0]]
-            cue = Span(cue_region[1], cue_region[2])
-        if len(links.get(C.SAID_BY, [])) == 1:
-            speaker = links[C.SAID_BY][0]
-        if len(links.get(C.STANCE_TARGET, [])) == 1:
-            target_mention = links[C.STANCE_TARGET][0]
-        elided = C.SPEAKER_ELIDED in values
-        if elided and speaker is None:
-            out.add(
-                qid,
-                "speaker_elided is set but the quote has no said_by relation",
-                "link the quote to the earlier mention of its speaker (said_by)",
-            )
-            elided = False
-        quotes.append(Quote(qid, start, end, kind, cue=cue, speaker=speaker, speaker_elided=elided))
-        if C.QUOTE_STANCE in values:
-            target = values.get(C.QUOTE_STANCE_TARGET, (None,))[0]
-            if target is None and target_mention is not None:
-                target = text[spans[target_mention][1] : spans[target_mention][2]]
-            if not target or not target.strip():
-                out.add(
-                    qid,
-                    "quote_stance has no target",
-                    "type the target in quote_stance_target or draw a "
-                    "stance_target relation to an entity mention",
-                )
-                continue
-            stances.append(
-                Stance(f"st-{qid}", qid, target, values[C.QUOTE_STANCE][0], target_mention=target_mention)
-            )
-        elif C.QUOTE_STANCE_TARGET in values or target_mention is not None:
-            out.add(
-                qid,
-                "a stance target is given but no quote_stance label",
-                "choose favor/against/neutral for the quote, or remove the target",
-            )
-    # cue regions that no quote uses would vanish: report them
-    used_cues = {c for links in linked.values() for c in links.get(C.HAS_CUE, [])}
-    for rid, span in spans.items():
-        if span[0] == "cue" and rid not in used_cues:
-            out.add(rid, "cue region is not linked to any quote", "draw a has_cue relation from its quote")
-
-    if C.ARTICLE_STANCE in article_level:
-        target = article_level.get(C.ARTICLE_STANCE_TARGET) or data.get("target")
-        if not isinstance(target, str) or not target.strip():
-            out.add(
-                None,
-                "article_stance is set but there is no target (no article_stance_target, no data.target)",
-                "type the target in article_stance_target",
-            )
-        else:
-            stances.append(Stance(ARTICLE_STANCE_ID, ARTICLE_HOLDER, target, article_level[C.ARTICLE_STANCE]))
-    else:
-        if C.ARTICLE_STANCE_TARGET in article_level:
-            out.add(
-                None,
-                "article_stance_target is given but article_stance is not",
-                "choose the article stance, or clear the target",
-            )
-        if isinstance(data.get("target"), str) and data["target"]:
-            fields["meta"].setdefault("target", data["target"])
-
+    regions = read_regions(result, text, schema, out)
+    links = read_relations(regions, out)
+    mentions = read_entities(regions, links)
+    quotes = read_quotes(regions, links, out)
+    stances = read_stances(regions, links, quotes, text, task["data"], fields["meta"], out)
     if out.problems and out.strict:
         return None
     try:
@@ -613,6 +265,152 @@ def _result_to_article(
     return article
 
 
+def _lead_time(value: Any, out: Collector) -> float | None:
+    """An annotation's ``lead_time`` (seconds) as a float; NaN/±Infinity is reported (it would be
+    written as invalid JSON), anything else not a number is left out as Label Studio omits it."""
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return None
+    lead = float(value)
+    if not math.isfinite(lead):
+        out.add(None, f"lead_time is {value!r}, which is not a number JSON can hold",
+                "set lead_time to the seconds spent (or null) and export again")
+        return None
+    return lead
+
+
+def _unwritable(task: Mapping[str, Any], task_id: Any, doc_id: str | None) -> list[ConversionProblem]:
+    """Every value of the task that cannot be written back as UTF-8 JSON (a lone surrogate, NaN,
+    ±Infinity), each naming its field and the annotation it sits in."""
+    problems = []
+    for path, what in unwritable_values(task):
+        annotation_id = None
+        found = re.match(r"(annotations|predictions)\[(\d+)\]", path)
+        if found:
+            item = task[found.group(1)][int(found.group(2))]
+            annotation_id = item.get("id") if _is_object(item) else None
+            if found.group(1) == "predictions":
+                annotation_id = f"prediction-{annotation_id}"
+        fix = ("replace the text with valid Unicode in the source (a lone surrogate is half of a UTF-16 pair, "
+               "e.g. a cut emoji) and import the task again" if "surrogate" in what
+               else "write a finite number or null there and export again")
+        problems.append(ConversionProblem(task_id, annotation_id, None, f"field {path} holds {what}", fix, doc_id))
+    return problems
+
+
+def convert_task(
+    task: Any,
+    index: int = 0,
+    *,
+    source: str | None = None,
+    schema: LabelSchema = KHABAR,
+    include_predictions: bool = False,
+    strict: bool = True,
+    user_emails: Mapping[int, str] | None = None,
+    check_values: bool = False,
+) -> TaskOutcome:
+    """Convert one task of an export (item ``index``): every completed annotation (and with
+    ``include_predictions`` every prediction) becomes an article or problems; every cancelled
+    annotation, and a task without any completed annotation, becomes a notice naming the task,
+    the annotation and why. ``check_values`` first looks through the whole task for values that
+    cannot be written back (:func:`benchmark.io.unwritable_values`); any found rejects the task."""
+    task_id = task.get("id", f"#{index}") if _is_object(task) else f"#{index}"
+    shape = task_shape_problem(task)
+    if shape:
+        message, _, fix = shape.partition(" (fix: ")
+        return TaskOutcome(task_id, problems=[ConversionProblem(task_id, None, None, message, fix.rstrip(")"))])
+    data = task["data"]
+    doc_id = data.get("doc_id") if isinstance(data.get("doc_id"), str) else None
+    outcome = TaskOutcome(task_id, doc_id)
+    if check_values:
+        outcome.problems = _unwritable(task, task_id, doc_id)
+        if outcome.problems:
+            return outcome
+    task_meta = data.get("meta") if _is_object(data.get("meta")) else {}
+    for annotation in task.get("annotations") or []:
+        if not _is_object(annotation):
+            outcome.problems.append(ConversionProblem(
+                task_id, None, None, "annotation is not an object", "use Label Studio's JSON export", doc_id))
+            continue
+        ann_id = annotation.get("id")
+        annotator = _annotator_name(annotation.get("completed_by"), user_emails)
+        if annotation.get("was_cancelled"):
+            outcome.cancelled += 1
+            outcome.notices.append(ConversionProblem(
+                task_id, ann_id, None, f"annotation by {annotator or 'an unknown annotator'} was cancelled "
+                "(skipped in Label Studio): not converted", "nothing, if the skip was meant; otherwise "
+                "annotate the task again in Label Studio and export again", doc_id, "skipped"))
+            continue
+        outcome.completed.append((ann_id, annotator))
+        ann_meta = annotation.get("meta") if _is_object(annotation.get("meta")) else {}
+        out = Collector(task_id, ann_id, doc_id, strict)
+        provenance = Provenance(
+            annotator=annotator,
+            annotation_ids=() if ann_id is None else (str(ann_id),),
+            guidelines_version=ann_meta.get("guidelines_version") or task_meta.get("guidelines_version"),
+            lead_time=_lead_time(annotation.get("lead_time"), out),
+            source=source,
+        )
+        article = _result_to_article(task, annotation.get("result"), provenance, out, schema)
+        outcome.problems.extend(out.problems)
+        if article is not None:
+            outcome.articles.append(article)
+    if not outcome.completed:
+        outcome.notices.append(_no_annotation_notice(task, outcome, include_predictions))
+    if include_predictions:
+        for prediction in task.get("predictions") or []:
+            _convert_prediction(task, prediction, task_meta, source, schema, strict, outcome)
+    return outcome
+
+
+def _no_annotation_notice(task: Mapping[str, Any], outcome: TaskOutcome, include_predictions: bool
+                          ) -> ConversionProblem:
+    """The notice for a task that gives no annotation article: why (cancelled, predictions only,
+    nothing at all)."""
+    predictions = task.get("predictions") or []
+    why = []
+    if outcome.cancelled:
+        why.append(f"{outcome.cancelled} cancelled annotation(s)")
+    if predictions:
+        why.append(f"{len(predictions)} prediction(s) only" + ("" if include_predictions else
+                                                              ", which are not annotations"))
+    reason = ", ".join(why) or "no annotations"
+    return ConversionProblem(
+        outcome.task_id, None, None, f"task has no completed annotation ({reason}): no annotation article for it",
+        "annotate it in Label Studio (accept or correct the predictions) and export again, or delete the task "
+        "if it is not meant to be released", outcome.doc_id, "skipped")
+
+
+def _convert_prediction(task: Mapping[str, Any], prediction: Any, task_meta: Mapping[str, Any],
+                        source: str | None, schema: LabelSchema, strict: bool, outcome: TaskOutcome) -> None:
+    """Convert one prediction of ``task`` into ``outcome`` (an article under ``predictions``, or problems)."""
+    task_id, doc_id = outcome.task_id, outcome.doc_id
+    if not _is_object(prediction):
+        outcome.problems.append(ConversionProblem(
+            task_id, None, None, "prediction is not an object", "use Label Studio's snapshot JSON export", doc_id))
+        return
+    pred_id = prediction.get("id")
+    version = prediction.get("model_version") or "unknown"
+    provenance = Provenance(
+        annotator=f"model:{version}",
+        annotation_ids=() if pred_id is None else (f"prediction-{pred_id}",),
+        guidelines_version=task_meta.get("guidelines_version"),
+        source=source,
+    )
+    out = Collector(task_id, f"prediction-{pred_id}", doc_id, strict)
+    if not isinstance(prediction.get("result"), list):
+        out.add(
+            None,
+            "prediction has no result list (the export gave prediction ids only?)",
+            "pull with a snapshot export (khabar annotate pull), which includes full predictions",
+        )
+        outcome.problems.extend(out.reject_all())
+        return
+    article = _result_to_article(task, prediction["result"], provenance, out, schema)
+    outcome.problems.extend(out.problems)
+    if article is not None:
+        outcome.predictions.append(article)
+
+
 def export_to_articles(
     tasks: Iterable[Mapping[str, Any]],
     *,
@@ -622,97 +420,20 @@ def export_to_articles(
     strict: bool = True,
     user_emails: Mapping[int, str] | None = None,
 ) -> ConversionResult:
-    """Convert a Label Studio JSON export (list of tasks) to articles.
+    """Convert a Label Studio JSON export (list of tasks) to articles, task by task
+    (:func:`convert_task`).
 
     One :class:`Article` per non-cancelled annotation (per task, per annotator); cancelled
-    (skipped) annotations are counted, not converted. With ``include_predictions`` each prediction
+    (skipped) annotations are counted and listed as notices, not converted, as is every task
+    without a completed annotation. With ``include_predictions`` each prediction
     becomes an article too (annotator ``"model:<model_version>"``). ``user_emails`` maps Label
     Studio user ids to e-mails (``completed_by`` is an id in the JSON export). See the module
     docstring for the ``strict`` error policy.
     """
     result = ConversionResult()
     for index, task in enumerate(tasks):
-        result.tasks += 1
-        task_id = task.get("id", f"#{index}") if _is_object(task) else f"#{index}"
-        if not _is_object(task) or not _is_object(task.get("data")):
-            result.problems.append(
-                ConversionProblem(
-                    task_id, None, None, "task has no 'data' object", "use Label Studio's JSON export"
-                )
-            )
-            continue
-        data = task["data"]
-        doc_id = data.get("doc_id") if isinstance(data.get("doc_id"), str) else None
-        task_meta = data.get("meta") if _is_object(data.get("meta")) else {}
-        annotations = task.get("annotations") or []
-        for annotation in annotations:
-            if not _is_object(annotation):
-                result.problems.append(
-                    ConversionProblem(
-                        task_id,
-                        None,
-                        None,
-                        "annotation is not an object",
-                        "use Label Studio's JSON export",
-                        doc_id,
-                    )
-                )
-                continue
-            if annotation.get("was_cancelled"):
-                result.cancelled += 1
-                continue
-            ann_id = annotation.get("id")
-            ann_meta = annotation.get("meta") if _is_object(annotation.get("meta")) else {}
-            lead = annotation.get("lead_time")
-            provenance = Provenance(
-                annotator=_annotator_name(annotation.get("completed_by"), user_emails),
-                annotation_ids=() if ann_id is None else (str(ann_id),),
-                guidelines_version=ann_meta.get("guidelines_version") or task_meta.get("guidelines_version"),
-                lead_time=float(lead)
-                if isinstance(lead, int | float) and not isinstance(lead, bool)
-                else None,
-                source=source,
-            )
-            out = _Collector(task_id, ann_id, doc_id, strict)
-            article = _result_to_article(task, annotation.get("result"), provenance, out, schema)
-            result.problems.extend(out.problems)
-            if article is not None:
-                result.articles.append(article)
-        if include_predictions:
-            for prediction in task.get("predictions") or []:
-                if not _is_object(prediction):
-                    result.problems.append(
-                        ConversionProblem(
-                            task_id,
-                            None,
-                            None,
-                            "prediction is not an object",
-                            "use Label Studio's snapshot JSON export",
-                            doc_id,
-                        )
-                    )
-                    continue
-                pred_id = prediction.get("id")
-                version = prediction.get("model_version") or "unknown"
-                provenance = Provenance(
-                    annotator=f"model:{version}",
-                    annotation_ids=() if pred_id is None else (f"prediction-{pred_id}",),
-                    guidelines_version=task_meta.get("guidelines_version"),
-                    source=source,
-                )
-                out = _Collector(task_id, f"prediction-{pred_id}", doc_id, strict)
-                if not isinstance(prediction.get("result"), list):
-                    out.add(
-                        None,
-                        "prediction has no result list (the export gave prediction ids only?)",
-                        "pull with a snapshot export (khabar annotate pull), which includes full predictions",
-                    )
-                    result.problems.extend(out.reject_all())
-                    continue
-                article = _result_to_article(task, prediction["result"], provenance, out, schema)
-                result.problems.extend(out.problems)
-                if article is not None:
-                    result.predictions.append(article)
+        result.add(convert_task(task, index, source=source, schema=schema, include_predictions=include_predictions,
+                                strict=strict, user_emails=user_emails))
     return result
 
 

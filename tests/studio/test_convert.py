@@ -368,13 +368,14 @@ def test_task_data_problems(make_article):
 def test_load_export_errors(tmp_path):
     bad = tmp_path / "bad.json"
     bad.write_text("[{", encoding="utf-8")
-    with pytest.raises(ExportError, match=r"bad\.json: not valid JSON"):
+    with pytest.raises(ExportError, match=r"bad\.json: item 0 is not valid JSON \(.* at line 1, column 3 \(the file is "
+                       r"cut short\)"):
         load_export(bad)
     bad.write_text('{"data": {}}', encoding="utf-8")
-    with pytest.raises(ExportError, match="expected a JSON list of tasks, got dict"):
+    with pytest.raises(ExportError, match="expected a JSON list of tasks .*: it holds a JSON object"):
         load_export(bad)
     bad.write_text('[{"id": 1}]', encoding="utf-8")
-    with pytest.raises(ExportError, match="item 0 is not a task object"):
+    with pytest.raises(ExportError, match=r"item 0 \(line 1, column 2\) is not a task object"):
         load_export(bad)
     with pytest.raises(ExportError, match="no such export file"):
         load_export(tmp_path / "missing.json")
