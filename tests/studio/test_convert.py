@@ -372,7 +372,7 @@ def test_load_export_errors(tmp_path):
                        r"cut short\)"):
         load_export(bad)
     bad.write_text('{"data": {}}', encoding="utf-8")
-    with pytest.raises(ExportError, match="expected a JSON list of tasks .*: it holds a JSON object"):
+    with pytest.raises(ExportError, match=r"expected a JSON list of tasks .*: it holds a JSON object"):
         load_export(bad)
     bad.write_text('[{"id": 1}]', encoding="utf-8")
     with pytest.raises(ExportError, match=r"item 0 \(line 1, column 2\) is not a task object"):
