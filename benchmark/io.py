@@ -184,8 +184,9 @@ def iter_json_items(path: str | Path, chunk_bytes: int = 1 << 21) -> Iterator[Js
                 raise InputError(f"{path}: not UTF-8 text ({error.reason} at byte {offset - held + error.start}); "
                                  f"export again with Label Studio's JSON format") from None
             if not escapes:  # one search of the bytes per chunk; items are looked at only once one is seen
-                escapes = _SURROGATE_ESCAPE_BYTES.search(tail + data) is not None
-                tail = data[-5:]
+                seen = tail + data
+                escapes = _SURROGATE_ESCAPE_BYTES.search(seen) is not None
+                tail = seen[-5:]
             offset += len(data)
             buffer, base, pos = buffer[pos:] + more, base + pos, 0
             return bool(more) or not eof

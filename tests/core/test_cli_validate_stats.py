@@ -91,3 +91,66 @@ def test_validate_bad_path_or_kind_is_a_clear_error(tmp_path, capsys, name) -> N
     captured = capsys.readouterr()
     assert code in (1, 2)
     assert "fix:" in captured.out + captured.err
+
+
+def _sample_tasks() -> list:
+    return json.loads(SAMPLE.read_text(encoding="utf-8"))
+
+
+def test_stats_lists_skipped_annotations_and_tasks(tmp_path, capsys) -> None:
+    """A cancelled annotation beside a completed one, and a task with only a cancelled one: stats
+    counts what is converted and names every skip (task, doc_id, annotation, why) on stderr."""
+    tasks = _sample_tasks()
+    extra = copy.deepcopy(tasks[0]["annotations"][0])
+    extra.update(id=990, was_cancelled=True)
+    tasks[0]["annotations"].append(extra)
+    tasks[1]["annotations"][0]["was_cancelled"] = True
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps(tasks, ensure_ascii=False), encoding="utf-8")
+    assert main(["stats", str(path), "--json"]) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["articles"] == 1
+    second = tasks[1]["annotations"][0]["id"]
+    assert "notice: task 1, doc_id seed/vostochny, annotation 990: annotation by" in captured.err
+    assert f"notice: task 2, doc_id seed/un-security-council, annotation {second}:" in captured.err
+    assert "task has no completed annotation (1 cancelled annotation(s))" in captured.err
+
+
+@pytest.mark.parametrize("command", ["validate", "stats"])
+def test_deeply_nested_export_is_one_clear_error(tmp_path, capsys, command) -> None:
+    path = tmp_path / "deep.json"
+    path.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    assert main([command, str(path)]) == 1
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.out + captured.err
+    assert "deep.json: item 0 (line 1, column 2) is nested deeper than the JSON reader allows" in (
+        captured.out + captured.err)
+
+
+def test_an_empty_file_never_validates_and_never_builds(tmp_path, capsys) -> None:
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("\n", encoding="utf-8")
+    assert main(["validate", str(empty)]) == 1
+    assert "the file holds no articles" in capsys.readouterr().out
+    assert main(["build", str(empty), "--out", str(tmp_path / "out"), "--quiet"]) == 2
+    assert "khabar: the input holds no articles" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ('{"doc_id": "d", "text": "abc", "meta": {"w": NaN}}', "meta.w holds the number NaN"),
+        ('{"doc_id": "d", "text": "ab\\ud800c"}', "text holds a lone surrogate"),
+        ("[" * 50_000 + "]" * 50_000, "the record is nested deeper than the JSON reader allows"),
+    ],
+    ids=["nan", "lone-surrogate", "deep"],
+)
+def test_jsonl_values_that_cannot_be_written_back_are_problems(tmp_path, capsys, line, message) -> None:
+    path = tmp_path / "a.jsonl"
+    path.write_text(line + "\n", encoding="utf-8")
+    assert main(["validate", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert f"line 1: a.jsonl:1: line: {message}" in out
+    assert main(["build", str(path), "--out", str(tmp_path / "out"), "--quiet"]) == 2
+    assert message in capsys.readouterr().err

@@ -354,7 +354,44 @@ def test_cancelled_annotations_are_counted_not_converted(make_article):
     tasks[0]["annotations"].append(extra)
     result = export_to_articles(tasks)
     assert result.cancelled == 1 and len(result.articles) == 1
-    assert "1 cancelled" in result.summary()
+    assert "1 cancelled" in result.summary() and "1 notice(s)" in result.summary()
+    (notice,) = result.notices
+    assert (notice.task_id, notice.doc_id, notice.annotation_id, notice.action) == (1, "test/1", 99, "skipped")
+    assert "annotation by ali@example.org was cancelled" in str(notice)
+
+
+def test_a_task_without_a_completed_annotation_is_a_notice_naming_why(make_article):
+    tasks = _export(make_article)
+    predictions = [{"id": 4, "model_version": "crf", "result": tasks[0]["annotations"][0]["result"]}]
+    tasks[0].update(annotations=[], predictions=predictions)
+    result = export_to_articles(tasks)
+    assert result.articles == [] and result.problems == []
+    (notice,) = result.notices
+    assert "task has no completed annotation (1 prediction(s) only, which are not annotations)" in str(notice)
+    assert notice.doc_id == "test/1"
+    with_predictions = export_to_articles(tasks, include_predictions=True)
+    assert len(with_predictions.predictions) == 1 and "1 prediction(s) only)" in str(with_predictions.notices[0])
+
+
+def test_a_non_finite_lead_time_is_refused_not_copied(make_article):
+    tasks = _export(make_article)
+    tasks[0]["annotations"][0]["lead_time"] = float("inf")
+    result = export_to_articles(tasks)
+    assert result.articles == []
+    assert "lead_time is inf, which is not a number JSON can hold" in str(result.problems[0])
+
+
+def test_load_export_recognises_json_min_and_nesting_too_deep(tmp_path):
+    path = tmp_path / "min.json"
+    path.write_text('[{"id": 3, "doc_id": "d", "text": "abc", "annotator": 1, "annotation_id": 9}]', encoding="utf-8")
+    with pytest.raises(ExportError, match=r"item 0 \(line 1, column 2\).*JSON-MIN export.*choosing 'JSON'"):
+        load_export(path)
+    path.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    with pytest.raises(ExportError, match=r"item 0 \(line 1, column 2\) is nested deeper"):
+        load_export(path)
+    path.write_text("[]", encoding="utf-8")
+    with pytest.raises(ExportError, match="the export holds no tasks"):
+        load_export(path)
 
 
 def test_task_data_problems(make_article):
