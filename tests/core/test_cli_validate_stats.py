@@ -116,11 +116,11 @@ def test_stats_lists_skipped_annotations_and_tasks(tmp_path, capsys) -> None:
     assert "task has no completed annotation (1 cancelled annotation(s))" in captured.err
 
 
-@pytest.mark.parametrize("command", ["validate", "stats"])
+@pytest.mark.parametrize("command", ["validate", "stats", "annotate agreement"])
 def test_deeply_nested_export_is_one_clear_error(tmp_path, capsys, command) -> None:
     path = tmp_path / "deep.json"
     path.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
-    assert main([command, str(path)]) == 1
+    assert main([*command.split(), str(path)]) == 1
     captured = capsys.readouterr()
     assert "Traceback" not in captured.out + captured.err
     assert "deep.json: item 0 (line 1, column 2) is nested deeper than the JSON reader allows" in (
