@@ -56,8 +56,9 @@ class ExportChecks:
         self.tasks = self.articles = self.problems = 0
 
     def add(self, outcome: TaskOutcome, index: int, has_id: bool) -> TaskOutcome:
-        """Add the cross-task problems of ``outcome`` (item ``index``) to it; a task with any problem
-        keeps no article (it cannot be released as it is)."""
+        """Add the cross-task problems of ``outcome`` (item ``index``) to it. A task with a problem
+        keeps no article, except when its only problem is several valid annotations (not
+        adjudicated yet): those stay, so that ``khabar stats`` counts a raw export's annotators."""
         def problem(annotation_id: Any, message: str, fix: str) -> None:
             outcome.problems.append(ConversionProblem(outcome.task_id, annotation_id, None, message, fix,
                                                       outcome.doc_id))
@@ -90,12 +91,14 @@ class ExportChecks:
                         "(annotation ids are unique there; do not join exports by hand)")
             here.add(annotation_id)
             self.annotation_ids.setdefault(annotation_id, outcome.task_id)
+        broken = bool(outcome.problems)
         if len(outcome.completed) > 1:
             who = ", ".join(f"annotation {a} by {name or 'unknown'}" for a, name in outcome.completed)
             problem(None, f"task has {len(outcome.completed)} annotations completed ({who}); a release holds one "
                     "adjudicated annotation per task", _ADJUDICATE)
-        if outcome.problems:
+        if broken:
             outcome.articles = []
+        if outcome.problems:
             self.problems += 1
         self.articles += len(outcome.articles)
         return outcome

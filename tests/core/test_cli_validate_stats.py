@@ -154,3 +154,20 @@ def test_jsonl_values_that_cannot_be_written_back_are_problems(tmp_path, capsys,
     assert f"line 1: a.jsonl:1: line: {message}" in out
     assert main(["build", str(path), "--out", str(tmp_path / "out"), "--quiet"]) == 2
     assert message in capsys.readouterr().err
+
+
+def test_a_raw_export_with_two_annotators_is_counted_by_stats_and_refused_by_validate(tmp_path, capsys) -> None:
+    """Several valid annotations of one task: not releasable (validate fails as build does), but
+    stats still counts every annotator's article and says why it exits 1."""
+    tasks = _sample_tasks()
+    second = copy.deepcopy(tasks[0]["annotations"][0])
+    second.update(id=991, completed_by={"email": "sara@example.org"})
+    tasks[0]["annotations"].append(second)
+    path = tmp_path / "raw.json"
+    path.write_text(json.dumps(tasks, ensure_ascii=False), encoding="utf-8")
+    assert main(["stats", str(path), "--json"]) == 1
+    captured = capsys.readouterr()
+    counts = json.loads(captured.out)
+    assert counts["articles"] == 3 and counts["annotators"]["sara@example.org"] == 1
+    assert "task has 2 annotations completed" in captured.err and "khabar annotate adjudicate" in captured.err
+    assert main(["validate", str(path)]) == 1
