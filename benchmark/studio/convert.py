@@ -3,7 +3,11 @@
 Export → articles: :func:`export_to_articles` turns every non-cancelled annotation (one per
 task per annotator) into one :class:`Article`, and optionally every prediction too, and lists
 every problem it finds as a :class:`ConversionProblem` naming the task id, annotation id, region
-id, what is wrong and the fix.
+id, what is wrong and the fix. It works task by task (:func:`convert_task`); each annotation is
+read by the layer readers of :mod:`benchmark.studio.readers`. Cancelled annotations and tasks
+without a completed annotation are *notices* (``action="skipped"``): not converted, always listed
+with the task, doc_id, annotation and why. A whole export file is checked by
+:func:`benchmark.studio.export_scan.scan_export`, the one check of ``validate``, ``stats`` and ``build``.
 
 **Error policy** (nothing is dropped silently):
 
