@@ -245,7 +245,7 @@ def _result_to_article(
     fields, task_problems = task_to_article_fields(task)
     for message, fix in task_problems:
         out.add(None, message, fix)
-    if "doc_id" not in fields or "text" not in fields:
+    if not isinstance(fields.get("doc_id"), str) or not isinstance(fields.get("text"), str):
         out.problems = out.reject_all()
         return None
     text: str = fields["text"]
@@ -330,6 +330,12 @@ def convert_task(
         if outcome.problems:
             return outcome
     task_meta = data.get("meta") if _is_object(data.get("meta")) else {}
+    for key in ("annotations", "predictions"):
+        if not isinstance(task.get(key) or [], list):
+            outcome.problems.append(ConversionProblem(
+                task_id, None, None, f"task {key} must be a list, got {type(task[key]).__name__}",
+                "export again from Label Studio choosing the JSON format", doc_id))
+            return outcome
     for annotation in task.get("annotations") or []:
         if not _is_object(annotation):
             outcome.problems.append(ConversionProblem(

@@ -94,13 +94,25 @@ def read_regions(result: Any, text: str, schema: LabelSchema, out: Collector) ->
                     f"relation labels {labels!r} must be exactly one of {list(C.RELATION_LABELS)}",
                     "give each relation one label (said_by, has_cue, same_entity or stance_target)",
                 )
+            elif type(region.get("from_id")) is not str or type(region.get("to_id")) is not str:
+                out.add(
+                    f"relation {region.get('from_id')!r}->{region.get('to_id')!r}",
+                    "relation from_id/to_id must be region id strings",
+                    "delete the relation and draw it again between two regions",
+                )
             else:
-                relations.append((region.get("from_id"), region.get("to_id"), labels[0],
-                                  region.get("direction", "right")))
+                relations.append((region["from_id"], region["to_id"], labels[0], region.get("direction", "right")))
             continue
         rid = region["id"] if "id" in region else f"result[{index}]"  # noqa: SIM401 (no f-string per region)
         name = region.get("from_name")
         value = region.get("value")
+        if type(name) is not str:
+            out.add(
+                rid,
+                f"from_name must be the name of a control, got {name!r}",
+                f"use the generated labeling config (controls: {', '.join(C.CONTROL_NAMES)})",
+            )
+            continue
         if region.get("to_name", C.TEXT) != C.TEXT:
             out.add(rid, f"to_name {region.get('to_name')!r} is not {C.TEXT!r}", "use the generated labeling config")
             continue
