@@ -33,6 +33,7 @@ __all__ = [
     "iter_jsonl_records",
     "line_column",
     "read_articles",
+    "read_json",
     "scan_articles",
     "unwritable_values",
     "write_articles",
@@ -78,6 +79,35 @@ def unwritable_values(value: Any, path: str = "") -> Iterator[tuple[str, str]]:
     elif isinstance(value, list):
         for index, item in enumerate(value):
             yield from unwritable_values(item, f"{path}[{index}]")
+
+
+def read_json(path: str | Path, what: str = "JSON file") -> Any:
+    """Read a whole (small) JSON file, raising :class:`InputError` naming the file, the line and
+    column and the fix when it is missing, not UTF-8, not JSON or nested too deep to read.
+
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "a.json"
+    >>> _ = p.write_text('{"a": [1,\\n 2] x}', encoding="utf-8")
+    >>> try:
+    ...     read_json(p, "agreement report")
+    ... except InputError as error:
+    ...     print(str(error).split(": ", 1)[1].split(" (fix: ")[0])
+    the agreement report is not valid JSON (Expecting ',' delimiter at line 2, column 5)
+    """
+    path = Path(path)
+    fix = "write it again, e.g. with khabar annotate agreement --json" if "agreement" in what else "write it again"
+    try:
+        return json.loads(path.read_text(encoding="utf-8-sig"))
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such {what} (fix: check the path)") from None
+    except UnicodeDecodeError as error:
+        raise InputError(f"{path}: the {what} is not UTF-8 text ({error.reason} at byte {error.start}) "
+                         f"(fix: {fix})") from None
+    except json.JSONDecodeError as error:
+        raise InputError(f"{path}: the {what} is not valid JSON ({error.msg} at line {error.lineno}, column "
+                         f"{error.colno}) (fix: {fix})") from None
+    except RecursionError:
+        raise InputError(f"{path}: the {what} {_TOO_DEEP} (fix: {fix})") from None
 
 
 class JsonItem(NamedTuple):

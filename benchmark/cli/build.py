@@ -93,10 +93,10 @@ def corpus_kind(schema) -> str:
 
 def run(args: argparse.Namespace) -> int:
     import json
-    from pathlib import Path
 
     from benchmark.cli.import_corpus import parse_options
     from benchmark.importers import ImportProblem, get_importer
+    from benchmark.io import read_json
     from benchmark.model import ArticleError
     from benchmark.release.build import KHABAR_KINDS, BuildError, ReleaseSource, build_release
     from benchmark.release.sources import ArticleStream, SourceError, parse_source, read_source
@@ -160,7 +160,7 @@ def run(args: argparse.Namespace) -> int:
                     homepage=importer.homepage,
                 )
             )
-        agreement = json.loads(Path(args.agreement).read_text(encoding="utf-8")) if args.agreement else None
+        agreement = read_json(args.agreement, "agreement report") if args.agreement else None
         result = build_release(
             sources,
             manifest,

@@ -171,3 +171,16 @@ def test_a_raw_export_with_two_annotators_is_counted_by_stats_and_refused_by_val
     assert counts["articles"] == 3 and counts["annotators"]["sara@example.org"] == 1
     assert "task has 2 annotations completed" in captured.err and "khabar annotate adjudicate" in captured.err
     assert main(["validate", str(path)]) == 1
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    ("[" * 100_000 + "]" * 100_000, "the agreement report is nested deeper than the JSON reader allows"),
+    ('{"entities": {"f1": 0.9,}}', "the agreement report is not valid JSON ("),
+])
+def test_build_names_a_broken_agreement_report(tmp_path, capsys, content, message) -> None:
+    report = tmp_path / "agreement.json"
+    report.write_text(content, encoding="utf-8")
+    code = main(["build", str(SAMPLE_JSONL), "--manifest", str(SAMPLE.parents[1] / "splits" / "manifest.json"),
+                 "--out", str(tmp_path / "out"), "--agreement", str(report), "--quiet"])
+    err = capsys.readouterr().err
+    assert code == 2 and f"agreement.json: {message}" in err and "fix:" in err and "Traceback" not in err
