@@ -337,39 +337,47 @@ def convert_task(
                 "export again from Label Studio choosing the JSON format", doc_id))
             return outcome
     for annotation in task.get("annotations") or []:
-        if not _is_object(annotation):
-            outcome.problems.append(ConversionProblem(
-                task_id, None, None, "annotation is not an object", "use Label Studio's JSON export", doc_id))
-            continue
-        ann_id = annotation.get("id")
-        annotator = _annotator_name(annotation.get("completed_by"), user_emails)
-        if annotation.get("was_cancelled"):
-            outcome.cancelled += 1
-            outcome.notices.append(ConversionProblem(
-                task_id, ann_id, None, f"annotation by {annotator or 'an unknown annotator'} was cancelled "
-                "(skipped in Label Studio): not converted", "nothing, if the skip was meant; otherwise "
-                "annotate the task again in Label Studio and export again", doc_id, "skipped"))
-            continue
-        outcome.completed.append((ann_id, annotator))
-        ann_meta = annotation.get("meta") if _is_object(annotation.get("meta")) else {}
-        out = Collector(task_id, ann_id, doc_id, strict)
-        provenance = Provenance(
-            annotator=annotator,
-            annotation_ids=() if ann_id is None else (str(ann_id),),
-            guidelines_version=ann_meta.get("guidelines_version") or task_meta.get("guidelines_version"),
-            lead_time=_lead_time(annotation.get("lead_time"), out),
-            source=source,
-        )
-        article = _result_to_article(task, annotation.get("result"), provenance, out, schema)
-        outcome.problems.extend(out.problems)
-        if article is not None:
-            outcome.articles.append(article)
+        _convert_annotation(task, annotation, task_meta, source, schema, strict, user_emails, outcome)
     if not outcome.completed:
         outcome.notices.append(_no_annotation_notice(task, outcome, include_predictions))
     if include_predictions:
         for prediction in task.get("predictions") or []:
             _convert_prediction(task, prediction, task_meta, source, schema, strict, outcome)
     return outcome
+
+
+def _convert_annotation(task: Mapping[str, Any], annotation: Any, task_meta: Mapping[str, Any], source: str | None,
+                        schema: LabelSchema, strict: bool, user_emails: Mapping[int, str] | None,
+                        outcome: TaskOutcome) -> None:
+    """Convert one annotation of ``task`` into ``outcome``: an article, problems, or (cancelled) a notice."""
+    task_id, doc_id = outcome.task_id, outcome.doc_id
+    if not _is_object(annotation):
+        outcome.problems.append(ConversionProblem(
+            task_id, None, None, "annotation is not an object", "use Label Studio's JSON export", doc_id))
+        return
+    ann_id = annotation.get("id")
+    annotator = _annotator_name(annotation.get("completed_by"), user_emails)
+    if annotation.get("was_cancelled"):
+        outcome.cancelled += 1
+        outcome.notices.append(ConversionProblem(
+            task_id, ann_id, None, f"annotation by {annotator or 'an unknown annotator'} was cancelled "
+            "(skipped in Label Studio): not converted", "nothing, if the skip was meant; otherwise "
+            "annotate the task again in Label Studio and export again", doc_id, "skipped"))
+        return
+    outcome.completed.append((ann_id, annotator))
+    ann_meta = annotation.get("meta") if _is_object(annotation.get("meta")) else {}
+    out = Collector(task_id, ann_id, doc_id, strict)
+    provenance = Provenance(
+        annotator=annotator,
+        annotation_ids=() if ann_id is None else (str(ann_id),),
+        guidelines_version=ann_meta.get("guidelines_version") or task_meta.get("guidelines_version"),
+        lead_time=_lead_time(annotation.get("lead_time"), out),
+        source=source,
+    )
+    article = _result_to_article(task, annotation.get("result"), provenance, out, schema)
+    outcome.problems.extend(out.problems)
+    if article is not None:
+        outcome.articles.append(article)
 
 
 def _no_annotation_notice(task: Mapping[str, Any], outcome: TaskOutcome, include_predictions: bool
