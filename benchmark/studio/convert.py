@@ -175,7 +175,8 @@ def task_shape_problem(task: Any) -> str | None:
 
 def load_export(path: str | Path) -> list[dict[str, Any]]:
     """Read a Label Studio JSON export (a list of task objects), with a clear error when it is not
-    one (naming the item, its line and column, and the fix: JSON-MIN, CSV, a truncated file…)."""
+    one (naming the item, its line and column, and the fix: JSON-MIN, CSV, a truncated file…) or
+    when a task holds a value that could not be written back (a lone surrogate, NaN)."""
     path = Path(path)
     if not path.is_file():
         raise ExportError(f"{path}: no such export file (fix: pass the path of a Label Studio JSON export)")
@@ -187,6 +188,12 @@ def load_export(path: str | Path) -> list[dict[str, Any]]:
                 line, column = line_column(path, item.offset)
                 raise ExportError(f"{path}: item {item.index} (line {line}, column {column}) is not a "
                                   f"task object with a 'data' object: {problem}")
+            if item.odd:  # a value no article may carry (it could never be written): refused here too
+                doc_id = item.value["data"].get("doc_id")
+                bad = _unwritable(item.value, item.value.get("id", f"#{item.index}"),
+                                  doc_id if isinstance(doc_id, str) else None)
+                if bad:
+                    raise ExportError(f"{path}: " + "; ".join(str(p) for p in bad))
             tasks.append(item.value)
     except ExportError:
         raise

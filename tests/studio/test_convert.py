@@ -438,3 +438,14 @@ def test_export_with_predictions_beside_annotations(make_article):
     assert result.predictions[0].quotes == gold.quotes
     with pytest.raises(ValueError, match="prediction's text differs"):
         articles_to_export([gold], predictions=[Article(doc_id=gold.doc_id, text=gold.text + ".")])
+
+
+def test_load_export_refuses_a_value_that_could_never_be_written(make_article, tmp_path):
+    """agreement/adjudicate read exports with load_export: a lone surrogate is named with its task
+    and field here, not a UnicodeEncodeError when the adjudicated gold is written."""
+    tasks = _export(make_article)
+    tasks[0]["data"]["title"] = "x\ud800"
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps(tasks), encoding="utf-8")
+    with pytest.raises(ExportError, match=r"task 1, doc_id test/1: field data.title holds a lone surrogate"):
+        load_export(path)
