@@ -1,23 +1,16 @@
-"""scripts/v01_workflow.py: reviewer decisions + the lead rule turn two passes into one gold article."""
+"""benchmark.rounds.decisions (v0.1's step 7): reviewer decisions + the lead rule turn two passes into one gold."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 
 import pytest
 
 from benchmark.model import Article, Mention, Provenance, Quote, Span, Stance
+from benchmark.rounds.decisions import apply_decisions
 from benchmark.studio.adjudicate import adjudicate
 
 TEXT = "وقالت الشرطة في ولاية كاليفورنيا إن المرأة بخير. وأضاف الوزير أن الخطة جاهزة."
-
-
-def _load_workflow(repo_root):
-    spec = importlib.util.spec_from_file_location("v01_workflow", repo_root / "scripts" / "v01_workflow.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def _span(word: str, nth: int = 0) -> tuple[int, int]:
@@ -46,8 +39,7 @@ def passes():
     return a, b
 
 
-def test_decisions_then_lead_rule(repo_root, passes):
-    wf = _load_workflow(repo_root)
+def test_decisions_then_lead_rule(passes):
     a, b = passes
     outcome = adjudicate([a, b], rule="majority")
     layers = sorted(c.layer for c in outcome.conflicts)
@@ -59,7 +51,7 @@ def test_decisions_then_lead_rule(repo_root, passes):
         ("d/1", "entity", *cal): {"decision": None},
         ("d/1", "stance (quote)", *q1): {"decision": None},
     }
-    gold, ledger = wf.apply_decisions([a, b], outcome.conflicts, decisions, "annotator-a@khabar.local",
+    gold, ledger = apply_decisions([a, b], outcome.conflicts, decisions, "annotator-a@khabar.local",
                                       "annotator-b@khabar.local")
     (article,) = gold
     assert [(m.start, m.end, m.label) for m in article.entities] == [
@@ -70,14 +62,13 @@ def test_decisions_then_lead_rule(repo_root, passes):
     assert sorted(row["by"] for row in ledger) == ["reviewed", "reviewed", "reviewed", "ruled", "ruled"]
 
 
-def test_dropping_a_speaker_mention_is_refused_by_name(repo_root, passes):
-    wf = _load_workflow(repo_root)
+def test_dropping_a_speaker_mention_is_refused_by_name(passes):
     a, b = passes
     outcome = adjudicate([a, b], rule="majority")
     police = _span("الشرطة")
     conflicts = outcome.conflicts  # A's الشرطة is an entity conflict (B left it out)
     with pytest.raises(ValueError, match=r"d/1: quote .* speaker points at .*not a gold mention"):
-        wf.apply_decisions([a, b], conflicts, {("d/1", "entity", *police): {"decision": None}},
+        apply_decisions([a, b], conflicts, {("d/1", "entity", *police): {"decision": None}},
                            "annotator-a@khabar.local", None)
 
 

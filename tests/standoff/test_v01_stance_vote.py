@@ -1,4 +1,4 @@
-"""scripts/v01_workflow.py step 9: the three-annotator stance vote, its checks, and the committed votes."""
+"""benchmark.rounds.stance_vote (v0.1 step 9): the three-annotator stance vote, its checks, the committed votes."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from collections import Counter
 
 import pytest
 
+import benchmark.rounds.stance_vote as sv
 from benchmark.model import Article, Mention, Provenance, Quote, Span, Stance
 from benchmark.standoff import sha256_text
 from benchmark.studio.agreement import fleiss_kappa
@@ -43,9 +44,9 @@ def _article(annotator: str, stances, quotes=QUOTES) -> Article:
 
 
 @pytest.fixture
-def three(repo_root):
+def three():
     """Reviewed gold + passes a, b + a third pass, covering every outcome of the rule."""
-    wf = _load_workflow(repo_root)
+    wf = sv
     gold = _article("adjudicated", [Stance("st-q1", "q1", "الخطة", "favor"),
                                     Stance("st-q3", "q3", "المدرب", "favor"),
                                     Stance("st-article", "article", "الخطة", "neutral")])
@@ -129,8 +130,8 @@ def test_stance_pass_from_ids_converts_gold_ids_to_offsets(three):
         wf.stance_pass_from_ids([dict(rows[0], holder="q9"), *rows[1:]], [gold], C)
 
 
-def test_stance_agreement_counts_none_as_a_category(repo_root):
-    wf = _load_workflow(repo_root)
+def test_stance_agreement_counts_none_as_a_category():
+    wf = sv
     votes = [{"holder": "q1", "a": "favor", "b": "favor", "c": "none"},
              {"holder": "q2", "a": "none", "b": "none", "c": "none"},
              {"holder": "article", "a": "against", "b": "against", "c": "against"}]
@@ -142,7 +143,7 @@ def test_stance_agreement_counts_none_as_a_category(repo_root):
 
 
 def test_committed_votes_follow_the_rule_and_match_the_gold(repo_root):
-    wf = _load_workflow(repo_root)
+    wf = sv
     v01 = repo_root / "annotations" / "v0.1"
     if not (v01 / "stance-votes.jsonl").exists():
         pytest.skip("annotations/v0.1/stance-votes.jsonl is not committed yet")
