@@ -47,13 +47,30 @@ def configure(parser: argparse.ArgumentParser) -> None:
     _corpus_arg(p)
     p.add_argument("--out", type=Path, required=True, help="Article JSONL to write (holds text: keep it out of git)")
 
+    p = actions.add_parser("finish", help="agreement → conflicts → the reviewer's decisions → gold → stand-off")
+    p.add_argument("--pass", dest="passes", action="append", default=[], required=True, metavar="NAME=ARTICLES.jsonl",
+                   help="one annotator's pass (Article JSONL, e.g. from khabar annotate pull); twice or more")
+    p.add_argument("--decisions", type=Path, default=None, metavar="ADJUDICATION.jsonl",
+                   help="the reviewer's decisions, one line per conflict with a one-line reason (absent: none yet)")
+    p.add_argument("--out", type=Path, required=True, help="the round's folder for the committed files (no text)")
+    p.add_argument("--work", type=Path, required=True,
+                   help="a folder outside the repo for the files with text (conflicts.md, gold.articles.jsonl)")
+    p.add_argument("--lead", default=None, metavar="NAME",
+                   help="the pass the gold starts from (default: the first --pass)")
+    p.add_argument("--lead-decides-the-rest", action="store_true",
+                   help="a conflict without a decision follows the lead (v0.1's rule); by default each needs one")
+    p.add_argument("--union-stances-from", default=None, metavar="NAME",
+                   help="add this pass's stances on holders the gold has none for")
+    p.add_argument("--predictions", type=Path, default=None,
+                   help="the pre-annotations pushed with the tasks: compared with the gold (anchoring check)")
+    p.add_argument("--model-version", default=None, help="their model version")
+    p.add_argument("--name", default="Khabar", help="the release's name in the reports' titles (e.g. 'Khabar v0.2')")
+
 
 def run(args: argparse.Namespace) -> int:
-    from benchmark.rounds.selection import SelectionError
-
     try:
-        return {"select": _select, "articles": _articles}[args.action](args)
-    except SelectionError as error:
+        return {"select": _select, "articles": _articles, "finish": _finish}[args.action](args)
+    except (ValueError, OSError) as error:  # SelectionError, DecisionError, ArticleError name the item and fix
         print(f"error: {error}", file=sys.stderr)
         return 1
 
@@ -113,4 +130,47 @@ def _articles(args: argparse.Namespace) -> int:
     articles = load_selection(args.selection, corpus[1])
     count = write_articles(args.out, articles)
     print(f"{count} selected article(s), text hashes checked → {args.out}")
+    return 0
+
+
+def _finish(args: argparse.Namespace) -> int:
+    from benchmark.io import read_articles
+    from benchmark.model import Provenance
+    from benchmark.rounds.decisions import email_of, load_decisions
+    from benchmark.rounds.finish import finish_round
+    from benchmark.studio.client import read_predictions
+
+    passes: dict[str, list] = {}
+    for spec in args.passes:
+        name, sep, path = spec.partition("=")
+        if not sep or not name or not path:
+            print(f"error: --pass {spec!r} must be NAME=ARTICLES.jsonl (e.g. annotator-a=passA.jsonl)",
+                  file=sys.stderr)
+            return 2
+        if email_of(name) in passes:
+            print(f"error: --pass {name} is given twice", file=sys.stderr)
+            return 2
+        passes[email_of(name)] = list(read_articles(path))
+    decisions = {}
+    if args.decisions is not None and args.decisions.exists():
+        decisions = load_decisions(args.decisions)
+    elif args.decisions is not None:
+        print(f"note: {args.decisions} does not exist yet: no decisions")
+    predictions = []
+    if args.predictions is not None:
+        texts = {a.doc_id: a.text for articles in passes.values() for a in articles}
+        model = f"model:{args.model_version}" if args.model_version else "model"
+        predictions = [a.replace(provenance=Provenance(annotator=model))
+                       for a in read_predictions(args.predictions, texts).values()]
+    lead = email_of(args.lead) if args.lead else next(iter(passes))
+    union = email_of(args.union_stances_from) if args.union_stances_from else None
+    result = finish_round(passes, out=args.out, work=args.work, decisions=decisions, lead=lead, name=args.name,
+                          union_stances_from=union, lead_decides_the_rest=args.lead_decides_the_rest,
+                          predictions=predictions)
+    summary = result.summary
+    print(result.agreement.format_table())
+    print(f"{summary['conflicts']} conflict(s): {summary['reviewed']} reviewed, {summary['ruled']} ruled; "
+          f"gold {summary['gold']}")
+    print(f"wrote {args.out}: agreement, conflicts, adjudication-summary, agreement-vs-gold, passes/, "
+          f"gold.standoff.jsonl; with text: {args.work}")
     return 0

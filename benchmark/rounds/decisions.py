@@ -36,6 +36,7 @@ __all__ = [
     "decision_key",
     "load_decisions",
     "textless_conflict",
+    "todo_rows",
     "undecided_conflicts",
 ]
 
@@ -110,6 +111,19 @@ def check_decisions(decisions: Mapping[tuple, Any], conflicts: Sequence) -> None
 def undecided_conflicts(conflicts: Sequence, decisions: Mapping[tuple, Any]) -> list:
     """The conflicts that have no decision yet."""
     return [c for c in conflicts if conflict_key(c) not in decisions]
+
+
+def todo_rows(conflicts: Sequence) -> list[dict[str, Any]]:
+    """A decisions-file line to fill in per conflict: ``options`` are the annotators' votes (text-less),
+    ``decision`` is null and ``reason`` empty — :func:`load_decisions` refuses a line until the
+    reviewer writes the reason (and the decision: null means "remove")."""
+    rows = []
+    for conflict in conflicts:
+        row = textless_conflict(conflict)
+        decision: Any = {"pair": row["pair"], "same": None} if row.get("pair") else None
+        rows.append({"doc_id": row["doc_id"], "layer": row["layer"], "start": row["start"], "end": row["end"],
+                     "options": row["votes"], "decision": decision, "reason": ""})
+    return rows
 
 
 class GoldBuilder:

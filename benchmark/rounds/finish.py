@@ -179,7 +179,7 @@ def finish_round(passes: Mapping[str, Sequence[Article]], *, out: str | Path, wo
     (:class:`DecisionError` lists the undecided ones, after the conflict report is written so the
     reviewer can decide them); ``lead_decides_the_rest`` lets ``lead`` decide the rest (v0.1's rule).
     """
-    from benchmark.rounds.decisions import apply_decisions, check_decisions
+    from benchmark.rounds.decisions import apply_decisions, check_decisions, todo_rows, undecided_conflicts
     from benchmark.studio.adjudicate import adjudicate
 
     out, work = Path(out), Path(work)
@@ -196,6 +196,14 @@ def finish_round(passes: Mapping[str, Sequence[Article]], *, out: str | Path, wo
     outcome = adjudicate(articles, rule="majority")
     rows = write_conflicts(out, work, outcome, title=name, annotators=names, docs="docs/annotation-workflow.md")
     check_decisions(decisions, outcome.conflicts)
+    undecided = undecided_conflicts(outcome.conflicts, decisions)
+    if undecided and not lead_decides_the_rest:
+        todo = work / "decisions-todo.jsonl"
+        todo.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in todo_rows(undecided)),
+                        encoding="utf-8")
+        raise DecisionError(f"{len(undecided)} of {len(outcome.conflicts)} conflict(s) have no decision; {todo} "
+                            "lists them (fix: write a decision and a one-line reason for each into the decisions "
+                            "file, then run finish again; conflicts.md in the work folder shows their text)")
     gold, ledger = apply_decisions(articles, outcome.conflicts, decisions, lead, union_stances_from,
                                    lead_decides_the_rest=lead_decides_the_rest)
     summary = adjudication_summary(outcome, ledger, rule_text(lead, union_stances_from, lead_decides_the_rest),

@@ -1,0 +1,155 @@
+"""``khabar round finish`` and :mod:`benchmark.rounds.decisions` / :mod:`benchmark.rounds.finish`."""
+
+from __future__ import annotations
+
+import io
+import json
+from contextlib import redirect_stderr, redirect_stdout
+
+import pytest
+
+from benchmark.cli import main
+from benchmark.io import write_articles
+from benchmark.model import Article, Mention, Provenance, Quote, Span, Stance
+from benchmark.rounds.decisions import DecisionError, load_decisions
+
+TEXT = "وقالت الشرطة في ولاية كاليفورنيا إن المرأة بخير. وأضاف الوزير أن الخطة جاهزة."
+A, B = "annotator-a@khabar.local", "annotator-b@khabar.local"
+
+
+def _span(word: str) -> tuple[int, int]:
+    start = TEXT.index(word)
+    return start, start + len(word)
+
+
+def _run(argv: list[str]) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        code = main(argv)
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture
+def round_(tmp_path):
+    """Two passes over two documents (the second agreed on), written as the pull writes them."""
+    police, state, cal, minister = _span("الشرطة"), _span("ولاية كاليفورنيا"), _span("كاليفورنيا"), _span("الوزير")
+    q1 = (_span("المرأة")[0], _span("بخير")[1])
+    q2 = (_span("الخطة")[0], _span("جاهزة")[1])
+    same = Article("d/2", "قال الوزير إن الخطة جاهزة.", entities=(Mention("m1", 4, 10, "PER"),))
+    a = Article("d/1", TEXT, entities=(Mention("m1", *police, "ORG"), Mention("m2", *cal, "GPE"),
+                                       Mention("m3", *minister, "PER")),
+                quotes=(Quote("q1", *q1, "indirect", cue=Span(1, 5), speaker="m1"),
+                        Quote("q2", *q2, "indirect", cue=Span(*_span("أضاف")), speaker="m3")),
+                stances=(Stance("st-q2", "q2", "الخطة", "favor"),), provenance=Provenance(annotator=A))
+    b = Article("d/1", TEXT, entities=(Mention("m1", *state, "GPE"), Mention("m2", *police, "ORG"),
+                                       Mention("m3", *minister, "PER")),
+                quotes=(Quote("q1", *q1, "indirect", cue=Span(1, 5), speaker=None),
+                        Quote("q2", *q2, "indirect", cue=Span(*_span("أضاف")), speaker="m3")),
+                stances=(Stance("st-q1", "q1", "سلامة المرأة", "neutral"), Stance("st-q2", "q2", "الخطة", "favor")),
+                provenance=Provenance(annotator=B))
+    write_articles(tmp_path / "a.jsonl", [a, same.replace(provenance=Provenance(annotator=A))])
+    write_articles(tmp_path / "b.jsonl", [b, same.replace(provenance=Provenance(annotator=B))])
+    return tmp_path
+
+
+def _finish(tmp, *extra: str) -> tuple[int, str, str]:
+    return _run(["round", "finish", "--pass", f"annotator-a={tmp / 'a.jsonl'}", "--pass",
+                 f"annotator-b={tmp / 'b.jsonl'}", "--out", str(tmp / "v0.2"), "--work", str(tmp / "work"),
+                 "--name", "Khabar v0.2", *extra])
+
+
+def test_finish_refuses_undecided_conflicts_and_lists_them_to_fill_in(round_):
+    code, _, errors = _finish(round_, "--decisions", str(round_ / "adjudication.jsonl"))
+    assert code == 1
+    assert "4 of 4 conflict(s) have no decision" in errors and "decisions-todo.jsonl" in errors
+    todo = [json.loads(line) for line in (round_ / "work" / "decisions-todo.jsonl").read_text("utf-8").splitlines()]
+    assert sorted(row["layer"] for row in todo) == ["entity", "entity", "quote speaker", "stance (quote)"]
+    assert all(row["reason"] == "" and row["decision"] is None for row in todo)
+    # the reports the reviewer reads are there (the committed one without text); no gold yet
+    out = round_ / "v0.2"
+    conflicts = json.loads((out / "conflicts.json").read_text("utf-8"))["conflicts"]
+    assert len(conflicts) == 4 and all("surface" not in row for row in conflicts)
+    assert (out / "conflicts.md").read_text("utf-8").startswith(
+        "# Khabar v0.2 — adjudication conflicts (annotator-a × annotator-b)")
+    assert "المرأة بخير" in (round_ / "work" / "conflicts.md").read_text("utf-8")  # a quote, with its text
+    assert "المرأة بخير" not in (out / "conflicts.md").read_text("utf-8")
+    assert not (out / "gold.standoff.jsonl").exists()
+    with pytest.raises(DecisionError, match=r"decisions-todo.jsonl:1: .* reason '' must be one non-empty line"):
+        load_decisions(round_ / "work" / "decisions-todo.jsonl")  # unfilled lines are never taken as decisions
+
+
+def _decide(round_, reasons: dict[str, str] | None = None) -> list[dict]:
+    """Fill the to-do list: keep A's speaker and state span, drop the bare name, drop B's q1 stance."""
+    _finish(round_)
+    rows = [json.loads(line) for line in (round_ / "work" / "decisions-todo.jsonl").read_text("utf-8").splitlines()]
+    cal, state = list(_span("كاليفورنيا")), list(_span("ولاية كاليفورنيا"))
+    for row in rows:
+        if row["layer"] == "entity":
+            row["decision"] = "GPE" if [row["start"], row["end"]] == state else None
+        elif row["layer"] == "quote speaker":
+            row["decision"] = {"start": _span("الشرطة")[0], "end": _span("الشرطة")[1]}
+        row["reason"] = (reasons or {}).get(row["layer"], "§3.2: the division name includes ولاية")
+    assert cal != state
+    path = round_ / "adjudication.jsonl"
+    path.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows), encoding="utf-8")
+    return rows
+
+
+def test_finish_with_every_conflict_decided_writes_textless_standoffs(round_):
+    _decide(round_)
+    code, printed, errors = _finish(round_, "--decisions", str(round_ / "adjudication.jsonl"))
+    assert code == 0, errors
+    assert "4 conflict(s): 4 reviewed, 0 ruled" in printed
+    out = round_ / "v0.2"
+    summary = json.loads((out / "adjudication-summary.json").read_text("utf-8"))
+    assert summary["gold"] == {"articles": 2, "entities": 4, "quotes": 2, "quotes_with_speaker": 2, "stances": 1}
+    assert summary["rule"].startswith("every conflict decided by the reviewer")
+    gold = [json.loads(line) for line in (out / "gold.standoff.jsonl").read_text("utf-8").splitlines()]
+    assert [g["doc_id"] for g in gold] == ["d/1", "d/2"]
+    assert sorted((m["start"], m["end"], m["label"]) for m in gold[0]["entities"]) == [
+        (*_span("الشرطة"), "ORG"), (*_span("ولاية كاليفورنيا"), "GPE"), (*_span("الوزير"), "PER")]
+    assert sorted(p.name for p in (out / "passes").iterdir()) == ["annotator-a.standoff.jsonl",
+                                                                  "annotator-b.standoff.jsonl"]
+    for path in out.rglob("*"):
+        if path.is_file():
+            assert "المرأة بخير" not in path.read_text("utf-8"), path  # no corpus text (a quote) committed
+    assert "المرأة بخير" in (round_ / "work" / "gold.articles.jsonl").read_text("utf-8")
+    versus = json.loads((out / "agreement-vs-gold.json").read_text("utf-8"))
+    assert versus and json.loads((out / "agreement.json").read_text("utf-8"))
+
+
+def test_a_decision_without_a_reason_or_matching_no_conflict_is_refused_by_line(round_):
+    _decide(round_, reasons={"quote speaker": "  "})
+    code, _, errors = _finish(round_, "--decisions", str(round_ / "adjudication.jsonl"))
+    assert code == 1 and "adjudication.jsonl:" in errors and "quote speaker: reason '  ' must be one" in errors
+    rows = _decide(round_)
+    rows.append(dict(rows[0], start=0, end=3))
+    (round_ / "adjudication.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows),
+                                               encoding="utf-8")
+    code, _, errors = _finish(round_, "--decisions", str(round_ / "adjudication.jsonl"))
+    assert code == 1 and "1 decision(s) match no conflict" in errors and "('d/1', 'entity', 0, 3)" in errors
+    (round_ / "adjudication.jsonl").write_text('{"doc_id": "d/1"\n', encoding="utf-8")
+    code, _, errors = _finish(round_, "--decisions", str(round_ / "adjudication.jsonl"))
+    assert code == 1 and "adjudication.jsonl:1: not JSON" in errors
+
+
+def test_lead_decides_the_rest_is_v01s_rule(round_):
+    code, printed, errors = _finish(round_, "--lead-decides-the-rest", "--lead", "annotator-a")
+    assert code == 0, errors
+    assert "4 conflict(s): 0 reviewed, 4 ruled" in printed
+    summary = json.loads((round_ / "v0.2" / "adjudication-summary.json").read_text("utf-8"))
+    assert summary["rule"].startswith(f"unreviewed conflicts: lead {A}")
+    assert summary["gold"]["entities"] == 3 + 1  # A's mentions in d/1, the agreed one in d/2
+
+
+def test_passes_that_differ_in_documents_or_annotator_are_refused(round_):
+    lines = (round_ / "b.jsonl").read_text("utf-8").splitlines()
+    (round_ / "b.jsonl").write_text(lines[0] + "\n", encoding="utf-8")
+    code, _, errors = _finish(round_)
+    assert code == 1 and f"{B}: d/2: not in this pass" in errors
+    code, _, errors = _run(["round", "finish", "--pass", f"annotator-c={round_ / 'a.jsonl'}", "--pass",
+                            f"annotator-b={round_ / 'a.jsonl'}", "--out", str(round_ / "o"), "--work",
+                            str(round_ / "w")])
+    assert code == 1 and f"annotator-c@khabar.local: d/1: annotated by '{A}'" in errors
+    code, _, errors = _run(["round", "finish", "--pass", "annotator-a", "--out", "o", "--work", "w"])
+    assert code == 2 and "must be NAME=ARTICLES.jsonl" in errors
