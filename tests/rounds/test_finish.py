@@ -153,3 +153,15 @@ def test_passes_that_differ_in_documents_or_annotator_are_refused(round_):
     assert code == 1 and f"annotator-c@khabar.local: d/1: annotated by '{A}'" in errors
     code, _, errors = _run(["round", "finish", "--pass", "annotator-a", "--out", "o", "--work", "w"])
     assert code == 2 and "must be NAME=ARTICLES.jsonl" in errors
+
+
+def test_pre_annotations_are_compared_with_the_gold(round_):
+    """The anchoring check: the pushed pre-annotation (as pull writes it) is a row of agreement-vs-gold."""
+    prediction = Article("d/1", TEXT, entities=(Mention("m1", *_span("الشرطة"), "ORG"),))
+    write_articles(round_ / "pred.jsonl", [prediction])
+    code, _, errors = _finish(round_, "--lead-decides-the-rest", "--predictions", str(round_ / "pred.jsonl"),
+                              "--model-version", "crf-0.1")
+    assert code == 0, errors
+    versus = (round_ / "v0.2" / "agreement-vs-gold.md").read_text("utf-8")
+    assert "model:crf-0.1" in versus and A in versus
+    assert "model:crf-0.1" in json.dumps(json.loads((round_ / "v0.2" / "agreement-vs-gold.json").read_text("utf-8")))
