@@ -85,8 +85,15 @@ def load_decisions(path: str | Path) -> dict[tuple, dict[str, Any]]:
         if not isinstance(reason, str) or not reason.strip() or "\n" in reason:
             raise DecisionError(f"{at}: {row['doc_id']} {row['layer']}: reason {reason!r} must be one non-empty "
                                 "line (fix: say why, e.g. the guideline section the decision follows)")
-        key = decision_key(row["layer"], row["doc_id"], row["start"], row["end"],
-                           (row.get("decision") or {}).get("pair") if row["layer"] == "coreference" else None)
+        pair = None
+        if row["layer"] == "coreference":
+            decision = row["decision"]
+            if not (isinstance(decision, dict) and isinstance(decision.get("same"), bool)
+                    and isinstance(decision.get("pair"), list) and len(decision["pair"]) == 2):
+                raise DecisionError(f"{at}: {row['doc_id']} coreference: decision {decision!r} must be "
+                                    '{"pair": [[start, end], [start, end]], "same": true|false}')
+            pair = decision["pair"]
+        key = decision_key(row["layer"], row["doc_id"], row["start"], row["end"], pair)
         if key in decisions:
             raise DecisionError(f"{at}: a second decision for {key}")
         decisions[key] = row

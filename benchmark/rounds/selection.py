@@ -285,8 +285,16 @@ def annotated_hashes(paths: Sequence[str | Path]) -> tuple[dict[str, str], list[
                 raise SelectionError(f"{path}: {record['doc_id']}: text_sha256 differs from another stand-off's "
                                      "(fix: exclude stand-offs made on the same corpus copy)")
         digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
-        sources.append({"standoff": Path(path).as_posix(), "sha256": digest, "documents": len(records)})
+        sources.append({"standoff": _portable(Path(path)), "sha256": digest, "documents": len(records)})
     return hashes, sources
+
+
+def _portable(path: Path) -> str:
+    """The path relative to the working folder when it is inside it, else its name (no machine paths)."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.name
 
 
 def write_selection(path: str | Path, selection: Mapping[str, Any]) -> Path:

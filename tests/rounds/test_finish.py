@@ -165,3 +165,14 @@ def test_pre_annotations_are_compared_with_the_gold(round_):
     versus = (round_ / "v0.2" / "agreement-vs-gold.md").read_text("utf-8")
     assert "model:crf-0.1" in versus and A in versus
     assert "model:crf-0.1" in json.dumps(json.loads((round_ / "v0.2" / "agreement-vs-gold.json").read_text("utf-8")))
+
+
+def test_a_coreference_decision_must_say_same_or_not(tmp_path):
+    row = {"doc_id": "d/1", "layer": "coreference", "start": None, "end": None, "options": {},
+           "decision": {"pair": [[0, 3], [10, 13]], "same": None}, "reason": "§6: the same minister"}
+    path = tmp_path / "adjudication.jsonl"
+    path.write_text(json.dumps(row) + "\n", encoding="utf-8")
+    with pytest.raises(DecisionError, match=r"adjudication.jsonl:1: d/1 coreference: decision .* \"same\": true"):
+        load_decisions(path)
+    path.write_text(json.dumps(dict(row, decision={"pair": [[0, 3], [10, 13]], "same": True})) + "\n", "utf-8")
+    assert list(load_decisions(path)) == [("d/1", "coreference", None, None, ((0, 3), (10, 13)))]

@@ -106,6 +106,7 @@ def test_select_is_deterministic_stratified_deduplicated_and_textless(world):
     rule = selection["rule"]
     assert (rule["seed"], rule["n"], rule["floor"], rule["min_chars"]) == ("s1", 20, 2, 100)
     assert rule["exclude"][0]["documents"] == 1 and rule["near_duplicates"]["threshold"] == 0.8
+    assert rule["exclude"][0]["standoff"] == "gold.standoff.jsonl"  # outside the working folder: no machine path
     text = first.decode("utf-8")
     assert not any(a.text[:40] in text for a in world["articles"].values())  # no corpus text
     assert "selected 20 of" in printed and "noquotes 2" in printed
