@@ -25,6 +25,12 @@ def _corpus_arg(parser: argparse.ArgumentParser) -> None:
                         help="the corpus, read by its importer (e.g. saudinewsnet:../shared/data/saudinewsnet)")
 
 
+def _pass_arg(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--pass", dest="passes", action="append", default=[], required=True,
+                        metavar="NAME=ARTICLES.jsonl",
+                        help="one annotator's pass (Article JSONL, e.g. from khabar annotate pull); twice or more")
+
+
 def configure(parser: argparse.ArgumentParser) -> None:
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
 
@@ -47,9 +53,15 @@ def configure(parser: argparse.ArgumentParser) -> None:
     _corpus_arg(p)
     p.add_argument("--out", type=Path, required=True, help="Article JSONL to write (holds text: keep it out of git)")
 
+    p = actions.add_parser("agreement", help="agreement of two or more passes over the documents they share "
+                                             "(e.g. the from-scratch pair: the headline IAA)")
+    _pass_arg(p)
+    p.add_argument("--out", type=Path, required=True, metavar="AGREEMENT.json",
+                   help="the report as JSON; the table goes beside it as .md")
+    p.add_argument("--name", default="Khabar", help="the release's name in the report's title")
+
     p = actions.add_parser("finish", help="agreement → conflicts → the reviewer's decisions → gold → stand-off")
-    p.add_argument("--pass", dest="passes", action="append", default=[], required=True, metavar="NAME=ARTICLES.jsonl",
-                   help="one annotator's pass (Article JSONL, e.g. from khabar annotate pull); twice or more")
+    _pass_arg(p)
     p.add_argument("--decisions", type=Path, default=None, metavar="ADJUDICATION.jsonl",
                    help="the reviewer's decisions, one line per conflict with a one-line reason (absent: none yet)")
     p.add_argument("--out", type=Path, required=True, help="the round's folder for the committed files (no text)")
@@ -69,7 +81,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     try:
-        return {"select": _select, "articles": _articles, "finish": _finish}[args.action](args)
+        actions = {"select": _select, "articles": _articles, "agreement": _agreement, "finish": _finish}
+        return actions[args.action](args)
     except (ValueError, OSError) as error:  # SelectionError, DecisionError, ArticleError name the item and fix
         print(f"error: {error}", file=sys.stderr)
         return 1
@@ -133,24 +146,54 @@ def _articles(args: argparse.Namespace) -> int:
     return 0
 
 
-def _finish(args: argparse.Namespace) -> int:
+def _read_passes(specs: list[str]) -> dict[str, list] | None:
+    """``NAME=ARTICLES.jsonl`` specs → annotator e-mail → articles; ``None`` after printing the fix."""
     from benchmark.io import read_articles
+    from benchmark.rounds.decisions import email_of
+
+    passes: dict[str, list] = {}
+    for spec in specs:
+        name, sep, path = spec.partition("=")
+        if not sep or not name or not path:
+            print(f"error: --pass {spec!r} must be NAME=ARTICLES.jsonl (e.g. annotator-a=passA.jsonl)",
+                  file=sys.stderr)
+            return None
+        if email_of(name) in passes:
+            print(f"error: --pass {name} is given twice", file=sys.stderr)
+            return None
+        passes[email_of(name)] = list(read_articles(path))
+    return passes
+
+
+def _agreement(args: argparse.Namespace) -> int:
+    from benchmark.rounds.finish import write_agreement
+
+    passes = _read_passes(args.passes)
+    if passes is None:
+        return 2
+    if len(passes) < 2:
+        print("error: agreement needs two or more --pass", file=sys.stderr)
+        return 2
+    names = sorted(passes)
+    shared = set.intersection(*({a.doc_id for a in articles} for articles in passes.values()))
+    report = write_agreement(args.out.parent, passes, (
+        f"# {args.name} — agreement ({' × '.join(n.split('@')[0] for n in names)}, {len(shared)} shared "
+        "document(s))\n\nMade by `khabar round agreement` (docs/annotation-workflow.md).\n\n"),
+        stem=args.out.stem)
+    print(report.format_table())
+    print(f"{len(shared)} document(s) in every pass → {args.out} and {args.out.with_suffix('.md')}")
+    return 0
+
+
+def _finish(args: argparse.Namespace) -> int:
     from benchmark.model import Provenance
     from benchmark.rounds.decisions import email_of, load_decisions
     from benchmark.rounds.finish import finish_round
     from benchmark.studio.client import read_predictions
 
-    passes: dict[str, list] = {}
-    for spec in args.passes:
-        name, sep, path = spec.partition("=")
-        if not sep or not name or not path:
-            print(f"error: --pass {spec!r} must be NAME=ARTICLES.jsonl (e.g. annotator-a=passA.jsonl)",
-                  file=sys.stderr)
-            return 2
-        if email_of(name) in passes:
-            print(f"error: --pass {name} is given twice", file=sys.stderr)
-            return 2
-        passes[email_of(name)] = list(read_articles(path))
+    passes = _read_passes(args.passes)
+    if passes is None:
+        return 2
     decisions = {}
     if args.decisions is not None and args.decisions.exists():
         decisions = load_decisions(args.decisions)

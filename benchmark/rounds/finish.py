@@ -76,13 +76,15 @@ def check_passes(by_annotator: Mapping[str, Sequence[Article]]) -> None:
         raise DecisionError(f"{len(problems)} problem(s) in the passes:\n  " + "\n  ".join(problems[:50]))
 
 
-def write_agreement(out: Path, by_annotator: Mapping[str, Sequence[Article]], preamble: str):
-    """``agreement.json`` and ``agreement.md`` (``preamble`` + the table); returns the report."""
+def write_agreement(out: Path, by_annotator: Mapping[str, Sequence[Article]], preamble: str,
+                    stem: str = "agreement"):
+    """``STEM.json`` and ``STEM.md`` (``preamble`` + the table) in ``out``, over the documents the
+    passes share; returns the report."""
     from benchmark.studio.agreement import agreement_report
 
     report = agreement_report(by_annotator)
-    write_json(out / "agreement.json", report.to_dict())
-    (out / "agreement.md").write_text(preamble + "```\n" + report.format_table() + "\n```\n", encoding="utf-8")
+    write_json(out / f"{stem}.json", report.to_dict())
+    (out / f"{stem}.md").write_text(preamble + "```\n" + report.format_table() + "\n```\n", encoding="utf-8")
     return report
 
 

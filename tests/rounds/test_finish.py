@@ -176,3 +176,19 @@ def test_a_coreference_decision_must_say_same_or_not(tmp_path):
         load_decisions(path)
     path.write_text(json.dumps(dict(row, decision={"pair": [[0, 3], [10, 13]], "same": True})) + "\n", "utf-8")
     assert list(load_decisions(path)) == [("d/1", "coreference", None, None, ((0, 3), (10, 13)))]
+
+
+def test_round_agreement_over_the_documents_the_passes_share(round_):
+    """The from-scratch pair covers only some documents: agreement is over those both have."""
+    lines = (round_ / "b.jsonl").read_text("utf-8").splitlines()
+    (round_ / "b.jsonl").write_text(lines[0] + "\n", encoding="utf-8")  # B has d/1 only
+    out = round_ / "v0.2" / "agreement-from-scratch.json"
+    code, printed, errors = _run(["round", "agreement", "--pass", f"annotator-a={round_ / 'a.jsonl'}",
+                                  "--pass", f"annotator-b={round_ / 'b.jsonl'}", "--out", str(out),
+                                  "--name", "Khabar v0.2"])
+    assert code == 0, errors
+    (pair,) = json.loads(out.read_text("utf-8"))["pairs"]
+    assert pair["documents"] == 1 and pair["entities"]["strict"]["f1"] == pytest.approx(2 * 2 / (3 + 3), abs=1e-4)
+    assert out.with_suffix(".md").read_text("utf-8").startswith(
+        "# Khabar v0.2 — agreement (annotator-a × annotator-b, 1 shared document(s))")
+    assert "1 document(s) in every pass" in printed
