@@ -73,6 +73,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
                    help="a conflict without a decision follows the lead (v0.1's rule); by default each needs one")
     p.add_argument("--union-stances-from", default=None, metavar="NAME",
                    help="add this pass's stances on holders the gold has none for")
+    p.add_argument("--selection", type=Path, default=None,
+                   help="the round's selection: every annotated document must be selected, with the same text")
     p.add_argument("--predictions", type=Path, default=None,
                    help="the pre-annotations pushed with the tasks: compared with the gold (anchoring check)")
     p.add_argument("--model-version", default=None, help="their model version")
@@ -205,6 +207,12 @@ def _finish(args: argparse.Namespace) -> int:
         model = f"model:{args.model_version}" if args.model_version else "model"
         predictions = [a.replace(provenance=Provenance(annotator=model))
                        for a in read_predictions(args.predictions, texts).values()]
+    if args.selection is not None:
+        from benchmark.rounds.selection import check_against_selection
+
+        left = check_against_selection(args.selection, (a for articles in passes.values() for a in articles))
+        if left:
+            print(f"note: {len(left)} selected document(s) are not annotated yet, e.g. {left[:3]}")
     lead = email_of(args.lead) if args.lead else next(iter(passes))
     union = email_of(args.union_stances_from) if args.union_stances_from else None
     result = finish_round(passes, out=args.out, work=args.work, decisions=decisions, lead=lead, name=args.name,

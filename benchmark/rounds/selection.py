@@ -44,6 +44,7 @@ __all__ = [
     "SelectionError",
     "SelectionRule",
     "annotated_hashes",
+    "check_against_selection",
     "load_selection",
     "outlet_quotas",
     "select_articles",
@@ -326,3 +327,24 @@ def load_selection(path: str | Path, corpus: Iterable[Article]) -> list[Article]
         raise SelectionError(f"your corpus differs from the selection {Path(path).name} "
                              "(fix: use the corpus copy it was made on):\n  " + "\n  ".join(problems))
     return [found[row["doc_id"]] for row in rows]
+
+
+def check_against_selection(path: str | Path, articles: Iterable[Article]) -> list[str]:
+    """Every article must be a selected document with the selected text (SHA-256); returns the
+    selected doc_ids that none of ``articles`` covers yet (a round may be finished in parts)."""
+    from benchmark.standoff import sha256_text
+
+    rows = json.loads(Path(path).read_text(encoding="utf-8")).get("articles", [])
+    wanted = {row["doc_id"]: row["sha256"] for row in rows}
+    problems, seen = [], set()
+    for article in articles:
+        seen.add(article.doc_id)
+        if article.doc_id not in wanted:
+            problems.append(f"{article.doc_id}: not in the selection (fix: annotate only the selected documents)")
+        elif sha256_text(article.text) != wanted[article.doc_id]:
+            problems.append(f"{article.doc_id}: the annotated text differs from the selected one "
+                            "(fix: push the texts of `khabar round articles`)")
+    if problems:
+        raise SelectionError(f"{len(set(problems))} problem(s) against {Path(path).name}:\n  "
+                             + "\n  ".join(sorted(set(problems))[:50]))
+    return [doc for doc in wanted if doc not in seen]

@@ -192,3 +192,22 @@ def test_round_agreement_over_the_documents_the_passes_share(round_):
     assert out.with_suffix(".md").read_text("utf-8").startswith(
         "# Khabar v0.2 — agreement (annotator-a × annotator-b, 1 shared document(s))")
     assert "1 document(s) in every pass" in printed
+
+
+def test_finish_checks_the_passes_against_the_selection(round_):
+    from benchmark.standoff import sha256_text
+
+    rows = [{"doc_id": "d/1", "sha256": sha256_text(TEXT)},
+            {"doc_id": "d/2", "sha256": sha256_text("قال الوزير إن الخطة جاهزة.")},
+            {"doc_id": "d/3", "sha256": "0" * 64}]
+    selection = round_ / "selection.json"
+    selection.write_text(json.dumps({"articles": rows}), encoding="utf-8")
+    code, printed, errors = _finish(round_, "--lead-decides-the-rest", "--selection", str(selection))
+    assert code == 0, errors
+    assert "note: 1 selected document(s) are not annotated yet, e.g. ['d/3']" in printed
+    rows[0]["sha256"] = "f" * 64
+    selection.write_text(json.dumps({"articles": rows[:1]}), encoding="utf-8")
+    code, _, errors = _finish(round_, "--lead-decides-the-rest", "--selection", str(selection))
+    assert code == 1
+    assert "d/1: the annotated text differs from the selected one" in errors
+    assert "d/2: not in the selection" in errors
