@@ -18,6 +18,7 @@ import argparse
 import json
 import os
 import re
+import signal
 import sys
 from pathlib import Path
 
@@ -153,11 +154,26 @@ def _config(args: argparse.Namespace) -> int:
     return 0
 
 
+class _StopSignal(Exception):
+    """SIGINT, SIGTERM or SIGHUP arrived: stop the server and exit."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+        self.name = signal.Signals(signum).name
+
+
+_SERVE_STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
+def _raise_stop(signum: int, _frame: object) -> None:
+    # one stop is enough (it escalates to SIGKILL by itself): a second signal must not interrupt it
+    for other in _SERVE_STOP_SIGNALS:
+        signal.signal(other, signal.SIG_IGN)
+    raise _StopSignal(signum)
+
+
 def _serve(args: argparse.Namespace) -> int:
-    import time
-
-    from benchmark.studio.server import start_server
-
     password = args.password or os.environ.get("KHABAR_LS_PASSWORD")
     token = args.token or os.environ.get("KHABAR_LS_TOKEN")
     if not password or not token:
@@ -167,29 +183,43 @@ def _serve(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    previous = {signum: signal.signal(signum, _raise_stop) for signum in _SERVE_STOP_SIGNALS}
+    try:
+        return _serve_until_stopped(args, password, token)
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def _serve_until_stopped(args: argparse.Namespace, password: str, token: str) -> int:
+    import time
+
+    from benchmark.studio.server import start_server
+
+    server = None
     try:
         server = start_server(
             args.data_dir, port=args.port, username=args.username, password=password, token=token
         )
-    except KeyboardInterrupt:
-        print("interrupted while Label Studio was starting; it was stopped", file=sys.stderr)
-        return 130
-    print(
-        f"Label Studio is up at {server.url} (data {server.data_dir}, log {server.log_path}); Ctrl-C stops it",
-        flush=True,
-    )
-    try:
+        print(
+            f"Label Studio is up at {server.url} (data {server.data_dir}, log {server.log_path}); "
+            "Ctrl-C (or SIGTERM, SIGHUP) stops it",
+            flush=True,
+        )
         while server.alive():
             time.sleep(1)
-        print(
-            f"error: Label Studio exited (code {server.process.returncode}); see {server.log_path}",
-            file=sys.stderr,
-        )
-        return 1
-    except KeyboardInterrupt:
+    except _StopSignal as stop:
+        if server is None:  # start_server stopped the half-started server before re-raising
+            print(f"interrupted ({stop.name}) while Label Studio was starting; it was stopped", file=sys.stderr)
+            return 128 + stop.signum
         server.stop()
-        print("stopped")
+        print(f"stopped ({stop.name})", flush=True)
         return 0
+    print(
+        f"error: Label Studio exited (code {server.process.returncode}); see {server.log_path}",
+        file=sys.stderr,
+    )
+    return 1
 
 
 def _setup(args: argparse.Namespace) -> int:
