@@ -2,6 +2,8 @@
 
     khabar annotate config [--write]                  # print / regenerate annotations/labeling_config.xml
     khabar annotate serve --data-dir D [--port 8080]       # run a local Label Studio (Ctrl-C stops it)
+    khabar annotate users add EMAIL [--write-password FILE | --password-file FILE]   # an annotator account
+    khabar annotate users list
     khabar annotate setup [--project TITLE]                # create/update the project (idempotent)
     khabar annotate push ARTICLES.jsonl [--predictions P.jsonl --model-version V]
     khabar annotate pull [--out annotations/exports/]      # snapshot export + per-annotator Article JSONL
@@ -23,19 +25,20 @@ import sys
 from pathlib import Path
 
 NAME = "annotate"
-HELP = "Label Studio workflow: config, serve, setup, push, pull, agreement, adjudicate"
+HELP = "Label Studio workflow: config, serve, users, setup, push, pull, agreement, adjudicate"
 
 DEFAULT_PROJECT = "Khabar"
 
 
-def _connection_args(parser: argparse.ArgumentParser) -> None:
+def _connection_args(parser: argparse.ArgumentParser, *, project: bool = True) -> None:
     parser.add_argument(
         "--url", default=None, help="Label Studio URL (default: $KHABAR_LS_URL or http://127.0.0.1:8080)"
     )
     parser.add_argument("--token", default=None, help="API token (default: $KHABAR_LS_TOKEN); never printed")
-    parser.add_argument(
-        "--project", default=DEFAULT_PROJECT, help=f"project title (default {DEFAULT_PROJECT!r})"
-    )
+    if project:
+        parser.add_argument(
+            "--project", default=DEFAULT_PROJECT, help=f"project title (default {DEFAULT_PROJECT!r})"
+        )
     parser.add_argument("--timeout", type=float, default=120.0, help="HTTP timeout in seconds (default 120)")
 
 
@@ -58,6 +61,25 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--password", default=None, help="admin password (default $KHABAR_LS_PASSWORD)")
     p.add_argument("--token", default=None, help="admin API token to set (default $KHABAR_LS_TOKEN)")
+
+    p = sub.add_parser("users", help="annotator accounts: add one that can log in on the web UI, or list them")
+    users = p.add_subparsers(dest="users_action", metavar="USERS_ACTION", required=True)
+    q = users.add_parser("add", help="create an annotator account (web log-in works; prints no secret)")
+    _connection_args(q, project=False)
+    q.add_argument("email", help="the annotator's e-mail (their log-in name)")
+    secret = q.add_mutually_exclusive_group()
+    secret.add_argument(
+        "--password-file", type=Path, default=None, help="read the password from this file's first line"
+    )
+    secret.add_argument(
+        "--write-password",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="generate a password and write it to FILE (created with mode 0600; never overwritten)",
+    )
+    q = users.add_parser("list", help="list the accounts (id and e-mail)")
+    _connection_args(q, project=False)
 
     p = sub.add_parser("setup", help="create the project, or update its labeling config (idempotent)")
     _connection_args(p)
@@ -113,6 +135,7 @@ def run(args: argparse.Namespace) -> int:
     actions = {
         "config": _config,
         "serve": _serve,
+        "users": _users,
         "setup": _setup,
         "push": _push,
         "pull": _pull,
@@ -220,6 +243,63 @@ def _serve_until_stopped(args: argparse.Namespace, password: str, token: str) ->
         file=sys.stderr,
     )
     return 1
+
+
+def _users(args: argparse.Namespace) -> int:
+    client = _client(args)
+    if args.users_action == "list":
+        emails = client.user_emails()
+        for user_id, email in sorted(emails.items()):
+            print(f"{user_id}\t{email}")
+        print(f"{len(emails)} user(s) at {client.url}", file=sys.stderr)
+        return 0
+    return _add_user(client, args)
+
+
+def _add_user(client, args: argparse.Namespace) -> int:
+    """``users add``: the password comes from --password-file, --write-password or a prompt; never printed."""
+    import getpass
+    import secrets
+
+    from benchmark.studio.client import StudioError
+
+    written: Path | None = None
+    if args.password_file is not None:
+        try:
+            password = args.password_file.read_text(encoding="utf-8").splitlines()[0]
+        except (OSError, UnicodeDecodeError, IndexError) as error:
+            print(f"error: cannot read a password from {args.password_file} ({error or 'empty file'}) "
+                  "(fix: write the password on the file's first line)", file=sys.stderr)
+            return 2
+    elif args.write_password is not None:
+        password = secrets.token_urlsafe(18)  # 24 characters, 144 random bits
+        try:
+            descriptor = os.open(args.write_password, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except OSError as error:
+            print(f"error: cannot create {args.write_password} ({error.strerror}) (fix: name a new file; "
+                  "an existing one is never overwritten)", file=sys.stderr)
+            return 2
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(password + "\n")
+        written = args.write_password
+    elif sys.stdin.isatty():
+        password = getpass.getpass(f"password for {args.email}: ")
+        if getpass.getpass("again: ") != password:
+            print("error: the two passwords differ (fix: type the same one twice)", file=sys.stderr)
+            return 2
+    else:
+        print("error: no password: stdin is not a terminal to prompt on (fix: pass --password-file FILE, "
+              "or --write-password FILE to generate one)", file=sys.stderr)
+        return 2
+    try:
+        user_id = client.add_user(args.email, password)
+    except StudioError:
+        if written is not None:
+            written.unlink(missing_ok=True)  # the account was not made: its password file would mislead
+        raise
+    where = f"the password is in {written} (mode 0600)" if written else "with the password given"
+    print(f"created user {args.email} (id {user_id}); they log in at {client.url}/user/login/ {where}")
+    return 0
 
 
 def _setup(args: argparse.Namespace) -> int:

@@ -32,6 +32,7 @@ from benchmark.studio.convert import article_to_result, article_to_task
 __all__ = ["PushReport", "StudioClient", "StudioError", "TaskInfo", "read_predictions"]
 
 DEFAULT_URL = "http://127.0.0.1:8080"
+MIN_PASSWORD, MAX_PASSWORD = 8, 128  # label-studio 1.23: AUTH_PASSWORD_MIN_LENGTH / _MAX_LENGTH
 
 
 class StudioError(RuntimeError):
@@ -159,12 +160,66 @@ class StudioClient:
             return {int(user.id): str(user.email) for user in self.sdk.users.list()}
 
     def ensure_user(self, email: str, password: str) -> int:
-        """The id of the user with this e-mail, created when missing (for annotator accounts)."""
+        """The id of the user with this e-mail, created when missing (see :meth:`add_user`)."""
         for user_id, known in self.user_emails().items():
             if known == email:
                 return user_id
-        with self._calling(f"create user {email}"):
-            return int(self.sdk.users.create(username=email.split("@")[0], email=email, password=password).id)
+        return self.add_user(email, password)
+
+    def add_user(self, email: str, password: str) -> int:
+        """Create an annotator account that can log in on the web UI; return its id.
+
+        Label Studio's user API ignores a password (``POST /api/users`` makes an account nobody can
+        log in to), so the account is made the way a person would make it: the organisation's
+        invite link (``GET /api/invite``, admin token) and the sign-up form, with its CSRF token.
+        The new user joins the organisation. Raises :class:`StudioError` when the e-mail is taken or
+        the server refuses the password (its message; never the password).
+        """
+        if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
+            raise StudioError(
+                f"the password for {email} has {len(password)} characters; Label Studio needs "
+                f"{MIN_PASSWORD}–{MAX_PASSWORD} (fix: choose another, or let --write-password make one)"
+            )
+        if email.lower() in {known.lower() for known in self.user_emails().values()}:
+            raise StudioError(
+                f"a user {email} already exists at {self.url} (fix: choose another e-mail; to set a new "
+                "password, stop the server and run `label-studio reset_password --username EMAIL --data-dir D`)"
+            )
+        with self._calling("get the organisation's invite link"):
+            invite = self.sdk.organizations.invites.get_invite_link()
+        self._sign_up(email, password, str(invite.token or ""))
+        for user_id, known in self.user_emails().items():
+            if known.lower() == email.lower():
+                return user_id
+        raise StudioError(f"the sign-up of {email} at {self.url} left no such user (fix: see the server log)")
+
+    def _sign_up(self, email: str, password: str, invite_token: str) -> None:
+        """Fill in the web sign-up form (``/user/signup/?token=…``) as a browser would."""
+        import html
+        import re
+
+        import httpx
+
+        path = f"/user/signup/?token={invite_token}"
+        with self._calling(f"sign up {email}"), httpx.Client(base_url=self.url, timeout=self.timeout) as web:
+            page = web.get(path)
+            if page.status_code != 200:
+                raise StudioError(
+                    f"Label Studio at {self.url} answered HTTP {page.status_code} for its sign-up page "
+                    "(fix: check that the token is an administrator's)"
+                )
+            form = {
+                "csrfmiddlewaretoken": web.cookies.get("csrftoken", ""),
+                "email": email,
+                "password": password,
+                "allow_newsletters": "false",
+            }
+            answer = web.post(path, data=form, headers={"Referer": f"{self.url}{path}"})
+        if answer.status_code == 302:  # the form redirects to the projects page on success
+            return
+        reasons = [html.unescape(r).strip() for r in re.findall(r"<li>(.*?)</li>", answer.text, flags=re.S)]
+        reasons = [r for r in reasons if r and password not in r] or [f"HTTP {answer.status_code}"]
+        raise StudioError(f"Label Studio at {self.url} refused to sign up {email}: {'; '.join(reasons)}")
 
     # -- project -------------------------------------------------------------------------
 
