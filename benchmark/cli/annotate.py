@@ -92,10 +92,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--predictions",
         type=Path,
         default=None,
-        help="Article JSONL, or submission rows {doc_id, entities, quotes}, to pre-annotate with",
+        help="Article JSONL, or any baseline's submission (ner, quotes, stance lines), to pre-annotate with",
     )
     p.add_argument("--model-version", default=None, help="model version recorded on the predictions")
     p.add_argument("--batch-size", type=int, default=500)
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
 
     p = sub.add_parser("pull", help="snapshot export → raw JSON + per-annotator Article JSONL")
     _connection_args(p)
@@ -105,6 +106,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="drop bad regions (listed) instead of rejecting the whole annotation",
     )
+    p.add_argument("--no-progress", action="store_true", help="no progress bars (download, conversion)")
 
     p = sub.add_parser("agreement", help="inter-annotator agreement per layer from an export")
     p.add_argument("export", type=Path, help="Label Studio JSON export")
@@ -328,7 +330,7 @@ def _push(args: argparse.Namespace) -> int:
         for doc_id, info in existing.items():
             texts.setdefault(doc_id, info.text)
         try:
-            predictions = read_predictions(args.predictions, texts)
+            predictions = read_predictions(args.predictions, texts, articles={a.doc_id: a for a in articles})
         except ArticleError as error:
             print(f"error: {args.predictions}: {error}", file=sys.stderr)
             return 1
@@ -338,6 +340,7 @@ def _push(args: argparse.Namespace) -> int:
         predictions=predictions,
         model_version=args.model_version,
         batch_size=args.batch_size,
+        progress=not args.no_progress,
     )
     print(report.summary())
     return 0
@@ -348,17 +351,20 @@ def _slug(text: str) -> str:
 
 
 def _pull(args: argparse.Namespace) -> int:
+    from tqdm.auto import tqdm
+
     from benchmark.io import write_articles
     from benchmark.studio.convert import export_to_articles, write_export
 
     client = _client(args)
     project = client.project_id(args.project)
-    tasks = client.export_snapshot(project)
+    tasks = client.export_snapshot(project, progress=not args.no_progress)
     out: Path = args.out
     export_path = write_export(out / f"{_slug(args.project)}.json", tasks)
-    result = export_to_articles(
-        tasks, source=export_path.name, include_predictions=True, strict=not args.lenient
-    )
+    with tqdm(tasks, unit="task", desc="convert", disable=args.no_progress) as converting:
+        result = export_to_articles(
+            converting, source=export_path.name, include_predictions=True, strict=not args.lenient
+        )
     for annotator, articles in sorted(result.by_annotator().items()):
         path = out / "by_annotator" / f"{_slug(annotator)}.jsonl"
         write_articles(path, articles)

@@ -367,8 +367,12 @@ class StudioClient:
 
     # -- export --------------------------------------------------------------------------
 
-    def export_snapshot(self, project: int, *, title: str = "khabar pull") -> list[dict[str, Any]]:
+    def export_snapshot(
+        self, project: int, *, title: str = "khabar pull", progress: bool = False
+    ) -> list[dict[str, Any]]:
         """Every task with its annotations and full predictions (a snapshot export).
+
+        ``progress`` shows the download (bytes) as a tqdm bar on stderr.
 
         ``completed_by`` is filled in as ``{"id", "email"}`` from one ``users.list`` call rather than
         by the server's own expansion (same shape, ~13% faster export; docs/perf-studio.md).
@@ -376,8 +380,16 @@ class StudioClient:
         options = {"predictions": {"only_id": False}}
         with self._calling("create a snapshot export"):
             export = self.sdk.projects.exports.create(project, title=title, serialization_options=options)
-        with self._calling("download the snapshot export"):
-            raw = b"".join(self.sdk.projects.exports.download(project, export.id, export_type="JSON"))
+        from tqdm.auto import tqdm
+
+        chunks: list[bytes] = []
+        with self._calling("download the snapshot export"), tqdm(
+            unit="B", unit_scale=True, desc="download", disable=not progress
+        ) as bar:
+            for chunk in self.sdk.projects.exports.download(project, export.id, export_type="JSON"):
+                chunks.append(chunk)
+                bar.update(len(chunk))
+        raw = b"".join(chunks)
         # the snapshot file is a server-side copy: failing to delete it is harmless
         with contextlib.suppress(Exception):
             self.sdk.projects.exports.delete(project, export.id)
@@ -410,23 +422,38 @@ def _check_prediction(prediction: Article, text: str) -> None:
 
 
 def read_predictions(
-    path: str | Path, texts: Mapping[str, str], schema: LabelSchema = KHABAR
+    path: str | Path,
+    texts: Mapping[str, str],
+    schema: LabelSchema = KHABAR,
+    *,
+    articles: Mapping[str, Article] | None = None,
 ) -> dict[str, Article]:
-    """Read a prediction file: JSONL of Article dicts, or of submission rows.
+    """Read a prediction file: JSONL of Article dicts, or of any baseline's submission lines (DESIGN §5).
 
-    A submission row (DESIGN §5) is ``{"doc_id", "entities": [{"start", "end", "label"}],
-    "quotes": [{"start", "end", "kind", "cue": {start, end} | null, "speaker": {start, end} | null}]}``;
-    its text is taken from ``texts`` (doc_id → article text) and a quote's speaker span must be one
-    of the row's entity spans. Raises :class:`~benchmark.model.ArticleError` listing every bad line.
+    - an Article dict (with ``text``): every layer as it is;
+    - an ``ner``/``quotes`` submission row ``{"doc_id", "entities": [{start, end, label}], "quotes":
+      [{start, end, kind, "cue": {start, end} | null, "speaker": {start, end} | null}]}`` (either
+      list may be missing); its text is taken from ``texts`` (doc_id → article text). A quote's
+      speaker span that is not one of the row's entities becomes a mention of its own (label
+      :func:`speaker_label`, id ``p-s<n>``), so a quotes submission pre-annotates whole;
+    - a ``stance`` submission line ``{"id": "<doc_id>#<stance_id>", "label"}`` or ``{"doc_id",
+      "stance_id", "label"}``: the labels replace those of the article's stances in ``articles``
+      (the pushed articles: their quotes hold the stances), and only the predicted stances are kept.
+
+    Raises :class:`~benchmark.model.ArticleError` listing every bad line.
     """
     from benchmark.io import iter_jsonl_records
 
     found: dict[str, Article] = {}
+    stance_lines: dict[str, dict[str, tuple[int, Any]]] = {}
     problems: list[Issue] = []
     for number, record, issue in iter_jsonl_records(path):
         where = f"{Path(path).name}:{number}"
         if issue is not None:
             problems.append(issue)
+            continue
+        if isinstance(record, dict) and _is_stance_line(record):
+            _collect_stance_line(record, number, where, stance_lines, problems)
             continue
         if not isinstance(record, dict) or not isinstance(record.get("doc_id"), str):
             problems.append(
@@ -450,9 +477,87 @@ def read_predictions(
             )
             continue
         found[doc_id] = article
+    for doc_id, labels in stance_lines.items():
+        first_line = min(number for number, _ in labels.values())
+        if doc_id in found:
+            problems.append(
+                Issue(doc_id, f"line {first_line}", "stance lines for a doc_id that also has a row",
+                      "put one kind of prediction per file (push each with its own --model-version)")
+            )
+            continue
+        try:
+            found[doc_id] = _stance_prediction(doc_id, labels, (articles or {}).get(doc_id), schema)
+        except ArticleError as error:
+            problems.extend(error.issues)
     if problems:
         raise ArticleError(problems)
     return found
+
+
+def speaker_label(schema: LabelSchema) -> str:
+    """The entity label given to a predicted speaker that is none of the predicted entities: PER
+    when the schema has it (speakers are people, or organisations the annotator relabels)."""
+    labels = schema.entity_labels
+    return "PER" if labels is None or "PER" in labels else labels[0]
+
+
+def _is_stance_line(record: Mapping[str, Any]) -> bool:
+    return "label" in record and ("id" in record or "stance_id" in record) and "text" not in record
+
+
+def _collect_stance_line(
+    record: Mapping[str, Any],
+    number: int,
+    where: str,
+    stance_lines: dict[str, dict[str, tuple[int, Any]]],
+    problems: list[Issue],
+) -> None:
+    from benchmark.tasks.stance import ID_SEPARATOR
+
+    if "stance_id" in record:
+        doc_id, item_id = record.get("doc_id"), record.get("stance_id")
+    else:
+        row_id = record.get("id")
+        doc_id, _, item_id = row_id.rpartition(ID_SEPARATOR) if isinstance(row_id, str) else (None, "", None)
+    if not (isinstance(doc_id, str) and doc_id and isinstance(item_id, str) and item_id):
+        problems.append(
+            Issue(where, "id", "stance line without a doc_id and stance id",
+                  'write {"id": "<doc_id>#<stance_id>", "label"} or {"doc_id", "stance_id", "label"}')
+        )
+        return
+    labels = stance_lines.setdefault(doc_id, {})
+    if item_id in labels:
+        problems.append(
+            Issue(doc_id, f"line {number}", f"stance {item_id!r} predicted twice (also line {labels[item_id][0]})",
+                  "keep one line per stance")
+        )
+        return
+    labels[item_id] = (number, record["label"])
+
+
+def _stance_prediction(
+    doc_id: str, labels: Mapping[str, tuple[int, Any]], article: Article | None, schema: LabelSchema
+) -> Article:
+    """The pushed article with only the predicted stances, each with its predicted label."""
+    first_line = min(number for number, _ in labels.values())
+    if article is None:
+        raise ArticleError([
+            Issue(doc_id, f"line {first_line}", "stance prediction for an article that is not in ARTICLES.jsonl",
+                  "push the article with its quotes and stances in the same command")
+        ])
+    stances = {s.id: s for s in article.stances}
+    unknown = [
+        Issue(doc_id, f"line {number}", f"the article has no stance {item_id!r}", f"use one of {sorted(stances)}")
+        for item_id, (number, _) in labels.items()
+        if item_id not in stances
+    ]
+    if unknown:
+        raise ArticleError(unknown)
+    data = article.to_dict()
+    data["stances"] = [
+        {**stance.to_dict(), "label": labels[stance.id][1]} for stance in article.stances if stance.id in labels
+    ]
+    return Article.from_dict(data, schema)
 
 
 def _submission_row_to_article(
@@ -467,7 +572,7 @@ def _submission_row_to_article(
                     doc_id,
                     "row",
                     f"submission row has unsupported keys {sorted(unknown)}",
-                    "use Article JSONL (with text) for stances and other layers",
+                    "use Article JSONL (with text), or stance lines {id, label}, for stances and other layers",
                 )
             ]
         )
@@ -483,32 +588,28 @@ def _submission_row_to_article(
             ]
         )
     entities = []
-    by_span: dict[tuple[int, int], str] = {}
+    by_span: dict[tuple[Any, Any], str] = {}
     for i, ent in enumerate(row.get("entities") or []):
-        mention = {
-            "id": f"p-e{i}",
-            "start": ent.get("start"),
-            "end": ent.get("end"),
-            "label": ent.get("label"),
-        }
+        mention = {"id": f"p-e{i}", "start": ent.get("start"), "end": ent.get("end"), "label": ent.get("label")}
         entities.append(mention)
         by_span.setdefault((ent.get("start"), ent.get("end")), mention["id"])
     quotes = []
-    problems: list[Issue] = []
+    speakers = 0
     for i, quote in enumerate(row.get("quotes") or []):
         speaker = quote.get("speaker")
         speaker_id = None
         if isinstance(speaker, Mapping):
-            speaker_id = by_span.get((speaker.get("start"), speaker.get("end")))
-            if speaker_id is None:
-                problems.append(
-                    Issue(
-                        doc_id,
-                        f"quotes[{i}]",
-                        "speaker span is not one of the row's entities",
-                        "add the speaker mention to entities",
-                    )
-                )
+            span = (speaker.get("start"), speaker.get("end"))
+            if not all(isinstance(x, int) and not isinstance(x, bool) for x in span):
+                raise ArticleError([
+                    Issue(doc_id, f"quotes[{i}].speaker", f"speaker span {span} is not two integers",
+                          'write "speaker": {"start": int, "end": int} or null')
+                ])
+            speaker_id = by_span.get(span)
+            if speaker_id is None:  # a quotes submission names speakers by span only: make the mention
+                speakers += 1
+                speaker_id = by_span[span] = f"p-s{speakers}"
+                entities.append({"id": speaker_id, "start": span[0], "end": span[1], "label": speaker_label(schema)})
         cue = quote.get("cue")
         quotes.append(
             {
@@ -520,9 +621,6 @@ def _submission_row_to_article(
                 "cue": dict(cue) if isinstance(cue, Mapping) else None,
             }
         )
-    if problems:
-        raise ArticleError(problems)
-    article = Article.from_dict(
+    return Article.from_dict(
         {"doc_id": doc_id, "text": texts[doc_id], "entities": entities, "quotes": quotes}, schema
     )
-    return article

@@ -122,7 +122,9 @@ def test_two_annotators_end_to_end(studio, make_article, tmp_path, monkeypatch, 
 
     out = tmp_path / "exports"
     assert main(["annotate", "pull", "--project", title, "--out", str(out)]) == 0
-    printed = capsys.readouterr().out
+    captured = capsys.readouterr()
+    printed = captured.out
+    assert "download:" in captured.err and "convert: 100%" in captured.err and "3/3" in captured.err  # tqdm bars
     assert "ali@khabar.test: 3 article(s)" in printed and "model:crf-0.1: 3 prediction(s)" in printed
     export = out / f"{title}.json"
     raw = json.loads(export.read_text(encoding="utf-8"))
@@ -215,6 +217,45 @@ def test_wrong_token_and_server_down_give_clear_messages(studio, monkeypatch, ca
     monkeypatch.setenv("KHABAR_LS_URL", down)
     assert main(["annotate", "setup"]) == 1
     assert f"cannot reach Label Studio at {down}" in capsys.readouterr().err
+
+
+def test_quote_and_stance_submissions_pre_annotate_tasks(studio, make_article, tmp_path, monkeypatch, capsys):
+    """A quotes baseline names speakers by span only, a stance baseline gives {id, label}: both pre-annotate."""
+    client = studio.client()
+    title, _ = _project(client)
+    _env(monkeypatch, studio)
+    gold = make_article()
+    docs = [gold.replace(doc_id=f"doc/{i}") for i in range(2)]
+    articles = tmp_path / "articles.jsonl"
+    write_articles(articles, docs)
+    putin = gold.mention("m1")
+    quote_lines = [
+        {"doc_id": d.doc_id, "quotes": [
+            {"start": q.start, "end": q.end, "kind": q.kind, "speaker": {"start": putin.start, "end": putin.end}}
+            for q in gold.quotes]}
+        for d in docs
+    ]
+    quotes_file = tmp_path / "quotes.jsonl"
+    quotes_file.write_text("\n".join(json.dumps(x) for x in quote_lines) + "\n", encoding="utf-8")
+    stance_file = tmp_path / "stance.jsonl"
+    stance_file.write_text(
+        "\n".join(json.dumps({"id": f"{d.doc_id}#st-q1", "label": "neutral"}) for d in docs) + "\n", encoding="utf-8"
+    )
+    push = ["annotate", "push", str(articles), "--project", title, "--no-progress"]
+    assert main([*push, "--predictions", str(quotes_file), "--model-version", "sk-quotes"]) == 0
+    assert "created 2 task(s)" in capsys.readouterr().out
+    assert main([*push, "--predictions", str(stance_file), "--model-version", "sk-stance"]) == 0
+    assert "push:" not in capsys.readouterr().err
+    assert main(["annotate", "pull", "--project", title, "--out", str(tmp_path / "out"), "--no-progress"]) == 0
+    assert "convert" not in capsys.readouterr().err  # --no-progress: no bars
+    quotes = list(read_articles(tmp_path / "out" / "predictions" / "model-sk-quotes.jsonl"))
+    assert [q.doc_id for q in quotes] == ["doc/0", "doc/1"]
+    first = quotes[0]
+    assert [(q.start, q.end, first.surface(first.mention(q.speaker))) for q in first.quotes] == [
+        (q.start, q.end, "بوتين") for q in gold.quotes
+    ]
+    stances = list(read_articles(tmp_path / "out" / "predictions" / "model-sk-stance.jsonl"))
+    assert [[(s.holder, s.label) for s in a.stances] for a in stances] == [[("q1", "neutral")]] * 2
 
 
 def _web_login(url: str, email: str, password: str):
