@@ -1,7 +1,7 @@
 """``khabar annotate``: the Label Studio annotation workflow (DESIGN §6).
 
     khabar annotate config [--write]                  # print / regenerate annotations/labeling_config.xml
-    khabar annotate serve --data-dir D [--port 8080]       # run a local Label Studio (Ctrl-C stops it)
+    khabar annotate serve --data-dir D [--port 8080]       # run a local Label Studio (Ctrl-C, SIGTERM, SIGHUP stop it)
     khabar annotate users add EMAIL [--write-password FILE | --password-file FILE]   # an annotator account
     khabar annotate users list
     khabar annotate setup [--project TITLE]                # create/update the project (idempotent)
@@ -51,7 +51,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--path", type=Path, default=None, help="where --write writes (default: the committed copy)"
     )
 
-    p = sub.add_parser("serve", help="run a local Label Studio server until Ctrl-C")
+    p = sub.add_parser("serve", help="run a local Label Studio server until Ctrl-C, SIGTERM or SIGHUP")
     p.add_argument("--data-dir", type=Path, required=True, help="Label Studio data dir (database, uploads)")
     p.add_argument("--port", type=int, default=8080)
     p.add_argument(
