@@ -188,7 +188,7 @@ class _StopSignal(Exception):
         self.name = signal.Signals(signum).name
 
 
-_SERVE_STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+_SERVE_STOP_SIGNALS = tuple(getattr(signal, n) for n in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, n))
 
 
 def _raise_stop(signum: int, _frame: object) -> None:

@@ -85,7 +85,7 @@ def is_healthy(url: str, timeout: float = 2.0) -> bool:
 
 GUARD = Path(__file__).with_name("_guard.py")
 GRACE_SECONDS = 10.0  # how long Label Studio gets to exit on SIGTERM before SIGKILL
-_STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
+_STOP_SIGNALS = tuple(getattr(signal, n) for n in ("SIGTERM", "SIGINT", "SIGHUP") if hasattr(signal, n))
 
 
 @dataclass
