@@ -330,7 +330,11 @@ def _push(args: argparse.Namespace) -> int:
         for doc_id, info in existing.items():
             texts.setdefault(doc_id, info.text)
         try:
-            predictions = read_predictions(args.predictions, texts, articles={a.doc_id: a for a in articles})
+            warnings: list = []
+            by_id = {a.doc_id: a for a in articles}
+            predictions = read_predictions(args.predictions, texts, articles=by_id, warnings=warnings)
+            for warning in warnings:
+                print(f"warning: {args.predictions}: {warning}", file=sys.stderr)
         except ArticleError as error:
             print(f"error: {args.predictions}: {error}", file=sys.stderr)
             return 1

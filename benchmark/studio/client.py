@@ -427,6 +427,7 @@ def read_predictions(
     schema: LabelSchema = KHABAR,
     *,
     articles: Mapping[str, Article] | None = None,
+    warnings: list[Issue] | None = None,
 ) -> dict[str, Article]:
     """Read a prediction file: JSONL of Article dicts, or of any baseline's submission lines (DESIGN §5).
 
@@ -440,9 +441,14 @@ def read_predictions(
       "stance_id", "label"}``: the labels replace those of the article's stances in ``articles``
       (the pushed articles: their quotes hold the stances), and only the predicted stances are kept.
 
-    Raises :class:`~benchmark.model.ArticleError` listing every bad line.
+    Fields a submission line does not define (a ``model`` name, an entity ``score``) are ignored and
+    named in ``warnings`` (line, item, field), as ``khabar evaluate`` does; an unknown field on a row
+    with neither ``entities`` nor ``quotes`` stays an error (a typo). Raises
+    :class:`~benchmark.model.ArticleError` listing every bad line.
     """
     from benchmark.io import iter_jsonl_records
+
+    warnings = [] if warnings is None else warnings
 
     found: dict[str, Article] = {}
     stance_lines: dict[str, dict[str, tuple[int, Any]]] = {}
@@ -454,6 +460,8 @@ def read_predictions(
             continue
         if isinstance(record, dict) and _is_stance_line(record):
             _collect_stance_line(record, number, where, stance_lines, problems)
+            known = {"stance_id", "doc_id", "label"} if "stance_id" in record else {"id", "label"}
+            _warn_ignored(str(record.get("doc_id") or record.get("id")), f"line {number}", record, known, warnings)
             continue
         if not isinstance(record, dict) or not isinstance(record.get("doc_id"), str):
             problems.append(
@@ -465,7 +473,7 @@ def read_predictions(
             if "text" in record:
                 article = Article.from_dict(record, schema)
             else:
-                article = _submission_row_to_article(record, texts, schema)
+                article = _submission_row_to_article(record, texts, schema, number, warnings)
         except ArticleError as error:
             problems.extend(
                 Issue(p.doc_id, f"line {number}: {p.item}", p.message, p.fix) for p in error.issues
@@ -560,22 +568,43 @@ def _stance_prediction(
     return Article.from_dict(data, schema)
 
 
+def _warn_ignored(
+    doc_id: str, where: str, item: Mapping[str, Any], known: set[str], warnings: list[Issue]
+) -> None:
+    for name in sorted(set(item) - known):
+        warnings.append(
+            Issue(doc_id, where, f"field {name!r} is not part of a submission; ignored", "drop it to silence this")
+        )
+
+
+def _objects(row: Mapping[str, Any], key: str, doc_id: str) -> list[Mapping[str, Any]]:
+    """``row[key]``: a list of objects (missing or null is an empty list)."""
+    items = row.get(key)
+    if items is None:
+        return []
+    bad = not isinstance(items, list) or any(not isinstance(x, Mapping) for x in items)
+    if bad:
+        raise ArticleError([Issue(doc_id, key, f"{key} is not a list of objects", f"write {key}: [{{...}}, ...]")])
+    return items
+
+
 def _submission_row_to_article(
-    row: Mapping[str, Any], texts: Mapping[str, str], schema: LabelSchema
+    row: Mapping[str, Any], texts: Mapping[str, str], schema: LabelSchema, number: int, warnings: list[Issue]
 ) -> Article:
     doc_id = row["doc_id"]
     unknown = set(row) - {"doc_id", "entities", "quotes"}
-    if unknown:
+    if unknown and not ({"entities", "quotes"} & set(row)):
         raise ArticleError(
             [
                 Issue(
                     doc_id,
                     "row",
-                    f"submission row has unsupported keys {sorted(unknown)}",
+                    f"submission row has unsupported keys {sorted(unknown)} and neither entities nor quotes",
                     "use Article JSONL (with text), or stance lines {id, label}, for stances and other layers",
                 )
             ]
         )
+    _warn_ignored(doc_id, f"line {number}", row, {"doc_id", "entities", "quotes"}, warnings)
     if doc_id not in texts:
         raise ArticleError(
             [
@@ -589,13 +618,16 @@ def _submission_row_to_article(
         )
     entities = []
     by_span: dict[tuple[Any, Any], str] = {}
-    for i, ent in enumerate(row.get("entities") or []):
+    for i, ent in enumerate(_objects(row, "entities", doc_id)):
+        _warn_ignored(doc_id, f"line {number}: entities[{i}]", ent, {"start", "end", "label"}, warnings)
         mention = {"id": f"p-e{i}", "start": ent.get("start"), "end": ent.get("end"), "label": ent.get("label")}
         entities.append(mention)
         by_span.setdefault((ent.get("start"), ent.get("end")), mention["id"])
     quotes = []
     speakers = 0
-    for i, quote in enumerate(row.get("quotes") or []):
+    for i, quote in enumerate(_objects(row, "quotes", doc_id)):
+        known = {"start", "end", "kind", "cue", "speaker"}
+        _warn_ignored(doc_id, f"line {number}: quotes[{i}]", quote, known, warnings)
         speaker = quote.get("speaker")
         speaker_id = None
         if isinstance(speaker, Mapping):

@@ -96,6 +96,34 @@ def test_a_quotes_submission_pre_annotates_whole(make_article, tmp_path):
     assert article_to_result(predicted)  # it converts to Label Studio regions
 
 
+def test_extra_fields_in_a_submission_are_named_and_ignored_and_bad_shapes_are_errors(make_article, tmp_path):
+    text = make_article().text
+    lines = [
+        {"doc_id": "d/1", "model": "crf-0.1", "entities": [{"start": 5, "end": 10, "label": "PER", "score": 0.9}]},
+        {"doc_id": "d/2", "quotes": [{"start": 0, "end": 4, "kind": "direct", "speaker": None, "prob": 0.5}]},
+    ]
+    path = tmp_path / "extra.jsonl"
+    path.write_text("\n".join(json.dumps(x) for x in lines) + "\n", encoding="utf-8")
+    warnings: list = []
+    found = read_predictions(path, {"d/1": text, "d/2": text}, warnings=warnings)
+    assert [(m.start, m.end, m.label) for m in found["d/1"].entities] == [(5, 10, "PER")]
+    assert [str(w) for w in warnings] == [
+        "d/1: line 1: field 'model' is not part of a submission; ignored (fix: drop it to silence this)",
+        "d/1: line 1: entities[0]: field 'score' is not part of a submission; ignored (fix: drop it to silence this)",
+        "d/2: line 2: quotes[0]: field 'prob' is not part of a submission; ignored (fix: drop it to silence this)",
+    ]
+    bad = tmp_path / "bad-shapes.jsonl"
+    bad.write_text(json.dumps({"doc_id": "d/1", "entities": [1]}) + "\n"
+                   + json.dumps({"doc_id": "d/2", "quotes": "none"}) + "\n"
+                   + json.dumps({"doc_id": "d/3", "entites": []}) + "\n", encoding="utf-8")
+    with pytest.raises(ArticleError) as error:
+        read_predictions(bad, {"d/1": text, "d/2": text, "d/3": text})
+    message = str(error.value)
+    assert "d/1: line 1: entities: entities is not a list of objects" in message
+    assert "d/2: line 2: quotes: quotes is not a list of objects" in message
+    assert "d/3: line 3: row: submission row has unsupported keys ['entites'] and neither entities nor" in message
+
+
 def test_stance_lines_pre_annotate_the_pushed_articles_stances(make_article, tmp_path):
     article = make_article("doc/1")
     lines = [
