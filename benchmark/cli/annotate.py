@@ -34,7 +34,9 @@ def _connection_args(parser: argparse.ArgumentParser, *, project: bool = True) -
     parser.add_argument(
         "--url", default=None, help="Label Studio URL (default: $KHABAR_LS_URL or http://127.0.0.1:8080)"
     )
-    parser.add_argument("--token", default=None, help="API token (default: $KHABAR_LS_TOKEN); never printed")
+    parser.add_argument(
+        "--token", default=None, help="API token (default: $KHABAR_LS_TOKEN, which `ps` does not show); never printed"
+    )
     if project:
         parser.add_argument(
             "--project", default=DEFAULT_PROJECT, help=f"project title (default {DEFAULT_PROJECT!r})"
@@ -59,8 +61,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
         default=os.environ.get("KHABAR_LS_USERNAME", "admin@khabar.local"),
         help="admin e-mail (default $KHABAR_LS_USERNAME or admin@khabar.local)",
     )
-    p.add_argument("--password", default=None, help="admin password (default $KHABAR_LS_PASSWORD)")
-    p.add_argument("--token", default=None, help="admin API token to set (default $KHABAR_LS_TOKEN)")
+    p.add_argument(
+        "--password", default=None, help="admin password (default $KHABAR_LS_PASSWORD, which `ps` does not show)"
+    )
+    p.add_argument(
+        "--token", default=None, help="admin API token to set (default $KHABAR_LS_TOKEN, which `ps` does not show)"
+    )
 
     p = sub.add_parser("users", help="annotator accounts: add one that can log in on the web UI, or list them")
     users = p.add_subparsers(dest="users_action", metavar="USERS_ACTION", required=True)
@@ -144,11 +150,23 @@ def run(args: argparse.Namespace) -> int:
         "agreement": _agreement,
         "adjudicate": _adjudicate,
     }
+    _warn_visible_secrets(args)
     try:
         return actions[args.action](args)
     except (StudioError, ServerError, ExportError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
+
+
+def _warn_visible_secrets(args: argparse.Namespace) -> None:
+    """A password or token given as an argument is in this command's command line, which `ps` shows."""
+    given = [f"--{name}" for name in ("password", "token") if getattr(args, name, None)]
+    if given:
+        print(
+            f"warning: {' and '.join(given)} on the command line can be read by every user of this machine "
+            "(ps); set KHABAR_LS_PASSWORD / KHABAR_LS_TOKEN instead",
+            file=sys.stderr,
+        )
 
 
 def _client(args: argparse.Namespace):

@@ -152,6 +152,14 @@ def test_stance_lines_pre_annotate_the_pushed_articles_stances(make_article, tmp
         read_predictions(unknown_label, {}, articles={"doc/1": article})
 
 
+def test_secrets_given_as_arguments_are_warned_about(tmp_path, capsys, monkeypatch):
+    monkeypatch.delenv("KHABAR_LS_TOKEN", raising=False)
+    assert main(["annotate", "serve", "--data-dir", str(tmp_path), "--password", "s3cret-pw"]) == 2
+    err = capsys.readouterr().err
+    assert "warning: --password on the command line can be read by every user of this machine (ps)" in err
+    assert "s3cret-pw" not in err and "error: set the admin password and API token" in err
+
+
 def test_client_refuses_missing_credentials_without_showing_the_token():
     with pytest.raises(StudioError, match="no API token for http://x"):
         StudioClient("http://x", "")
