@@ -1,7 +1,9 @@
 """``khabar annotate``: the Label Studio annotation workflow (DESIGN §6).
 
     khabar annotate config [--write]                  # print / regenerate annotations/labeling_config.xml
-    khabar annotate serve --data-dir D [--port 8080]       # run a local Label Studio (Ctrl-C stops it)
+    khabar annotate serve --data-dir D [--port 8080]       # run a local Label Studio (Ctrl-C, SIGTERM, SIGHUP stop it)
+    khabar annotate users add EMAIL [--write-password FILE | --password-file FILE]   # an annotator account
+    khabar annotate users list
     khabar annotate setup [--project TITLE]                # create/update the project (idempotent)
     khabar annotate push ARTICLES.jsonl [--predictions P.jsonl --model-version V]
     khabar annotate pull [--out annotations/exports/]      # snapshot export + per-annotator Article JSONL
@@ -18,23 +20,27 @@ import argparse
 import json
 import os
 import re
+import signal
 import sys
 from pathlib import Path
 
 NAME = "annotate"
-HELP = "Label Studio workflow: config, serve, setup, push, pull, agreement, adjudicate"
+HELP = "Label Studio workflow: config, serve, users, setup, push, pull, agreement, adjudicate"
 
 DEFAULT_PROJECT = "Khabar"
 
 
-def _connection_args(parser: argparse.ArgumentParser) -> None:
+def _connection_args(parser: argparse.ArgumentParser, *, project: bool = True) -> None:
     parser.add_argument(
         "--url", default=None, help="Label Studio URL (default: $KHABAR_LS_URL or http://127.0.0.1:8080)"
     )
-    parser.add_argument("--token", default=None, help="API token (default: $KHABAR_LS_TOKEN); never printed")
     parser.add_argument(
-        "--project", default=DEFAULT_PROJECT, help=f"project title (default {DEFAULT_PROJECT!r})"
+        "--token", default=None, help="API token (default: $KHABAR_LS_TOKEN, which `ps` does not show); never printed"
     )
+    if project:
+        parser.add_argument(
+            "--project", default=DEFAULT_PROJECT, help=f"project title (default {DEFAULT_PROJECT!r})"
+        )
     parser.add_argument("--timeout", type=float, default=120.0, help="HTTP timeout in seconds (default 120)")
 
 
@@ -47,7 +53,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--path", type=Path, default=None, help="where --write writes (default: the committed copy)"
     )
 
-    p = sub.add_parser("serve", help="run a local Label Studio server until Ctrl-C")
+    p = sub.add_parser("serve", help="run a local Label Studio server until Ctrl-C, SIGTERM or SIGHUP")
     p.add_argument("--data-dir", type=Path, required=True, help="Label Studio data dir (database, uploads)")
     p.add_argument("--port", type=int, default=8080)
     p.add_argument(
@@ -55,8 +61,31 @@ def configure(parser: argparse.ArgumentParser) -> None:
         default=os.environ.get("KHABAR_LS_USERNAME", "admin@khabar.local"),
         help="admin e-mail (default $KHABAR_LS_USERNAME or admin@khabar.local)",
     )
-    p.add_argument("--password", default=None, help="admin password (default $KHABAR_LS_PASSWORD)")
-    p.add_argument("--token", default=None, help="admin API token to set (default $KHABAR_LS_TOKEN)")
+    p.add_argument(
+        "--password", default=None, help="admin password (default $KHABAR_LS_PASSWORD, which `ps` does not show)"
+    )
+    p.add_argument(
+        "--token", default=None, help="admin API token to set (default $KHABAR_LS_TOKEN, which `ps` does not show)"
+    )
+
+    p = sub.add_parser("users", help="annotator accounts: add one that can log in on the web UI, or list them")
+    users = p.add_subparsers(dest="users_action", metavar="USERS_ACTION", required=True)
+    q = users.add_parser("add", help="create an annotator account (web log-in works; prints no secret)")
+    _connection_args(q, project=False)
+    q.add_argument("email", help="the annotator's e-mail (their log-in name)")
+    secret = q.add_mutually_exclusive_group()
+    secret.add_argument(
+        "--password-file", type=Path, default=None, help="read the password from this file's first line"
+    )
+    secret.add_argument(
+        "--write-password",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="generate a password and write it to FILE (created with mode 0600; never overwritten)",
+    )
+    q = users.add_parser("list", help="list the accounts (id and e-mail)")
+    _connection_args(q, project=False)
 
     p = sub.add_parser("setup", help="create the project, or update its labeling config (idempotent)")
     _connection_args(p)
@@ -69,10 +98,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--predictions",
         type=Path,
         default=None,
-        help="Article JSONL, or submission rows {doc_id, entities, quotes}, to pre-annotate with",
+        help="Article JSONL, or any baseline's submission (ner, quotes, stance lines), to pre-annotate with",
     )
     p.add_argument("--model-version", default=None, help="model version recorded on the predictions")
     p.add_argument("--batch-size", type=int, default=500)
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
 
     p = sub.add_parser("pull", help="snapshot export → raw JSON + per-annotator Article JSONL")
     _connection_args(p)
@@ -82,6 +112,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="drop bad regions (listed) instead of rejecting the whole annotation",
     )
+    p.add_argument("--no-progress", action="store_true", help="no progress bars (download, conversion)")
 
     p = sub.add_parser("agreement", help="inter-annotator agreement per layer from an export")
     p.add_argument("export", type=Path, help="Label Studio JSON export")
@@ -112,17 +143,30 @@ def run(args: argparse.Namespace) -> int:
     actions = {
         "config": _config,
         "serve": _serve,
+        "users": _users,
         "setup": _setup,
         "push": _push,
         "pull": _pull,
         "agreement": _agreement,
         "adjudicate": _adjudicate,
     }
+    _warn_visible_secrets(args)
     try:
         return actions[args.action](args)
     except (StudioError, ServerError, ExportError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
+
+
+def _warn_visible_secrets(args: argparse.Namespace) -> None:
+    """A password or token given as an argument is in this command's command line, which `ps` shows."""
+    given = [f"--{name}" for name in ("password", "token") if getattr(args, name, None)]
+    if given:
+        print(
+            f"warning: {' and '.join(given)} on the command line can be read by every user of this machine "
+            "(ps); set KHABAR_LS_PASSWORD / KHABAR_LS_TOKEN instead",
+            file=sys.stderr,
+        )
 
 
 def _client(args: argparse.Namespace):
@@ -153,11 +197,26 @@ def _config(args: argparse.Namespace) -> int:
     return 0
 
 
+class _StopSignal(Exception):
+    """SIGINT, SIGTERM or SIGHUP arrived: stop the server and exit."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+        self.name = signal.Signals(signum).name
+
+
+_SERVE_STOP_SIGNALS = tuple(getattr(signal, n) for n in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, n))
+
+
+def _raise_stop(signum: int, _frame: object) -> None:
+    # one stop is enough (it escalates to SIGKILL by itself): a second signal must not interrupt it
+    for other in _SERVE_STOP_SIGNALS:
+        signal.signal(other, signal.SIG_IGN)
+    raise _StopSignal(signum)
+
+
 def _serve(args: argparse.Namespace) -> int:
-    import time
-
-    from benchmark.studio.server import start_server
-
     password = args.password or os.environ.get("KHABAR_LS_PASSWORD")
     token = args.token or os.environ.get("KHABAR_LS_TOKEN")
     if not password or not token:
@@ -167,29 +226,100 @@ def _serve(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    previous = {signum: signal.signal(signum, _raise_stop) for signum in _SERVE_STOP_SIGNALS}
+    try:
+        return _serve_until_stopped(args, password, token)
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def _serve_until_stopped(args: argparse.Namespace, password: str, token: str) -> int:
+    import time
+
+    from benchmark.studio.server import start_server
+
+    server = None
     try:
         server = start_server(
             args.data_dir, port=args.port, username=args.username, password=password, token=token
         )
-    except KeyboardInterrupt:
-        print("interrupted while Label Studio was starting; it was stopped", file=sys.stderr)
-        return 130
-    print(
-        f"Label Studio is up at {server.url} (data {server.data_dir}, log {server.log_path}); Ctrl-C stops it",
-        flush=True,
-    )
-    try:
+        print(
+            f"Label Studio is up at {server.url} (data {server.data_dir}, log {server.log_path}); "
+            "Ctrl-C (or SIGTERM, SIGHUP) stops it",
+            flush=True,
+        )
         while server.alive():
             time.sleep(1)
-        print(
-            f"error: Label Studio exited (code {server.process.returncode}); see {server.log_path}",
-            file=sys.stderr,
-        )
-        return 1
-    except KeyboardInterrupt:
+    except _StopSignal as stop:
+        if server is None:  # start_server stopped the half-started server before re-raising
+            print(f"interrupted ({stop.name}) while Label Studio was starting; it was stopped", file=sys.stderr)
+            return 128 + stop.signum
         server.stop()
-        print("stopped")
+        print(f"stopped ({stop.name})", flush=True)
         return 0
+    print(
+        f"error: Label Studio exited (code {server.process.returncode}); see {server.log_path}",
+        file=sys.stderr,
+    )
+    return 1
+
+
+def _users(args: argparse.Namespace) -> int:
+    client = _client(args)
+    if args.users_action == "list":
+        emails = client.user_emails()
+        for user_id, email in sorted(emails.items()):
+            print(f"{user_id}\t{email}")
+        print(f"{len(emails)} user(s) at {client.url}", file=sys.stderr)
+        return 0
+    return _add_user(client, args)
+
+
+def _add_user(client, args: argparse.Namespace) -> int:
+    """``users add``: the password comes from --password-file, --write-password or a prompt; never printed."""
+    import getpass
+    import secrets
+
+    from benchmark.studio.client import StudioError
+
+    written: Path | None = None
+    if args.password_file is not None:
+        try:
+            password = args.password_file.read_text(encoding="utf-8").splitlines()[0]
+        except (OSError, UnicodeDecodeError, IndexError) as error:
+            print(f"error: cannot read a password from {args.password_file} ({error or 'empty file'}) "
+                  "(fix: write the password on the file's first line)", file=sys.stderr)
+            return 2
+    elif args.write_password is not None:
+        password = secrets.token_urlsafe(18)  # 24 characters, 144 random bits
+        try:
+            descriptor = os.open(args.write_password, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except OSError as error:
+            print(f"error: cannot create {args.write_password} ({error.strerror}) (fix: name a new file; "
+                  "an existing one is never overwritten)", file=sys.stderr)
+            return 2
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(password + "\n")
+        written = args.write_password
+    elif sys.stdin.isatty():
+        password = getpass.getpass(f"password for {args.email}: ")
+        if getpass.getpass("again: ") != password:
+            print("error: the two passwords differ (fix: type the same one twice)", file=sys.stderr)
+            return 2
+    else:
+        print("error: no password: stdin is not a terminal to prompt on (fix: pass --password-file FILE, "
+              "or --write-password FILE to generate one)", file=sys.stderr)
+        return 2
+    try:
+        user_id = client.add_user(args.email, password)
+    except StudioError:
+        if written is not None:
+            written.unlink(missing_ok=True)  # the account was not made: its password file would mislead
+        raise
+    where = f"the password is in {written} (mode 0600)" if written else "with the password given"
+    print(f"created user {args.email} (id {user_id}); they log in at {client.url}/user/login/ {where}")
+    return 0
 
 
 def _setup(args: argparse.Namespace) -> int:
@@ -218,7 +348,11 @@ def _push(args: argparse.Namespace) -> int:
         for doc_id, info in existing.items():
             texts.setdefault(doc_id, info.text)
         try:
-            predictions = read_predictions(args.predictions, texts)
+            warnings: list = []
+            by_id = {a.doc_id: a for a in articles}
+            predictions = read_predictions(args.predictions, texts, articles=by_id, warnings=warnings)
+            for warning in warnings:
+                print(f"warning: {args.predictions}: {warning}", file=sys.stderr)
         except ArticleError as error:
             print(f"error: {args.predictions}: {error}", file=sys.stderr)
             return 1
@@ -228,6 +362,7 @@ def _push(args: argparse.Namespace) -> int:
         predictions=predictions,
         model_version=args.model_version,
         batch_size=args.batch_size,
+        progress=not args.no_progress,
     )
     print(report.summary())
     return 0
@@ -238,17 +373,20 @@ def _slug(text: str) -> str:
 
 
 def _pull(args: argparse.Namespace) -> int:
+    from tqdm.auto import tqdm
+
     from benchmark.io import write_articles
     from benchmark.studio.convert import export_to_articles, write_export
 
     client = _client(args)
     project = client.project_id(args.project)
-    tasks = client.export_snapshot(project)
+    tasks = client.export_snapshot(project, progress=not args.no_progress)
     out: Path = args.out
     export_path = write_export(out / f"{_slug(args.project)}.json", tasks)
-    result = export_to_articles(
-        tasks, source=export_path.name, include_predictions=True, strict=not args.lenient
-    )
+    with tqdm(tasks, unit="task", desc="convert", disable=args.no_progress) as converting:
+        result = export_to_articles(
+            converting, source=export_path.name, include_predictions=True, strict=not args.lenient
+        )
     for annotator, articles in sorted(result.by_annotator().items()):
         path = out / "by_annotator" / f"{_slug(annotator)}.jsonl"
         write_articles(path, articles)

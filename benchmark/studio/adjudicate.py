@@ -9,18 +9,21 @@ Rules (``n`` = annotators of the document):
 
 Items and how they are compared (ids differ between annotators, so spans are the keys):
 
-- entity mention: ``(start, end, label)``; coreference: a pair of kept mention spans is in one
+- entity mention: its span, then the label that passes the rule among the annotators (one who
+  did not mark the span counts as absent); coreference: a pair of kept mention spans is in one
   cluster when the rule holds for "these two spans are in the same cluster";
-- quote: ``(start, end, kind)``; then, over the annotators, each attribute by the same rule:
+- quote: its span, then its kind the same way; then, over the annotators who marked the span
+  (whatever kind they gave), each attribute by the same rule:
   cue span, speaker (by cluster: an annotator supports a speaker span when it is in the cluster
   of their speaker; the kept span is the one most annotators picked exactly, then the earliest),
   ``speaker_elided``;
-- stance: ``(holder, label)`` where holder is ``"article"`` or the quote span; the target text is
-  the most common one among the supporters (a different text is reported), ``target_mention``
+- stance: its holder (``"article"`` or the quote span), then the label; the target text is
+  the most common one among the holder's annotators (a different text is reported), ``target_mention``
   by the rule on its span.
 
-Every item where the annotators do not all agree is a :class:`Conflict` (doc_id, layer, offsets,
-surface, who said what, resolution) — reported even when the rule resolved it.
+Every item where the annotators do not all agree is one :class:`Conflict` (doc_id, layer, offsets,
+surface, who said what, resolution) — reported even when the rule resolved it. A changed label is
+one conflict at its span (``{"a": "GPE", "b": "LOC"}``), not a missing GPE plus an extra LOC.
 """
 
 from __future__ import annotations
@@ -179,6 +182,23 @@ class _Voting:
             self.conflict(layer, span, votes, "kept" if kept else "dropped", surface)
         return kept
 
+    def choose(
+        self, layer: str, span: tuple[int, int] | None, votes: dict[str, Any], surface: str | None = None
+    ) -> Any:
+        """The value at one place (a span, a stance holder) that passes the rule, else ``None``.
+
+        ``votes`` maps each annotator who marked something there to its value (a label, a quote
+        kind); the others count as absent. One disagreement is one conflict, whatever its kind: a
+        changed label is not both a missing item and an extra one.
+        """
+        counts = Counter(votes.values())
+        best, support = sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))[0]
+        kept = _passes(support, self.n, self.rule)
+        if support != self.n:
+            full = {a: votes.get(a) for a in self.annotators}
+            self.conflict(layer, span, full, f"kept {best!r}" if kept else "dropped", surface)
+        return best if kept else None
+
 
 def adjudicate_document(
     articles: Sequence[Article], rule: str = "majority", *, lead: str | None = None
@@ -202,14 +222,15 @@ def adjudicate_document(
     vote = _Voting(first.doc_id, first.text, annotators, "majority" if rule == "lead" else rule)
 
     # -- entities -------------------------------------------------------------------------
-    ent_support: dict[tuple[int, int, str], dict[str, Any]] = defaultdict(dict)
+    ent_labels: dict[tuple[int, int], dict[str, str]] = defaultdict(dict)
     for name, article in by_annotator.items():
         for m in article.entities:
-            ent_support[(m.start, m.end, m.label)][name] = m.label
+            ent_labels[(m.start, m.end)][name] = m.label
     kept_spans: list[tuple[int, int, str]] = []
-    for key in sorted(ent_support):
-        if vote.keep("entity", key[:2], ent_support[key], None):
-            kept_spans.append(key)
+    for span in sorted(ent_labels):
+        label = vote.choose("entity", span, ent_labels[span])
+        if label is not None:
+            kept_spans.append((*span, label))
     mention_id = {(s, e): f"m{i + 1}" for i, (s, e, _) in enumerate(kept_spans)}
     # coreference: pairs of kept spans in one cluster
     pair_support: dict[tuple, dict[str, Any]] = defaultdict(dict)
@@ -246,16 +267,18 @@ def adjudicate_document(
         cluster_spans[m.cluster].add((m.start, m.end))
 
     # -- quotes ----------------------------------------------------------------------------
-    quote_support: dict[tuple[int, int, str], dict[str, Quote]] = defaultdict(dict)
+    quotes_at: dict[tuple[int, int], dict[str, Quote]] = defaultdict(dict)
     for name, article in by_annotator.items():
         for q in article.quotes:
-            quote_support[(q.start, q.end, q.kind)][name] = q
+            quotes_at[(q.start, q.end)][name] = q
     quotes: list[Quote] = []
     quote_id: dict[tuple[int, int], str] = {}
-    for key in sorted(quote_support):
-        support = quote_support[key]
-        if not vote.keep("quote", key[:2], {a: key[2] for a in support}, None):
+    for span in sorted(quotes_at):
+        kind = vote.choose("quote", span, {a: q.kind for a, q in quotes_at[span].items()})
+        if kind is None:
             continue
+        key = (*span, kind)
+        support = quotes_at[span]  # cue and speaker do not depend on the kind: every annotator of the span votes
         qid = f"q{len(quotes) + 1}"
         quote_id[key[:2]] = qid
         cue_votes = {a: None if q.cue is None else (q.cue.start, q.cue.end) for a, q in support.items()}
@@ -279,18 +302,18 @@ def adjudicate_document(
         )
 
     # -- stances ---------------------------------------------------------------------------
-    stance_support: dict[tuple[Any, str], dict[str, Stance]] = defaultdict(dict)
+    stances_of: dict[Any, dict[str, Stance]] = defaultdict(dict)
     for name, article in by_annotator.items():
         for holder, stance in _quote_stances(article).items():
-            stance_support[(holder, stance.label)][name] = stance
+            stances_of[holder][name] = stance
     stances: list[Stance] = []
-    for holder, label in sorted(stance_support, key=lambda k: (k[0] == "article", str(k[0]), k[1])):
-        support = stance_support[(holder, label)]
+    for holder in sorted(stances_of, key=lambda h: (h == "article", str(h))):
         span = None if holder == "article" else holder
-        if not vote.keep(
-            f"stance ({'article' if span is None else 'quote'})", span, {a: label for a in support}, None
-        ):
+        layer = f"stance ({'article' if span is None else 'quote'})"
+        label = vote.choose(layer, span, {a: s.label for a, s in stances_of[holder].items()})
+        if label is None:
             continue
+        support = stances_of[holder]  # the target does not depend on the label: every annotator of the holder votes
         if holder != "article" and holder not in quote_id:
             vote.conflict(
                 "stance (quote)", span, {a: label for a in support}, "dropped (its quote was dropped)"

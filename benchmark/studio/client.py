@@ -32,6 +32,7 @@ from benchmark.studio.convert import article_to_result, article_to_task
 __all__ = ["PushReport", "StudioClient", "StudioError", "TaskInfo", "read_predictions"]
 
 DEFAULT_URL = "http://127.0.0.1:8080"
+MIN_PASSWORD, MAX_PASSWORD = 8, 128  # label-studio 1.23: AUTH_PASSWORD_MIN_LENGTH / _MAX_LENGTH
 
 
 class StudioError(RuntimeError):
@@ -159,12 +160,66 @@ class StudioClient:
             return {int(user.id): str(user.email) for user in self.sdk.users.list()}
 
     def ensure_user(self, email: str, password: str) -> int:
-        """The id of the user with this e-mail, created when missing (for annotator accounts)."""
+        """The id of the user with this e-mail, created when missing (see :meth:`add_user`)."""
         for user_id, known in self.user_emails().items():
             if known == email:
                 return user_id
-        with self._calling(f"create user {email}"):
-            return int(self.sdk.users.create(username=email.split("@")[0], email=email, password=password).id)
+        return self.add_user(email, password)
+
+    def add_user(self, email: str, password: str) -> int:
+        """Create an annotator account that can log in on the web UI; return its id.
+
+        Label Studio's user API ignores a password (``POST /api/users`` makes an account nobody can
+        log in to), so the account is made the way a person would make it: the organisation's
+        invite link (``GET /api/invite``, admin token) and the sign-up form, with its CSRF token.
+        The new user joins the organisation. Raises :class:`StudioError` when the e-mail is taken or
+        the server refuses the password (its message; never the password).
+        """
+        if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
+            raise StudioError(
+                f"the password for {email} has {len(password)} characters; Label Studio needs "
+                f"{MIN_PASSWORD}–{MAX_PASSWORD} (fix: choose another, or let --write-password make one)"
+            )
+        if email.lower() in {known.lower() for known in self.user_emails().values()}:
+            raise StudioError(
+                f"a user {email} already exists at {self.url} (fix: choose another e-mail; to set a new "
+                "password, stop the server and run `label-studio reset_password --username EMAIL --data-dir D`)"
+            )
+        with self._calling("get the organisation's invite link"):
+            invite = self.sdk.organizations.invites.get_invite_link()
+        self._sign_up(email, password, str(invite.token or ""))
+        for user_id, known in self.user_emails().items():
+            if known.lower() == email.lower():
+                return user_id
+        raise StudioError(f"the sign-up of {email} at {self.url} left no such user (fix: see the server log)")
+
+    def _sign_up(self, email: str, password: str, invite_token: str) -> None:
+        """Fill in the web sign-up form (``/user/signup/?token=…``) as a browser would."""
+        import html
+        import re
+
+        import httpx
+
+        path = f"/user/signup/?token={invite_token}"
+        with self._calling(f"sign up {email}"), httpx.Client(base_url=self.url, timeout=self.timeout) as web:
+            page = web.get(path)
+            if page.status_code != 200:
+                raise StudioError(
+                    f"Label Studio at {self.url} answered HTTP {page.status_code} for its sign-up page "
+                    "(fix: check that the token is an administrator's)"
+                )
+            form = {
+                "csrfmiddlewaretoken": web.cookies.get("csrftoken", ""),
+                "email": email,
+                "password": password,
+                "allow_newsletters": "false",
+            }
+            answer = web.post(path, data=form, headers={"Referer": f"{self.url}{path}"})
+        if answer.status_code == 302:  # the form redirects to the projects page on success
+            return
+        reasons = [html.unescape(r).strip() for r in re.findall(r"<li>(.*?)</li>", answer.text, flags=re.S)]
+        reasons = [r for r in reasons if r and password not in r] or [f"HTTP {answer.status_code}"]
+        raise StudioError(f"Label Studio at {self.url} refused to sign up {email}: {'; '.join(reasons)}")
 
     # -- project -------------------------------------------------------------------------
 
@@ -312,8 +367,12 @@ class StudioClient:
 
     # -- export --------------------------------------------------------------------------
 
-    def export_snapshot(self, project: int, *, title: str = "khabar pull") -> list[dict[str, Any]]:
+    def export_snapshot(
+        self, project: int, *, title: str = "khabar pull", progress: bool = False
+    ) -> list[dict[str, Any]]:
         """Every task with its annotations and full predictions (a snapshot export).
+
+        ``progress`` shows the download (bytes) as a tqdm bar on stderr.
 
         ``completed_by`` is filled in as ``{"id", "email"}`` from one ``users.list`` call rather than
         by the server's own expansion (same shape, ~13% faster export; docs/perf-studio.md).
@@ -321,8 +380,16 @@ class StudioClient:
         options = {"predictions": {"only_id": False}}
         with self._calling("create a snapshot export"):
             export = self.sdk.projects.exports.create(project, title=title, serialization_options=options)
-        with self._calling("download the snapshot export"):
-            raw = b"".join(self.sdk.projects.exports.download(project, export.id, export_type="JSON"))
+        from tqdm.auto import tqdm
+
+        chunks: list[bytes] = []
+        with self._calling("download the snapshot export"), tqdm(
+            unit="B", unit_scale=True, desc="download", disable=not progress
+        ) as bar:
+            for chunk in self.sdk.projects.exports.download(project, export.id, export_type="JSON"):
+                chunks.append(chunk)
+                bar.update(len(chunk))
+        raw = b"".join(chunks)
         # the snapshot file is a server-side copy: failing to delete it is harmless
         with contextlib.suppress(Exception):
             self.sdk.projects.exports.delete(project, export.id)
@@ -355,23 +422,46 @@ def _check_prediction(prediction: Article, text: str) -> None:
 
 
 def read_predictions(
-    path: str | Path, texts: Mapping[str, str], schema: LabelSchema = KHABAR
+    path: str | Path,
+    texts: Mapping[str, str],
+    schema: LabelSchema = KHABAR,
+    *,
+    articles: Mapping[str, Article] | None = None,
+    warnings: list[Issue] | None = None,
 ) -> dict[str, Article]:
-    """Read a prediction file: JSONL of Article dicts, or of submission rows.
+    """Read a prediction file: JSONL of Article dicts, or of any baseline's submission lines (DESIGN §5).
 
-    A submission row (DESIGN §5) is ``{"doc_id", "entities": [{"start", "end", "label"}],
-    "quotes": [{"start", "end", "kind", "cue": {start, end} | null, "speaker": {start, end} | null}]}``;
-    its text is taken from ``texts`` (doc_id → article text) and a quote's speaker span must be one
-    of the row's entity spans. Raises :class:`~benchmark.model.ArticleError` listing every bad line.
+    - an Article dict (with ``text``): every layer as it is;
+    - an ``ner``/``quotes`` submission row ``{"doc_id", "entities": [{start, end, label}], "quotes":
+      [{start, end, kind, "cue": {start, end} | null, "speaker": {start, end} | null}]}`` (either
+      list may be missing); its text is taken from ``texts`` (doc_id → article text). A quote's
+      speaker span that is not one of the row's entities becomes a mention of its own (label
+      :func:`speaker_label`, id ``p-s<n>``), so a quotes submission pre-annotates whole;
+    - a ``stance`` submission line ``{"id": "<doc_id>#<stance_id>", "label"}`` or ``{"doc_id",
+      "stance_id", "label"}``: the labels replace those of the article's stances in ``articles``
+      (the pushed articles: their quotes hold the stances), and only the predicted stances are kept.
+
+    Fields a submission line does not define (a ``model`` name, an entity ``score``) are ignored and
+    named in ``warnings`` (line, item, field), as ``khabar evaluate`` does; an unknown field on a row
+    with neither ``entities`` nor ``quotes`` stays an error (a typo). Raises
+    :class:`~benchmark.model.ArticleError` listing every bad line.
     """
     from benchmark.io import iter_jsonl_records
 
+    warnings = [] if warnings is None else warnings
+
     found: dict[str, Article] = {}
+    stance_lines: dict[str, dict[str, tuple[int, Any]]] = {}
     problems: list[Issue] = []
     for number, record, issue in iter_jsonl_records(path):
         where = f"{Path(path).name}:{number}"
         if issue is not None:
             problems.append(issue)
+            continue
+        if isinstance(record, dict) and _is_stance_line(record):
+            _collect_stance_line(record, number, where, stance_lines, problems)
+            known = {"stance_id", "doc_id", "label"} if "stance_id" in record else {"id", "label"}
+            _warn_ignored(str(record.get("doc_id") or record.get("id")), f"line {number}", record, known, warnings)
             continue
         if not isinstance(record, dict) or not isinstance(record.get("doc_id"), str):
             problems.append(
@@ -383,7 +473,7 @@ def read_predictions(
             if "text" in record:
                 article = Article.from_dict(record, schema)
             else:
-                article = _submission_row_to_article(record, texts, schema)
+                article = _submission_row_to_article(record, texts, schema, number, warnings)
         except ArticleError as error:
             problems.extend(
                 Issue(p.doc_id, f"line {number}: {p.item}", p.message, p.fix) for p in error.issues
@@ -395,27 +485,126 @@ def read_predictions(
             )
             continue
         found[doc_id] = article
+    for doc_id, labels in stance_lines.items():
+        first_line = min(number for number, _ in labels.values())
+        if doc_id in found:
+            problems.append(
+                Issue(doc_id, f"line {first_line}", "stance lines for a doc_id that also has a row",
+                      "put one kind of prediction per file (push each with its own --model-version)")
+            )
+            continue
+        try:
+            found[doc_id] = _stance_prediction(doc_id, labels, (articles or {}).get(doc_id), schema)
+        except ArticleError as error:
+            problems.extend(error.issues)
     if problems:
         raise ArticleError(problems)
     return found
 
 
+def speaker_label(schema: LabelSchema) -> str:
+    """The entity label given to a predicted speaker that is none of the predicted entities: PER
+    when the schema has it (speakers are people, or organisations the annotator relabels)."""
+    labels = schema.entity_labels
+    return "PER" if labels is None or "PER" in labels else labels[0]
+
+
+def _is_stance_line(record: Mapping[str, Any]) -> bool:
+    return "label" in record and ("id" in record or "stance_id" in record) and "text" not in record
+
+
+def _collect_stance_line(
+    record: Mapping[str, Any],
+    number: int,
+    where: str,
+    stance_lines: dict[str, dict[str, tuple[int, Any]]],
+    problems: list[Issue],
+) -> None:
+    from benchmark.tasks.stance import ID_SEPARATOR
+
+    if "stance_id" in record:
+        doc_id, item_id = record.get("doc_id"), record.get("stance_id")
+    else:
+        row_id = record.get("id")
+        doc_id, _, item_id = row_id.rpartition(ID_SEPARATOR) if isinstance(row_id, str) else (None, "", None)
+    if not (isinstance(doc_id, str) and doc_id and isinstance(item_id, str) and item_id):
+        problems.append(
+            Issue(where, "id", "stance line without a doc_id and stance id",
+                  'write {"id": "<doc_id>#<stance_id>", "label"} or {"doc_id", "stance_id", "label"}')
+        )
+        return
+    labels = stance_lines.setdefault(doc_id, {})
+    if item_id in labels:
+        problems.append(
+            Issue(doc_id, f"line {number}", f"stance {item_id!r} predicted twice (also line {labels[item_id][0]})",
+                  "keep one line per stance")
+        )
+        return
+    labels[item_id] = (number, record["label"])
+
+
+def _stance_prediction(
+    doc_id: str, labels: Mapping[str, tuple[int, Any]], article: Article | None, schema: LabelSchema
+) -> Article:
+    """The pushed article with only the predicted stances, each with its predicted label."""
+    first_line = min(number for number, _ in labels.values())
+    if article is None:
+        raise ArticleError([
+            Issue(doc_id, f"line {first_line}", "stance prediction for an article that is not in ARTICLES.jsonl",
+                  "push the article with its quotes and stances in the same command")
+        ])
+    stances = {s.id: s for s in article.stances}
+    unknown = [
+        Issue(doc_id, f"line {number}", f"the article has no stance {item_id!r}", f"use one of {sorted(stances)}")
+        for item_id, (number, _) in labels.items()
+        if item_id not in stances
+    ]
+    if unknown:
+        raise ArticleError(unknown)
+    data = article.to_dict()
+    data["stances"] = [
+        {**stance.to_dict(), "label": labels[stance.id][1]} for stance in article.stances if stance.id in labels
+    ]
+    return Article.from_dict(data, schema)
+
+
+def _warn_ignored(
+    doc_id: str, where: str, item: Mapping[str, Any], known: set[str], warnings: list[Issue]
+) -> None:
+    for name in sorted(set(item) - known):
+        warnings.append(
+            Issue(doc_id, where, f"field {name!r} is not part of a submission; ignored", "drop it to silence this")
+        )
+
+
+def _objects(row: Mapping[str, Any], key: str, doc_id: str) -> list[Mapping[str, Any]]:
+    """``row[key]``: a list of objects (missing or null is an empty list)."""
+    items = row.get(key)
+    if items is None:
+        return []
+    bad = not isinstance(items, list) or any(not isinstance(x, Mapping) for x in items)
+    if bad:
+        raise ArticleError([Issue(doc_id, key, f"{key} is not a list of objects", f"write {key}: [{{...}}, ...]")])
+    return items
+
+
 def _submission_row_to_article(
-    row: Mapping[str, Any], texts: Mapping[str, str], schema: LabelSchema
+    row: Mapping[str, Any], texts: Mapping[str, str], schema: LabelSchema, number: int, warnings: list[Issue]
 ) -> Article:
     doc_id = row["doc_id"]
     unknown = set(row) - {"doc_id", "entities", "quotes"}
-    if unknown:
+    if unknown and not ({"entities", "quotes"} & set(row)):
         raise ArticleError(
             [
                 Issue(
                     doc_id,
                     "row",
-                    f"submission row has unsupported keys {sorted(unknown)}",
-                    "use Article JSONL (with text) for stances and other layers",
+                    f"submission row has unsupported keys {sorted(unknown)} and neither entities nor quotes",
+                    "use Article JSONL (with text), or stance lines {id, label}, for stances and other layers",
                 )
             ]
         )
+    _warn_ignored(doc_id, f"line {number}", row, {"doc_id", "entities", "quotes"}, warnings)
     if doc_id not in texts:
         raise ArticleError(
             [
@@ -428,32 +617,31 @@ def _submission_row_to_article(
             ]
         )
     entities = []
-    by_span: dict[tuple[int, int], str] = {}
-    for i, ent in enumerate(row.get("entities") or []):
-        mention = {
-            "id": f"p-e{i}",
-            "start": ent.get("start"),
-            "end": ent.get("end"),
-            "label": ent.get("label"),
-        }
+    by_span: dict[tuple[Any, Any], str] = {}
+    for i, ent in enumerate(_objects(row, "entities", doc_id)):
+        _warn_ignored(doc_id, f"line {number}: entities[{i}]", ent, {"start", "end", "label"}, warnings)
+        mention = {"id": f"p-e{i}", "start": ent.get("start"), "end": ent.get("end"), "label": ent.get("label")}
         entities.append(mention)
         by_span.setdefault((ent.get("start"), ent.get("end")), mention["id"])
     quotes = []
-    problems: list[Issue] = []
-    for i, quote in enumerate(row.get("quotes") or []):
+    speakers = 0
+    for i, quote in enumerate(_objects(row, "quotes", doc_id)):
+        known = {"start", "end", "kind", "cue", "speaker"}
+        _warn_ignored(doc_id, f"line {number}: quotes[{i}]", quote, known, warnings)
         speaker = quote.get("speaker")
         speaker_id = None
         if isinstance(speaker, Mapping):
-            speaker_id = by_span.get((speaker.get("start"), speaker.get("end")))
-            if speaker_id is None:
-                problems.append(
-                    Issue(
-                        doc_id,
-                        f"quotes[{i}]",
-                        "speaker span is not one of the row's entities",
-                        "add the speaker mention to entities",
-                    )
-                )
+            span = (speaker.get("start"), speaker.get("end"))
+            if not all(isinstance(x, int) and not isinstance(x, bool) for x in span):
+                raise ArticleError([
+                    Issue(doc_id, f"quotes[{i}].speaker", f"speaker span {span} is not two integers",
+                          'write "speaker": {"start": int, "end": int} or null')
+                ])
+            speaker_id = by_span.get(span)
+            if speaker_id is None:  # a quotes submission names speakers by span only: make the mention
+                speakers += 1
+                speaker_id = by_span[span] = f"p-s{speakers}"
+                entities.append({"id": speaker_id, "start": span[0], "end": span[1], "label": speaker_label(schema)})
         cue = quote.get("cue")
         quotes.append(
             {
@@ -465,9 +653,6 @@ def _submission_row_to_article(
                 "cue": dict(cue) if isinstance(cue, Mapping) else None,
             }
         )
-    if problems:
-        raise ArticleError(problems)
-    article = Article.from_dict(
+    return Article.from_dict(
         {"doc_id": doc_id, "text": texts[doc_id], "entities": entities, "quotes": quotes}, schema
     )
-    return article

@@ -2,35 +2,54 @@
 
 Label Studio is started as::
 
-    label-studio start --no-browser --internal-host 127.0.0.1 --port P --data-dir D \
-        --username U --password W --user-token T
+    label-studio start --no-browser --internal-host 127.0.0.1 --port P --data-dir D
 
-with ``LABEL_STUDIO_ENABLE_LEGACY_API_TOKEN=true`` (so ``T`` works as ``Authorization: Token T``),
-telemetry off and ``XDG_DATA_HOME`` inside ``D``. Two traps are handled here: ``--host`` is not
-the bind address (``--internal-host`` is), and a busy port silently moves the server to
-``P + 1`` — so the port is checked free before starting, and :func:`start_server` only returns
-once the port that was asked for answers ``/health``.
+with the admin's e-mail, password and API token in the environment (``LABEL_STUDIO_USERNAME``,
+``LABEL_STUDIO_PASSWORD``, ``LABEL_STUDIO_USER_TOKEN``, read by label-studio 1.23's
+``server._create_user``), never on the command line, where ``ps`` shows them to every user;
+``LABEL_STUDIO_ENABLE_LEGACY_API_TOKEN=true`` (so the token works as ``Authorization: Token T``),
+telemetry off and ``XDG_DATA_HOME`` inside ``D``.
+
+Two traps are handled here: ``--host`` is not the bind address (``--internal-host`` is), and a
+busy port silently moves the server to ``P + 1`` — so the port is checked free before starting,
+and :func:`start_server` only returns once the port that was asked for answers ``/health``.
+
+The server never outlives its starter: ``label-studio`` runs under a small guard process
+(``_guard.py``) that stops Label Studio's whole process group on SIGTERM, SIGINT or SIGHUP and
+when the process that called :func:`start_server` dies, even by SIGKILL; if the guard itself is
+killed, Linux kills Label Studio with it (``PR_SET_PDEATHSIG``).
 
 The first start on an empty data dir runs the database migrations (~30 s); a restart on a
 migrated data dir takes a few seconds (:func:`copy_data_dir` clones a migrated template).
 
-The token is never printed, logged or shown in a repr.
+The password and token are never printed, logged or shown in a repr.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["ServerError", "StudioServer", "copy_data_dir", "free_port", "is_healthy", "start_server"]
+__all__ = [
+    "ServerError",
+    "StudioServer",
+    "copy_data_dir",
+    "free_port",
+    "is_healthy",
+    "server_environment",
+    "start_server",
+]
 
 
 class ServerError(RuntimeError):
@@ -64,9 +83,17 @@ def is_healthy(url: str, timeout: float = 2.0) -> bool:
         return False
 
 
+GUARD = Path(__file__).with_name("_guard.py")
+GRACE_SECONDS = 10.0  # how long Label Studio gets to exit on SIGTERM before SIGKILL
+_STOP_SIGNALS = tuple(getattr(signal, n) for n in ("SIGTERM", "SIGINT", "SIGHUP") if hasattr(signal, n))
+
+
 @dataclass
 class StudioServer:
-    """A running local Label Studio server; stop it with :meth:`stop` (or use it as a context manager)."""
+    """A running local Label Studio server; stop it with :meth:`stop` (or use it as a context manager).
+
+    ``process`` is the guard that runs ``label-studio`` (see the module docstring).
+    """
 
     url: str
     port: int
@@ -78,25 +105,36 @@ class StudioServer:
     def alive(self) -> bool:
         return self.process.poll() is None
 
-    def stop(self, timeout: float = 15.0) -> None:
-        """Stop the server (SIGTERM to its process group, then SIGKILL if it lingers)."""
+    def stop(self, timeout: float = GRACE_SECONDS + 50.0) -> None:
+        """Stop the server and everything it started; return once the port is released.
+
+        SIGTERM to the guard, which stops Label Studio's process group (SIGKILL after a grace
+        period); if the guard does not exit within ``timeout`` seconds it is SIGKILLed, and Label
+        Studio dies with it.
+        """
         if self.process.poll() is not None:
             return
-        try:
-            os.killpg(self.process.pid, 15)
-        except ProcessLookupError:
-            return
+        with contextlib.suppress(ProcessLookupError):
+            self.process.send_signal(signal.SIGTERM)
         try:
             self.process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, 9)
-            self.process.wait(timeout=timeout)
+            self.process.kill()
+            self.process.wait()
+        self._wait_for_port_release(timeout)
 
     def kill(self) -> None:
-        """Kill the server at once (SIGKILL), as a crash would: used by the fault tests."""
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, 9)
-            self.process.wait(timeout=30)
+        """Kill the server at once, as a crash would (SIGKILL to the guard; Label Studio dies with it)."""
+        if self.process.poll() is not None:
+            return
+        self.process.kill()
+        self.process.wait()
+        self._wait_for_port_release(60.0)
+
+    def _wait_for_port_release(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while not _port_is_free(self.port) and time.monotonic() < deadline:
+            time.sleep(0.1)
 
     def __enter__(self) -> StudioServer:
         return self
@@ -110,6 +148,45 @@ def _log_tail(path: Path, lines: int = 25) -> str:
         return "\n".join(path.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:])
     except OSError:
         return "(no log)"
+
+
+def server_environment(data_dir: Path, *, username: str, password: str, token: str) -> dict[str, str]:
+    """The environment ``label-studio start`` runs with: credentials, telemetry off, data in ``data_dir``."""
+    return {
+        **os.environ,
+        "LABEL_STUDIO_USERNAME": username,
+        "LABEL_STUDIO_PASSWORD": password,
+        "LABEL_STUDIO_USER_TOKEN": token,
+        "LABEL_STUDIO_ENABLE_LEGACY_API_TOKEN": "true",
+        "SENTRY_DSN": "",
+        "FRONTEND_SENTRY_DSN": "",
+        "LATEST_VERSION_CHECK": "false",
+        "COLLECT_ANALYTICS": "false",
+        "XDG_DATA_HOME": str(data_dir / "xdg"),
+        "LABEL_STUDIO_BASE_DATA_DIR": str(data_dir),
+    }
+
+
+def _start_guarded(command: list[str], env: dict[str, str], log_path: Path) -> subprocess.Popen:
+    """Start ``command`` under the guard, with the stop signals blocked meanwhile.
+
+    A Ctrl-C that lands while ``Popen`` runs would otherwise leave a started child that nobody
+    holds; blocked, it waits until the caller holds the process (the guard unblocks them itself).
+    """
+    guard = [sys.executable, "-I", str(GUARD), str(os.getpid()), f"{GRACE_SECONDS:g}", "--", *command]
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
+    try:
+        with log_path.open("ab") as log:
+            return subprocess.Popen(
+                guard,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                env=env,
+                start_new_session=True,
+            )
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
 
 
 def start_server(
@@ -126,6 +203,7 @@ def start_server(
 
     Raises :class:`ServerError` when label-studio is not installed, the port is busy, or the
     server does not come up in ``timeout`` seconds (the message gives the log's last lines).
+    Whatever interrupts the start (Ctrl-C, a signal turned into an exception) stops the server.
     """
     binary = shutil.which(executable)
     if binary is None:
@@ -140,42 +218,10 @@ def start_server(
     data_dir = Path(data_dir).resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
     log_path = data_dir / "label-studio.log"
-    env = {
-        **os.environ,
-        "LABEL_STUDIO_ENABLE_LEGACY_API_TOKEN": "true",
-        "SENTRY_DSN": "",
-        "FRONTEND_SENTRY_DSN": "",
-        "LATEST_VERSION_CHECK": "false",
-        "COLLECT_ANALYTICS": "false",
-        "XDG_DATA_HOME": str(data_dir / "xdg"),
-        "LABEL_STUDIO_BASE_DATA_DIR": str(data_dir),
-    }
-    command = [
-        binary,
-        "start",
-        "--no-browser",
-        "--internal-host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--data-dir",
-        str(data_dir),
-        "--username",
-        username,
-        "--password",
-        password,
-        "--user-token",
-        token,
-    ]
-    with log_path.open("ab") as log:
-        process = subprocess.Popen(
-            command,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            env=env,
-            start_new_session=True,
-        )
+    command = [binary, "start", "--no-browser", "--internal-host", "127.0.0.1", "--port", str(port)]
+    command += ["--data-dir", str(data_dir)]
+    env = server_environment(data_dir, username=username, password=password, token=token)
+    process = _start_guarded(command, env, log_path)
     server = StudioServer(
         url=url, port=port, data_dir=data_dir, log_path=log_path, process=process, token=token
     )

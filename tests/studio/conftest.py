@@ -3,6 +3,10 @@
 The server fixture starts ``label-studio`` on a free loopback port with a temporary data dir; a
 migrated data dir is cached under the pytest cache dir so later sessions start in seconds. When
 ``label-studio`` is not installed, the ``studio`` tests skip with the reason.
+
+No server outlives the session: the fixture stops it in a ``finally``, and every server runs under
+the guard of :func:`~benchmark.studio.server.start_server`, which stops it when this test process
+dies, even by SIGKILL or a CI timeout (tests/studio/test_guard.py, test_serve_command.py).
 """
 
 from __future__ import annotations

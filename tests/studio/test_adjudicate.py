@@ -93,3 +93,30 @@ def test_agreeing_annotators_give_the_same_article_and_no_conflict(make_article)
         (q.start, q.end, q.kind, q.cue, q.speaker_elided) for q in a.quotes
     ]
     assert [(s.label, s.target) for s in gold.stances] == [(s.label, s.target) for s in a.stances]
+
+
+def test_one_changed_label_is_one_conflict(make_article):
+    """b relabels one mention, one quote's kind and one stance: three conflicts, one per place."""
+    a = _as(make_article(), "a@x", "1")
+    ents = tuple(Mention(m.id, m.start, m.end, "LOC") if m.id == "m2" else m for m in a.entities)
+    quotes = tuple(Quote(q.id, q.start, q.end, "mixed", q.cue, q.speaker) if q.id == "q3" else q for q in a.quotes)
+    stances = tuple(
+        Stance(s.id, s.holder, s.target, "neutral", s.target_mention) if s.id == "st-q2" else s for s in a.stances
+    )
+    b = _as(a.replace(entities=ents, quotes=quotes, stances=stances), "b@x", "2")
+    result = adjudicate([a, b], "majority")
+    moscow = a.mention("m2")
+    q2, q3 = a.quotes[1], a.quotes[2]
+    assert [(c.layer, c.start, c.end, c.votes, c.resolution) for c in result.conflicts] == [
+        ("entity", moscow.start, moscow.end, {"a@x": "GPE", "b@x": "LOC"}, "dropped"),
+        ("quote", q3.start, q3.end, {"a@x": "indirect", "b@x": "mixed"}, "dropped"),
+        ("stance (quote)", q2.start, q2.end, {"a@x": "against", "b@x": "neutral"}, "dropped"),
+    ]
+    three = adjudicate([a, b, _as(a, "c@x", "3")], "majority")
+    assert [(c.layer, c.resolution) for c in three.conflicts] == [
+        ("entity", "kept 'GPE'"),
+        ("quote", "kept 'indirect'"),
+        ("stance (quote)", "kept 'against'"),
+    ]
+    (gold,) = three.gold
+    assert (gold.surface(gold.entities[1]), gold.entities[1].label) == ("موسكو", "GPE")

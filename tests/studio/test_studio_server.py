@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import itertools
 import json
+import stat
 import threading
+from pathlib import Path
 
 import pytest
 
@@ -13,6 +15,9 @@ from benchmark.io import read_articles, write_articles
 from benchmark.model import Article, Mention, Stance
 from benchmark.studio.client import StudioClient, StudioError
 from benchmark.studio.convert import article_to_result
+
+from .conftest import STUDIO_PASSWORD
+from .processes import label_studio_of, needs_proc
 
 pytestmark = pytest.mark.studio
 
@@ -117,7 +122,9 @@ def test_two_annotators_end_to_end(studio, make_article, tmp_path, monkeypatch, 
 
     out = tmp_path / "exports"
     assert main(["annotate", "pull", "--project", title, "--out", str(out)]) == 0
-    printed = capsys.readouterr().out
+    captured = capsys.readouterr()
+    printed = captured.out
+    assert "download:" in captured.err and "convert: 100%" in captured.err and "3/3" in captured.err  # tqdm bars
     assert "ali@khabar.test: 3 article(s)" in printed and "model:crf-0.1: 3 prediction(s)" in printed
     export = out / f"{title}.json"
     raw = json.loads(export.read_text(encoding="utf-8"))
@@ -210,6 +217,106 @@ def test_wrong_token_and_server_down_give_clear_messages(studio, monkeypatch, ca
     monkeypatch.setenv("KHABAR_LS_URL", down)
     assert main(["annotate", "setup"]) == 1
     assert f"cannot reach Label Studio at {down}" in capsys.readouterr().err
+
+
+def test_quote_and_stance_submissions_pre_annotate_tasks(studio, make_article, tmp_path, monkeypatch, capsys):
+    """A quotes baseline names speakers by span only, a stance baseline gives {id, label}: both pre-annotate."""
+    client = studio.client()
+    title, _ = _project(client)
+    _env(monkeypatch, studio)
+    gold = make_article()
+    docs = [gold.replace(doc_id=f"doc/{i}") for i in range(2)]
+    articles = tmp_path / "articles.jsonl"
+    write_articles(articles, docs)
+    putin = gold.mention("m1")
+    quote_lines = [
+        {"doc_id": d.doc_id, "quotes": [
+            {"start": q.start, "end": q.end, "kind": q.kind, "speaker": {"start": putin.start, "end": putin.end}}
+            for q in gold.quotes]}
+        for d in docs
+    ]
+    quotes_file = tmp_path / "quotes.jsonl"
+    quotes_file.write_text("\n".join(json.dumps(x) for x in quote_lines) + "\n", encoding="utf-8")
+    stance_file = tmp_path / "stance.jsonl"
+    stance_file.write_text(
+        "\n".join(json.dumps({"id": f"{d.doc_id}#st-q1", "label": "neutral"}) for d in docs) + "\n", encoding="utf-8"
+    )
+    push = ["annotate", "push", str(articles), "--project", title, "--no-progress"]
+    assert main([*push, "--predictions", str(quotes_file), "--model-version", "sk-quotes"]) == 0
+    assert "created 2 task(s)" in capsys.readouterr().out
+    assert main([*push, "--predictions", str(stance_file), "--model-version", "sk-stance"]) == 0
+    assert "push:" not in capsys.readouterr().err
+    assert main(["annotate", "pull", "--project", title, "--out", str(tmp_path / "out"), "--no-progress"]) == 0
+    assert "convert" not in capsys.readouterr().err  # --no-progress: no bars
+    quotes = list(read_articles(tmp_path / "out" / "predictions" / "model-sk-quotes.jsonl"))
+    assert [q.doc_id for q in quotes] == ["doc/0", "doc/1"]
+    first = quotes[0]
+    assert [(q.start, q.end, first.surface(first.mention(q.speaker))) for q in first.quotes] == [
+        (q.start, q.end, "بوتين") for q in gold.quotes
+    ]
+    stances = list(read_articles(tmp_path / "out" / "predictions" / "model-sk-stance.jsonl"))
+    assert [[(s.holder, s.label) for s in a.stances] for a in stances] == [[("q1", "neutral")]] * 2
+
+
+def _web_login(url: str, email: str, password: str):
+    """Log in through the real web form (/user/login/, with its CSRF token); the session, or None if refused."""
+    import requests
+
+    web = requests.Session()
+    web.get(f"{url}/user/login/", timeout=120).raise_for_status()
+    form = {"csrfmiddlewaretoken": web.cookies["csrftoken"], "email": email, "password": password}
+    answer = web.post(f"{url}/user/login/", data=form, allow_redirects=False, timeout=120)
+    return web if answer.status_code == 302 and "sessionid" in web.cookies else None
+
+
+def test_users_add_makes_accounts_that_log_in_on_the_web_form(studio, tmp_path, monkeypatch, capsys):
+    _env(monkeypatch, studio)
+    secret = tmp_path / "ann1.password"
+    assert main(["annotate", "users", "add", "ann1@khabar.test", "--write-password", str(secret)]) == 0
+    printed = capsys.readouterr()
+    password = secret.read_text(encoding="utf-8").strip()
+    assert stat.S_IMODE(secret.stat().st_mode) == 0o600 and len(password) >= 20
+    assert password not in printed.out + printed.err and studio.token not in printed.out + printed.err
+    assert "created user ann1@khabar.test (id " in printed.out and str(secret) in printed.out
+    web = _web_login(studio.url, "ann1@khabar.test", password)
+    assert web is not None
+    assert web.get(f"{studio.url}/api/current-user/whoami", timeout=120).json()["email"] == "ann1@khabar.test"
+    assert _web_login(studio.url, "ann1@khabar.test", "not-the-password-123") is None
+
+    chosen = tmp_path / "chosen.password"
+    chosen.write_text("a-chosen-password-42\n", encoding="utf-8")
+    assert main(["annotate", "users", "add", "ann1@khabar.test", "--write-password", str(secret)]) == 2
+    assert "is never overwritten" in capsys.readouterr().err and secret.read_text().strip() == password
+    assert main(["annotate", "users", "add", "ann1@khabar.test", "--password-file", str(chosen)]) == 1
+    assert "a user ann1@khabar.test already exists" in capsys.readouterr().err
+    assert main(["annotate", "users", "add", "ann2@khabar.test", "--password-file", str(chosen)]) == 0
+    assert "a-chosen-password-42" not in capsys.readouterr().out
+    assert _web_login(studio.url, "ann2@khabar.test", "a-chosen-password-42") is not None
+    short = tmp_path / "short.password"
+    short.write_text("short\n", encoding="utf-8")
+    assert main(["annotate", "users", "add", "ann3@khabar.test", "--password-file", str(short)]) == 1
+    assert "Label Studio needs 8–128" in capsys.readouterr().err
+    failed = tmp_path / "failed.password"
+    assert main(["annotate", "users", "add", "ann1@khabar.test", "--write-password", str(failed)]) == 1
+    assert not failed.exists()  # no account was made: no password file is left to mislead
+
+    client = studio.client()
+    client.ensure_user("ann4@khabar.test", "pass-ann4-1234")  # the library call makes log-in-able users too
+    assert _web_login(studio.url, "ann4@khabar.test", "pass-ann4-1234") is not None
+    assert main(["annotate", "users", "list"]) == 0
+    listed = capsys.readouterr().out
+    assert all(f"\t{e}" in listed for e in ("ann1@khabar.test", "ann2@khabar.test", "ann4@khabar.test"))
+    assert "ann3@khabar.test" not in listed
+
+
+@needs_proc
+def test_the_server_command_line_holds_no_password_or_token(studio):
+    """`ps` shows every user the command lines: the admin password and token travel in the environment."""
+    ((pid, args),) = label_studio_of(studio.server.data_dir).items()
+    command_line = " ".join(args)
+    assert str(studio.server.port) in command_line
+    assert STUDIO_PASSWORD not in command_line and studio.token not in command_line
+    assert f"LABEL_STUDIO_USER_TOKEN={studio.token}".encode() in Path(f"/proc/{pid}/environ").read_bytes()
 
 
 @pytest.mark.slow
