@@ -41,13 +41,14 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # pragma: no cover
     from baselines.selection import ManifestSplits
 
+from benchmark.cli._schema_option import add_schema_option
+
 NAME = "baseline"
 HELP = "scikit-learn baselines: train and predict ner (CRF), quotes (cues + ranker), stance (TF-IDF + LR)"
 
 
 def _selection(parser: argparse.ArgumentParser, what: str) -> None:
-    parser.add_argument("--schema", default=None,
-                        help="label schema of the Article JSONL: khabar (default) or an importer name")
+    add_schema_option(parser)
     parser.add_argument("--where", action="append", default=[], metavar="KEY=VALUE",
                         help=f"keep {what} articles whose meta[KEY] == VALUE (repeatable; e.g. split=train)")
     parser.add_argument("--exclude", action="append", default=[], metavar="KEY=VALUE",
