@@ -3,8 +3,10 @@
 Train on :class:`~benchmark.model.Article` records with entities; predict character spans.
 
 * Tokens and tags come from the text layer: ``benchmark.text.article_to_bio`` (tokens cut at every
-  gold boundary; nested mentions beyond the outermost layer cannot be carried by BIO and are
-  counted in ``NerModel.meta["not_in_bio"]``). At prediction time the same tokenizer runs
+  gold boundary; nested mentions beyond the outermost layer cannot be carried by BIO: training
+  warns with their number (:class:`NestedSpansWarning`, :func:`nested_spans_message`) and counts
+  them in ``NerModel.meta["not_in_bio"]``; the scorer still scores every layer, and its
+  ``outermost`` figures show what a one-layer model can reach). At prediction time the same tokenizer runs
   without gold, the CRF tags, invalid ``I-X`` (after ``O`` or another type) become ``B-X``, and
   ``benchmark.text.bio_to_spans`` turns tags into character spans on the original text.
 * Proclitics: Khabar's guidelines leave ``و``/``ل``/``ب``… outside the span (``لروسيا`` → ``روسيا``),
@@ -29,6 +31,7 @@ Train on :class:`~benchmark.model.Article` records with entities; predict charac
 from __future__ import annotations
 
 import time
+import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,9 +45,24 @@ from benchmark.text import Token, article_to_bio, bio_to_spans, tokenize
 if TYPE_CHECKING:  # pragma: no cover
     from baselines.sklearn.wordclusters import WordClusters
 
-__all__ = ["NerModel", "choose_clitic_splitting", "propagate_labels", "repair_bio"]
+__all__ = ["NerModel", "NestedSpansWarning", "choose_clitic_splitting", "nested_spans_message", "propagate_labels",
+           "repair_bio"]
 
 MODEL_FILE = "ner_crf.joblib"
+
+
+class NestedSpansWarning(UserWarning):
+    """Training data holds nested entities that the one-layer CRF cannot learn."""
+
+
+def nested_spans_message(count: int) -> str:
+    """The warning line for ``count`` mentions the CRF cannot learn.
+
+    >>> nested_spans_message(571)
+    '571 nested spans (inner layer) cannot be learned by the CRF: it trains on the outermost layer'
+    """
+    return (f"{count:,} nested span{'s' if count != 1 else ''} (inner layer) cannot be learned by the CRF: "
+            "it trains on the outermost layer")
 
 
 def repair_bio(tags: Sequence[str]) -> list[str]:
@@ -166,6 +184,8 @@ class NerModel:
             not_in_bio += len(view.not_in_bio)
             sequences.append(sentence_features([t.text for t in view.tokens], clusters))
             targets.append(list(view.tags))
+        if not_in_bio:
+            warnings.warn(nested_spans_message(not_in_bio), NestedSpansWarning, stacklevel=2)
         crf = sklearn_crfsuite.CRF(algorithm="lbfgs", c1=c1, c2=c2, max_iterations=max_iterations,
                                    all_possible_transitions=True)
         started = time.perf_counter()

@@ -35,6 +35,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -171,13 +172,17 @@ def _train(args: argparse.Namespace) -> int:
     articles = load_articles(args.train, args.schema, args.where, args.exclude, _splits(args))
     started = time.perf_counter()
     if args.baseline_task == "ner":
-        from baselines.sklearn.ner import NerModel
+        from baselines.sklearn.ner import NerModel, NestedSpansWarning
         from baselines.sklearn.wordclusters import WordClusters
 
         clusters = WordClusters.load(Path(args.clusters).expanduser()) if args.clusters else None
         split = {"auto": "auto", "yes": True, "no": False}[args.split_clitics]
-        model = NerModel.train(articles, clusters=clusters, split_clitics=split, c1=args.c1, c2=args.c2,
-                               max_iterations=args.iterations, show_progress=True)
+        with warnings.catch_warnings(record=True) as caught:  # shown as one plain line each
+            warnings.simplefilter("always", NestedSpansWarning)
+            model = NerModel.train(articles, clusters=clusters, split_clitics=split, c1=args.c1, c2=args.c2,
+                                   max_iterations=args.iterations, show_progress=True)
+        for warning in caught:
+            print(f"warning: {warning.message}", file=sys.stderr)
     elif args.baseline_task == "stance":
         from baselines.sklearn.data import resolve_schema
         from baselines.sklearn.stance import StanceModel

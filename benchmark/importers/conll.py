@@ -107,7 +107,7 @@ class ConllLayout:
 # --------------------------------------------------------------------------- tags <-> spans
 
 
-def decode_tags(tags: Sequence[str], scheme: str, lines: Sequence[int], where: str, column: int,
+def decode_tags(tags: list[str], scheme: str, lines: Sequence[int], where: str, column: int,
                 report: ImportReport | None = None, repair: bool = False) -> list[tuple[int, int, str]]:
     """One sentence's tags of one column → ``(first_token, end_token, type)`` (end exclusive).
 
@@ -118,6 +118,8 @@ def decode_tags(tags: Sequence[str], scheme: str, lines: Sequence[int], where: s
     >>> decode_tags(["I-PER", "I-PER", "O", "I-LOC", "B-LOC"], "IOB1", [1, 2, 3, 4, 5], "f", 2)
     [(0, 2, 'PER'), (3, 4, 'LOC'), (4, 5, 'LOC')]
     """
+    if tags.count("O") == len(tags):  # most inner columns: nothing to decode
+        return []
     allowed = _PREFIXES[scheme]
     spans: list[tuple[int, int, str]] = []
     start = -1
@@ -216,7 +218,7 @@ def _refuse(where: str, line: int, column: int, tag: str, why: str) -> None:
 class _Sentence:
     tokens: list[str]
     tags: list[list[str]]  # one list per tag column
-    lines: list[int]
+    lines: Sequence[int]
 
 
 @dataclass(slots=True)
@@ -236,7 +238,8 @@ def _decode_file(path: Path, encoding: str) -> str:
                                                     "pass the file's encoding (--encoding)"]) from None
     except LookupError:
         raise ValueError(f"unknown encoding {encoding!r} (a Python codec name such as utf-8, cp1256)") from None
-    return text[1:] if text.startswith("\ufeff") else text
+    text = text[1:] if text.startswith("\ufeff") else text
+    return text.replace("\r\n", "\n") if "\r" in text else text  # CRLF files; a lone CR stays (and is refused)
 
 
 def read_documents(path: str | Path, layout: ConllLayout, report: ImportReport) -> Iterator[_Document]:
@@ -251,39 +254,46 @@ def read_documents(path: str | Path, layout: ConllLayout, report: ImportReport) 
     sep = {"tab": "\t", "space": " "}.get(layout.delimiter, "")
     width = 0  # columns per data line, from the first one
     sentences: list[_Sentence] = []
-    tokens: list[str] = []
-    tags: list[list[str]] = [[] for _ in tag_at]
-    lines: list[int] = []
+    rows: list[list[str]] = []  # the current sentence's lines, split into columns
+    first_line = 0  # file line of its first row (a sentence's lines are consecutive)
     documents = sentence_count = 0
 
     def end_sentence() -> None:
-        nonlocal tokens, tags, lines
-        if tokens:
-            sentences.append(_Sentence(tokens, tags, lines))
-            tokens, tags, lines = [], [[] for _ in tag_at], []
+        nonlocal rows
+        if not rows:
+            return
+        tokens = [row[token_at] for row in rows]
+        if " ".join(tokens).split() != tokens:  # one check per sentence: an empty token or white space in one
+            bad = next(i for i, token in enumerate(tokens) if token.split() != [token])
+            _line_problem(name, first_line + bad, sep.join(rows[bad]), f"token {tokens[bad]!r} is empty or holds "
+                          "white space; tokens are joined with single spaces into the text, so it could not be "
+                          "read back: fix the token")
+        tags = [[row[at] for row in rows] for at in tag_at]
+        sentences.append(_Sentence(tokens, tags, range(first_line, first_line + len(rows))))
+        rows = []
 
+    markers = tuple(m for m in (layout.doc_marker, layout.sentence_marker) if m)
     for number, line in enumerate(_decode_file(path, layout.encoding).split("\n"), start=1):
-        if line.endswith("\r"):
-            line = line[:-1]
-        if not line.strip():
+        if not line or line.isspace():
             if line:
                 _line_problem(name, number, line, "holds only white space: a sentence break is an empty line")
             end_sentence()
             continue
-        head = line.split(None, 1)[0]
-        if layout.doc_marker and head == layout.doc_marker:
-            _marker_line(name, number, line, layout.doc_marker)
-            end_sentence()
-            if sentences:
-                documents += 1
-                yield _Document(sentences, documents, sentence_count)
-            sentence_count += len(sentences)
-            sentences = []
-            continue
-        if layout.sentence_marker and head == layout.sentence_marker:
-            _marker_line(name, number, line, layout.sentence_marker)
-            end_sentence()
-            continue
+        if markers and line.startswith(markers):
+            head = line.split(None, 1)[0]
+            if head == layout.doc_marker:
+                _marker_line(name, number, line, layout.doc_marker)
+                end_sentence()
+                if sentences:
+                    documents += 1
+                    yield _Document(sentences, documents, sentence_count)
+                sentence_count += len(sentences)
+                sentences = []
+                continue
+            if head == layout.sentence_marker:
+                _marker_line(name, number, line, layout.sentence_marker)
+                end_sentence()
+                continue
         if not sep:
             sep = "\t" if "\t" in line else " "
         fields = line.split(sep)
@@ -294,28 +304,27 @@ def read_documents(path: str | Path, layout: ConllLayout, report: ImportReport) 
             if unread:
                 report.note(f"{name}:{number}", "columns_not_read",
                             f"column(s) {unread} of {width} are neither the token nor a tag column: not read")
-        if "" in fields:
-            _line_problem(name, number, line, f"has an empty column (two {'tabs' if sep == chr(9) else 'spaces'} in "
-                          "a row, or one at the start or end of the line): remove the extra separator")
-        if len(fields) != width:
-            other = " " if sep == "\t" else "\t"
-            hint = (f" (it separates columns with {'spaces' if sep == chr(9) else 'tabs'})"
-                    if other in line else "")
-            _line_problem(name, number, line, f"has {len(fields)} column(s), the file has {width} (from its "
-                          f"first line){hint}; every line is token and tag columns separated by "
-                          f"{'one tab' if sep == chr(9) else 'one space'}: fix the line, or declare the layout "
-                          "(--token-column, --tag-columns, --delimiter)")
-        token = fields[token_at]
-        if not token or token != token.strip() or any(ch.isspace() for ch in token):
-            _line_problem(name, number, line, f"token {token!r} is empty or holds white space; tokens are joined "
-                          "with single spaces into the text, so it could not be read back: fix the token")
-        tokens.append(token)
-        lines.append(number)
-        for column, at in zip(tags, tag_at, strict=True):
-            column.append(fields[at])
+        if len(fields) != width or "" in fields:
+            _bad_columns(name, number, line, fields, width, sep)
+        if not rows:
+            first_line = number
+        rows.append(fields)
     end_sentence()
     if sentences:
         yield _Document(sentences, documents + 1 if layout.doc_marker else 0, sentence_count)
+
+
+def _bad_columns(name: str, number: int, line: str, fields: list[str], width: int, sep: str) -> None:
+    kind = "tabs" if sep == "\t" else "spaces"
+    if "" in fields:
+        _line_problem(name, number, line, f"has an empty column (two {kind} in a row, or one at the start or end "
+                      "of the line): remove the extra separator")
+    other = " " if sep == "\t" else "\t"
+    hint = f" (it separates columns with {'tabs' if other == chr(9) else 'spaces'})" if other in line else ""
+    one = "one tab" if sep == "\t" else "one space"
+    _line_problem(name, number, line, f"has {len(fields)} column(s), the file has {width} (from its first line)"
+                  f"{hint}; every line is token and tag columns separated by {one}: fix the line, or declare the "
+                  "layout (--token-column, --tag-columns, --delimiter)")
 
 
 def _line_problem(name: str, number: int, line: str, why: str) -> None:
@@ -383,10 +392,8 @@ def _document_article(document: _Document, layout: ConllLayout, name: str, prefi
         report.count("tokens", len(tokens))
         report.count("sentences", len(sentences))
         report.count("entities", len(mentions))
-        for *_, depth, _line in spans:
-            report.count(f"entities_depth_{depth}")
-        for _start, _end, label, _depth, _line in spans:
-            report.count(f"label:{label}")
+        report.counts.update([f"entities_depth_{span[3]}" for span in spans])
+        report.counts.update([f"label:{span[2]}" for span in spans])
     return article
 
 
@@ -418,7 +425,8 @@ def _mentions(text: str, spans: list[tuple[int, int, str, int, int]], name: str,
                 f"column {column} (depth {depth}): the {label} entity lies inside {len(open_)} other entities, so its "
                 f"depth is {len(open_) + 1}; an entity of depth k+1 lies inside one of depth k: move it to column "
                 f"{layout.tag_columns[len(open_)] if len(open_) < len(layout.tag_columns) else '?'} (or fix the tags)"])
-        trimmed = trim_span(text, start, end)
+        visible = text[start].isprintable() and text[end - 1].isprintable()  # no mark to trim (the usual case)
+        trimmed = (start, end) if visible else trim_span(text, start, end)
         if trimmed[0] >= trimmed[1] or text.find(" ", start, trimmed[0]) >= 0 or text.find(" ", trimmed[1], end) >= 0:
             raise ImportProblem(f"{name}:{line}", [
                 f"column {column}: the {label} entity starts or ends with a token made only of invisible marks "

@@ -72,6 +72,8 @@ def test_columns_not_read_are_reported_and_other_token_column(tmp_path):
 
 
 def test_encoding_option_and_bad_bytes_name_the_line(tmp_path):
+    [article] = import_conll(write(tmp_path, "\ufeffأ\tB-LOC\r\nب\tI-LOC\r\n\r\n"))  # BOM and CRLF
+    assert article.text == "أ ب" and article.entities[0].label == "LOC"
     [article] = import_conll(write(tmp_path, "بيروت B-GPE\n", encoding="cp1256"), encoding="cp1256")
     assert article.text == "بيروت"
     path = tmp_path / "bad.conll"
