@@ -75,3 +75,23 @@ def test_the_ner_release_rows_keep_every_layer():
                                                                    Mention("m2", 11, 15, "GPE")))
     [row] = task.rows([article], schema)
     assert row["entities"] == [{"start": 0, "end": 15, "label": "OCC"}, {"start": 11, "end": 15, "label": "GPE"}]
+
+
+def test_a_release_built_with_a_schema_file_keeps_every_layer(tmp_path, repo_root):
+    import pyarrow.parquet as pq
+
+    from benchmark.cli import main
+
+    example = repo_root / "docs" / "examples" / "own-corpus"
+    schema = str(example / "schema.json")
+    for split in ("train", "test"):
+        assert main(["import", "conll", str(example / f"{split}.conll"), "--tag-columns", "2,3",
+                     "--doc-marker=-DOCSTART-", "--schema", schema, "-O", f"split={split}",
+                     "--out", str(tmp_path / f"{split}.jsonl")]) == 0
+    out = tmp_path / "release"
+    assert main(["build", str(tmp_path / "train.jsonl"), str(tmp_path / "test.jsonl"), "--schema", schema,
+                 "--configs", "ner", "--out", str(out), "--quiet", "--workers", "1"]) == 0
+    train = pq.read_table(next((out / "data" / "ner").glob("train-*.parquet"))).to_pylist()
+    test = pq.read_table(next((tmp_path / "release-private" / "data" / "ner").glob("test-*.parquet"))).to_pylist()
+    assert sum(len(row["entities"]) for row in train) == 34  # 23 outer + 11 nested: every layer
+    assert sum(len(row["entities"]) for row in test) == 11

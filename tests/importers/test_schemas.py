@@ -129,3 +129,10 @@ def test_train_predict_and_score_agree_on_the_schema(tmp_path, capsys):
     assert main(["evaluate", "--task", "ner", "--submission", str(run), "--gold", str(corpus), "--schema", str(schema),
                  "--out", str(out), "--resamples", "10"]) == 0
     assert "strict" in capsys.readouterr().out
+
+
+def test_a_schema_saved_with_a_transformer_model_keeps_its_polar_labels():
+    from baselines.transformers.common import schema_from_record, schema_record
+
+    schema = schema_from_dict(MINE)
+    assert schema_from_record(json.loads(json.dumps(schema_record(schema)))) == schema
