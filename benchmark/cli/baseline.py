@@ -82,6 +82,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
             train.add_argument("--iterations", type=int, default=100, help="L-BFGS iterations (default 100)")
             train.add_argument("--split-clitics", choices=("auto", "yes", "no"), default="auto",
                                help="cut proclitics off tokens (auto: decided from the gold spans)")
+            train.add_argument("--depths", type=int, default=1, metavar="N",
+                               help="nested layers to learn, one CRF each (default 1: the outermost layer)")
         elif task == "stance":
             train.add_argument("--C", type=float, default=10.0, help="inverse L2 strength (default 10)")
             train.add_argument("--max-words", type=int, default=None,
@@ -180,7 +182,7 @@ def _train(args: argparse.Namespace) -> int:
         with warnings.catch_warnings(record=True) as caught:  # shown as one plain line each
             warnings.simplefilter("always", NestedSpansWarning)
             model = NerModel.train(articles, clusters=clusters, split_clitics=split, c1=args.c1, c2=args.c2,
-                                   max_iterations=args.iterations, show_progress=True)
+                                   max_iterations=args.iterations, show_progress=True, depths=args.depths)
         for warning in caught:
             print(f"warning: {warning.message}", file=sys.stderr)
     elif args.baseline_task == "stance":

@@ -64,8 +64,27 @@ def test_crf_warns_with_the_number_of_spans_it_cannot_learn():
         model = NerModel.train([article], max_iterations=5)
     messages = [str(w.message) for w in caught if issubclass(w.category, NestedSpansWarning)]
     assert messages == ["1 nested span (inner layer) cannot be learned by the CRF: it trains on the outermost "
-                        "layer"]
+                        "layer (--depths N learns N layers)"]
     assert model.meta["not_in_bio"] == 1
+
+
+def test_crf_learns_each_depth_when_asked():
+    from baselines.sklearn.ner import NerModel, NestedSpansWarning, entity_layers
+
+    text = "قال رئيس بلدية عمان إن سامي حاضر"
+    mentions = (Mention("m1", 4, 19, "OCC"), Mention("m2", 15, 19, "GPE"), Mention("m3", 23, 27, "PERS"))
+    articles = [Article(doc_id=f"d{i}", text=text, entities=mentions) for i in range(3)]
+    assert entity_layers(mentions, 3) == ([[mentions[0], mentions[2]], [mentions[1]]], 0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", NestedSpansWarning)  # nothing left unlearned: no warning
+        model = NerModel.train(articles, max_iterations=50, depths=2)
+    assert len(model.inner) == 1 and model.meta["not_in_bio"] == 0 and model.meta["layers"] == 2
+    predicted = model.predict_spans(text)
+    assert (15, 19, "GPE") in predicted and (4, 19, "OCC") in predicted  # the inner layer too
+    assert model.predict_many([text, ""]) == [predicted, []]
+    with pytest.warns(NestedSpansWarning, match="deeper than layer 2 cannot be learned by the CRFs"):
+        deeper = (*mentions, Mention("m4", 15, 17, "X"))
+        NerModel.train([Article(doc_id="d", text=text, entities=deeper)], max_iterations=5, depths=2)
 
 
 def test_the_ner_release_rows_keep_every_layer():
