@@ -351,6 +351,8 @@ def _marker_line(name: str, number: int, line: str, marker: str) -> None:
 
 def _document_article(document: _Document, layout: ConllLayout, name: str, prefix: str, schema: LabelSchema,
                       report: ImportReport, strict: bool, split: str) -> Article | None:
+    """One document's article: tokens joined by single spaces, every tag column decoded into
+    mentions (labels checked against ``schema`` at their line), validated by :func:`checked`."""
     sentences = document.sentences
     tokens = [token for sentence in sentences for token in sentence.tokens]
     text = " ".join(tokens)
