@@ -61,10 +61,11 @@ def select(articles: Iterable[Article], where: Sequence[tuple[str, str]],
 
 
 def resolve_schema(name: str | None):
-    """``None``/``"khabar"`` → Khabar's schema; an importer name → that corpus' schema."""
-    from benchmark.harness.cli_support import resolve_schema as harness_resolve
+    """``None``/``"khabar"`` → Khabar's schema; an importer name → that corpus' schema; a path → a schema file."""
+    from benchmark.schema import KHABAR
+    from benchmark.schema import resolve_schema as resolve
 
-    return harness_resolve(name)
+    return resolve(name, default=KHABAR)  # the default evaluate uses too: train, predict and score agree
 
 
 def load_articles(path: str | Path, schema_name: str | None = None, where: Sequence[str] | None = None,

@@ -3,8 +3,10 @@
 Train on :class:`~benchmark.model.Article` records with entities; predict character spans.
 
 * Tokens and tags come from the text layer: ``benchmark.text.article_to_bio`` (tokens cut at every
-  gold boundary; nested mentions beyond the outermost layer cannot be carried by BIO and are
-  counted in ``NerModel.meta["not_in_bio"]``). At prediction time the same tokenizer runs
+  gold boundary; nested mentions beyond the outermost layer cannot be carried by BIO: training
+  warns with their number (:class:`NestedSpansWarning`, :func:`nested_spans_message`) and counts
+  them in ``NerModel.meta["not_in_bio"]``; the scorer still scores every layer, and its
+  ``outermost`` figures show what a one-layer model can reach). At prediction time the same tokenizer runs
   without gold, the CRF tags, invalid ``I-X`` (after ``O`` or another type) become ``B-X``, and
   ``benchmark.text.bio_to_spans`` turns tags into character spans on the original text.
 * Proclitics: Khabar's guidelines leave ``و``/``ل``/``ب``… outside the span (``لروسيا`` → ``روسيا``),
@@ -29,6 +31,7 @@ Train on :class:`~benchmark.model.Article` records with entities; predict charac
 from __future__ import annotations
 
 import time
+import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,9 +45,68 @@ from benchmark.text import Token, article_to_bio, bio_to_spans, tokenize
 if TYPE_CHECKING:  # pragma: no cover
     from baselines.sklearn.wordclusters import WordClusters
 
-__all__ = ["NerModel", "choose_clitic_splitting", "propagate_labels", "repair_bio"]
+__all__ = ["NerModel", "NestedSpansWarning", "choose_clitic_splitting", "entity_layers", "nested_spans_message",
+           "propagate_labels", "repair_bio"]
 
 MODEL_FILE = "ner_crf.joblib"
+
+
+class NestedSpansWarning(UserWarning):
+    """Training data holds nested entities that the one-layer CRF cannot learn."""
+
+
+def nested_spans_message(count: int, layers: int = 1) -> str:
+    """The warning line for ``count`` mentions the CRF(s) of ``layers`` layers cannot learn.
+
+    >>> nested_spans_message(571).split(":")[0]
+    '571 nested spans (inner layer) cannot be learned by the CRF'
+    """
+    if layers == 1:
+        return (f"{count:,} nested span{'s' if count != 1 else ''} (inner layer) cannot be learned by the CRF: "
+                "it trains on the outermost layer (--depths N learns N layers)")
+    return (f"{count:,} nested span{'s' if count != 1 else ''} deeper than layer {layers} cannot be learned by the "
+            f"CRFs: they train on the {layers} outermost layers (--depths N learns N layers)")
+
+
+def entity_layers(mentions: Sequence[Any], depths: int) -> tuple[list[list[Any]], int]:
+    """Peel ``mentions`` into at most ``depths`` layers with :func:`benchmark.text.outermost_layer`
+    (layer 1 the outermost, layer 2 the outermost of the rest …); also how many are left over.
+
+    >>> entity_layers([(0, 12, "OCC"), (5, 12, "GPE"), (8, 12, "X"), (14, 16, "PER")], 2)
+    ([[(0, 12, 'OCC'), (14, 16, 'PER')], [(5, 12, 'GPE')]], 1)
+    """
+    from benchmark.text import outermost_layer
+
+    layers, rest = [], list(mentions)
+    while rest and len(layers) < depths:
+        kept, rest = outermost_layer(rest)
+        layers.append(kept)
+    return layers, len(rest)
+
+
+def _fit_inner_layers(articles: Sequence[Article], depths: int, split: bool, clusters: WordClusters | None,
+                      fit: Any) -> tuple[list[Any], int]:
+    """One CRF per nested layer 2…``depths`` that holds an entity; how many mentions are left over."""
+    peeled = [entity_layers(article.entities, depths) for article in articles]
+    crfs = []
+    for depth in range(2, depths + 1):
+        if not any(len(layers) >= depth for layers, _ in peeled):
+            break
+        sequences, targets = [], []
+        for article, (layers, _) in zip(articles, peeled, strict=True):
+            layer = layers[depth - 1] if len(layers) >= depth else []
+            view = article_to_bio(Article(doc_id=article.doc_id, text=article.text, entities=tuple(layer)),
+                                  split_clitics=split)
+            sequences.append(sentence_features([t.text for t in view.tokens], clusters))
+            targets.append(list(view.tags))
+        crfs.append(fit(sequences, targets))
+    return crfs, sum(rest for _, rest in peeled)  # peeled stops at the deepest layer present
+
+
+def _add_layer(spans: list[tuple[int, int, str]], layer: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """``spans`` plus the inner layer's spans that are not already there (one prediction per span)."""
+    seen = {(start, end) for start, end, _ in spans}
+    return sorted(spans + [span for span in layer if span[:2] not in seen])
 
 
 def repair_bio(tags: Sequence[str]) -> list[str]:
@@ -136,14 +198,20 @@ class NerModel:
     clusters: WordClusters | None = None
     meta: dict[str, Any] = field(default_factory=dict)
     propagate: bool = True
+    inner: tuple[Any, ...] = ()  # one CRF per nested layer below the outermost (train with depths > 1)
 
     # -- training ----------------------------------------------------------------------------
 
     @classmethod
     def train(cls, articles: Iterable[Article], *, clusters: WordClusters | None = None,
               split_clitics: bool | str = "auto", c1: float = 0.05, c2: float = 0.05,
-              max_iterations: int = 100, show_progress: bool = False) -> NerModel:
-        """Fit the CRF on the articles' entities (articles without entities still teach ``O``)."""
+              max_iterations: int = 100, show_progress: bool = False, depths: int = 1) -> NerModel:
+        """Fit the CRF on the articles' entities (articles without entities still teach ``O``).
+
+        ``depths`` > 1 also fits one CRF per nested layer below the outermost (layers peeled as
+        :func:`entity_layers` does), up to ``depths`` layers; the mentions deeper than that are
+        counted in ``meta["not_in_bio"]`` and warned about (:class:`NestedSpansWarning`).
+        """
         import sklearn_crfsuite
         from tqdm.auto import tqdm
 
@@ -166,19 +234,31 @@ class NerModel:
             not_in_bio += len(view.not_in_bio)
             sequences.append(sentence_features([t.text for t in view.tokens], clusters))
             targets.append(list(view.tags))
-        crf = sklearn_crfsuite.CRF(algorithm="lbfgs", c1=c1, c2=c2, max_iterations=max_iterations,
-                                   all_possible_transitions=True)
+        if depths < 1:
+            raise ValueError(f"depths must be at least 1, got {depths}")
+
+        def fit(sequences: list[Any], targets: list[list[str]]) -> Any:
+            crf = sklearn_crfsuite.CRF(algorithm="lbfgs", c1=c1, c2=c2, max_iterations=max_iterations,
+                                       all_possible_transitions=True)
+            crf.fit(sequences, targets)
+            return crf
+
         started = time.perf_counter()
-        crf.fit(sequences, targets)
+        crf = fit(sequences, targets)
+        inner = []
+        if depths > 1:
+            inner, not_in_bio = _fit_inner_layers(articles, depths, split, clusters, fit)
+        if not_in_bio:
+            warnings.warn(nested_spans_message(not_in_bio, 1 + len(inner)), NestedSpansWarning, stacklevel=2)
         fit_seconds = time.perf_counter() - started
         labels = sorted({tag[2:] for tags in targets for tag in tags if tag != "O"})
         meta = {"feature_version": FEATURE_VERSION, "labels": labels, "n_articles": len(articles),
-                "n_tokens": sum(len(t) for t in targets), "not_in_bio": not_in_bio,
+                "n_tokens": sum(len(t) for t in targets), "not_in_bio": not_in_bio, "layers": 1 + len(inner),
                 "split_clitics": split, **clitic_counts, "c1": c1, "c2": c2,
                 "max_iterations": max_iterations, "fit_seconds": round(fit_seconds, 2),
                 "clusters": None if clusters is None else {"words": len(clusters),
                                                            "granularities": list(clusters.granularities)}}
-        return cls(crf=crf, split_clitics=split, clusters=clusters, meta=meta)
+        return cls(crf=crf, split_clitics=split, clusters=clusters, meta=meta, inner=tuple(inner))
 
     # -- prediction --------------------------------------------------------------------------
 
@@ -187,8 +267,11 @@ class NerModel:
         tokens = tokenize(text, split_clitics=self.split_clitics)
         if not tokens:
             return []
-        tags = self.crf.predict_single(sentence_features([t.text for t in tokens], self.clusters))
-        return self._spans(tokens, tags)
+        features = sentence_features([t.text for t in tokens], self.clusters)
+        spans = self._spans(tokens, self.crf.predict_single(features))
+        for crf in self.inner:
+            spans = _add_layer(spans, self._spans(tokens, crf.predict_single(features)))
+        return spans
 
     def _spans(self, tokens: Sequence[Token], tags: Sequence[str]) -> list[tuple[int, int, str]]:
         spans = bio_to_spans(tokens, repair_bio(tags))
@@ -203,6 +286,10 @@ class NerModel:
         out: list[list[tuple[int, int, str]]] = [[] for _ in texts]
         for i, tags in zip(nonempty, predicted, strict=True):
             out[i] = self._spans(tokenised[i], tags)
+        for crf in self.inner:
+            layer = crf.predict([features[i] for i in nonempty]) if nonempty else []
+            for i, tags in zip(nonempty, layer, strict=True):
+                out[i] = _add_layer(out[i], self._spans(tokenised[i], tags))
         return out
 
     # -- persistence -------------------------------------------------------------------------

@@ -24,6 +24,8 @@ import signal
 import sys
 from pathlib import Path
 
+from benchmark.cli._schema_option import add_schema_option, schema_from_args
+
 NAME = "annotate"
 HELP = "Label Studio workflow: config, serve, users, setup, push, pull, agreement, adjudicate"
 
@@ -49,6 +51,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
     p = sub.add_parser("config", help="print the labeling config generated from benchmark/schema.py")
     p.add_argument("--write", action="store_true", help="write it to annotations/labeling_config.xml")
+    add_schema_option(p)
     p.add_argument(
         "--path", type=Path, default=None, help="where --write writes (default: the committed copy)"
     )
@@ -90,6 +93,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     p = sub.add_parser("setup", help="create the project, or update its labeling config (idempotent)")
     _connection_args(p)
     p.add_argument("--description", default="Khabar: entities, quotes (who said what), stance")
+    add_schema_option(p)  # the labels of the labeling config
 
     p = sub.add_parser("push", help="import articles (and predictions) idempotently, keyed on doc_id")
     _connection_args(p)
@@ -136,6 +140,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from benchmark.schema import SchemaError
     from benchmark.studio.client import StudioError
     from benchmark.studio.convert import ExportError
     from benchmark.studio.server import ServerError
@@ -153,7 +158,7 @@ def run(args: argparse.Namespace) -> int:
     _warn_visible_secrets(args)
     try:
         return actions[args.action](args)
-    except (StudioError, ServerError, ExportError) as error:
+    except (StudioError, ServerError, ExportError, SchemaError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
 
@@ -182,7 +187,7 @@ def _client(args: argparse.Namespace):
 def _config(args: argparse.Namespace) -> int:
     from benchmark.studio.config import check_config, committed_config_path, labeling_config
 
-    xml = labeling_config()
+    xml = labeling_config(schema_from_args(args))
     problems = check_config(xml)
     if problems:
         print("\n".join(f"error: {p}" for p in problems), file=sys.stderr)
@@ -324,7 +329,7 @@ def _add_user(client, args: argparse.Namespace) -> int:
 
 def _setup(args: argparse.Namespace) -> int:
     client = _client(args)
-    project, created = client.setup_project(args.project, description=args.description)
+    project, created = client.setup_project(args.project, description=args.description, schema=schema_from_args(args))
     print(f"{'created' if created else 'updated'} project {args.project!r} (id {project}) at {client.url}")
     return 0
 

@@ -35,19 +35,21 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
     from baselines.selection import ManifestSplits
 
+from benchmark.cli._schema_option import add_schema_option
+
 NAME = "baseline"
 HELP = "scikit-learn baselines: train and predict ner (CRF), quotes (cues + ranker), stance (TF-IDF + LR)"
 
 
 def _selection(parser: argparse.ArgumentParser, what: str) -> None:
-    parser.add_argument("--schema", default=None,
-                        help="label schema of the Article JSONL: khabar (default) or an importer name")
+    add_schema_option(parser)
     parser.add_argument("--where", action="append", default=[], metavar="KEY=VALUE",
                         help=f"keep {what} articles whose meta[KEY] == VALUE (repeatable; e.g. split=train)")
     parser.add_argument("--exclude", action="append", default=[], metavar="KEY=VALUE",
@@ -80,6 +82,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
             train.add_argument("--iterations", type=int, default=100, help="L-BFGS iterations (default 100)")
             train.add_argument("--split-clitics", choices=("auto", "yes", "no"), default="auto",
                                help="cut proclitics off tokens (auto: decided from the gold spans)")
+            train.add_argument("--depths", type=int, default=1, metavar="N",
+                               help="nested layers to learn, one CRF each (default 1: the outermost layer)")
         elif task == "stance":
             train.add_argument("--C", type=float, default=10.0, help="inverse L2 strength (default 10)")
             train.add_argument("--max-words", type=int, default=None,
@@ -170,13 +174,17 @@ def _train(args: argparse.Namespace) -> int:
     articles = load_articles(args.train, args.schema, args.where, args.exclude, _splits(args))
     started = time.perf_counter()
     if args.baseline_task == "ner":
-        from baselines.sklearn.ner import NerModel
+        from baselines.sklearn.ner import NerModel, NestedSpansWarning
         from baselines.sklearn.wordclusters import WordClusters
 
         clusters = WordClusters.load(Path(args.clusters).expanduser()) if args.clusters else None
         split = {"auto": "auto", "yes": True, "no": False}[args.split_clitics]
-        model = NerModel.train(articles, clusters=clusters, split_clitics=split, c1=args.c1, c2=args.c2,
-                               max_iterations=args.iterations, show_progress=True)
+        with warnings.catch_warnings(record=True) as caught:  # shown as one plain line each
+            warnings.simplefilter("always", NestedSpansWarning)
+            model = NerModel.train(articles, clusters=clusters, split_clitics=split, c1=args.c1, c2=args.c2,
+                                   max_iterations=args.iterations, show_progress=True, depths=args.depths)
+        for warning in caught:
+            print(f"warning: {warning.message}", file=sys.stderr)
     elif args.baseline_task == "stance":
         from baselines.sklearn.data import resolve_schema
         from baselines.sklearn.stance import StanceModel

@@ -23,7 +23,7 @@ meta (``--where split=train``, ``--exclude``, ``--dev-where split=dev``: importe
     khabar baseline-hf stance predict --model models/ans --input ans.jsonl --where split=test \\
         --out sub/ans.jsonl --gold-out ans-test.jsonl
 
-``--schema`` is ``khabar`` (default) or an importer's name (``ans``, ``anercorp`` …); predict
+``--schema`` is ``khabar`` (default), an importer's name (``ans``, ``anercorp`` …) or a schema file; predict
 reads the schema saved with the model. See ``docs/transformer-baselines.md``.
 """
 
@@ -32,6 +32,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+
+from benchmark.cli._schema_option import add_schema_option
 
 NAME = "baseline-hf"
 HELP = "transformer baselines: fine-tune an encoder (Hub id or local path) for ner, quotes or stance, and predict"
@@ -48,7 +50,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         train.add_argument("--train", required=True, help="training data: Article JSONL or gold task rows JSONL")
         train.add_argument("--dev", default=None, help="development data (evaluation loss after each epoch)")
         train.add_argument("--out", required=True, help="folder to save the fine-tuned model in")
-        train.add_argument("--schema", default=None, help="label schema: khabar (default) or an importer name")
+        add_schema_option(train)
         train.add_argument("--where", action="append", default=[], metavar="KEY=VALUE",
                            help="train on the articles whose meta[KEY] == VALUE (repeatable; e.g. split=train)")
         train.add_argument("--exclude", action="append", default=[], metavar="KEY=VALUE",

@@ -22,6 +22,8 @@ import argparse
 import os
 import sys
 
+from benchmark.cli._schema_option import add_schema_option
+
 NAME = "build"
 HELP = "build the Hugging Face dataset folders (public inputs + private test gold) from articles and splits"
 
@@ -80,6 +82,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "(default: 2 on a machine with 2+ cores; POSIX fork; the output is identical with any number)",
     )
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
+    add_schema_option(parser)  # the label schema of the Khabar INPUTs (an imported corpus keeps its own)
 
 
 def corpus_kind(schema) -> str:
@@ -94,6 +97,7 @@ def corpus_kind(schema) -> str:
 def run(args: argparse.Namespace) -> int:
     import json
 
+    from benchmark.cli._schema_option import schema_from_args
     from benchmark.cli.import_corpus import parse_options
     from benchmark.importers import ImportProblem, get_importer
     from benchmark.io import read_json
@@ -101,6 +105,7 @@ def run(args: argparse.Namespace) -> int:
     from benchmark.release.build import KHABAR_KINDS, BuildError, ReleaseSource, build_release
     from benchmark.release.sources import ArticleStream, SourceError, parse_source, read_source
     from benchmark.release.splits import Manifest, ManifestError
+    from benchmark.schema import SchemaError
 
     try:
         kinds = tuple(k.strip() for k in args.configs.split(",") if k.strip())
@@ -116,11 +121,13 @@ def run(args: argparse.Namespace) -> int:
             if any(spec.kind == "corpus" for spec in specs):
                 raise BuildError("pass imported corpora with --corpus NAME:PATH (they build configs of their own)")
             notify = lambda message: print(f"notice: {message}", file=sys.stderr)  # noqa: E731
-            articles = ArticleStream.chain(read_source(spec, notify=notify) for spec in specs)
+            schema = schema_from_args(args)
+            articles = ArticleStream.chain(read_source(spec, notify=notify, schema=schema) for spec in specs)
             sources.append(
                 ReleaseSource(
                     "khabar",
                     articles,
+                    schema=schema,
                     kinds=kinds,
                     license=args.license,
                     citation=args.citation,
@@ -179,6 +186,7 @@ def run(args: argparse.Namespace) -> int:
         SourceError,
         ArticleError,
         ImportProblem,
+        SchemaError,
         KeyError,
         OSError,
         json.JSONDecodeError,

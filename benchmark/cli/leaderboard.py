@@ -16,6 +16,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from benchmark.cli._schema_option import add_schema_option
+
 NAME = "leaderboard"
 HELP = "score every submission in a folder against the private gold and write the ranked leaderboard"
 
@@ -43,6 +45,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="refuse submissions with fields the task does not define (default: ignore them with "
                              "a warning), and exit 1 when any submission was refused")
     parser.add_argument("--no-progress", action="store_true", help="no progress bars")
+    add_schema_option(parser, default="the release's own labels (khabar for an Article JSONL gold)")
 
 
 def _summary(board) -> str:
@@ -68,8 +71,10 @@ def _summary(board) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    import dataclasses
     from pathlib import Path
 
+    from benchmark.cli._schema_option import schema_from_args
     from benchmark.leaderboard.output import write_leaderboard
     from benchmark.leaderboard.safety import DEFAULT_MAX_BYTES
     from benchmark.leaderboard.scoring import ScoringOptions, build_leaderboard
@@ -90,6 +95,7 @@ def run(args: argparse.Namespace) -> int:
                              seed=args.seed, max_bytes=args.max_bytes or DEFAULT_MAX_BYTES, split=args.split,
                              strict=args.strict)
     try:
+        options = dataclasses.replace(options, schema=schema_from_args(args, default=None))
         board = build_leaderboard(args.submissions, args.gold, args.out, tasks=args.tasks, options=options,
                                   progress=not args.no_progress)
     except (UnknownTaskError, ValueError) as error:

@@ -19,6 +19,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from benchmark.cli._schema_option import add_schema_option
+
 NAME = "split"
 HELP = "assign articles to fixed train/validation/test splits in the committed manifest (append-only)"
 
@@ -44,12 +46,14 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--dry-run", action="store_true", help="report what would change; write nothing")
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
+    add_schema_option(parser)  # the label schema of FILE.jsonl inputs
 
 
 def run(args: argparse.Namespace) -> int:
     import itertools
     from pathlib import Path
 
+    from benchmark.cli._schema_option import schema_from_args
     from benchmark.model import ArticleError
     from benchmark.release.dedup import DedupConfig
     from benchmark.release.sources import SourceError, parse_source, read_source
@@ -66,7 +70,8 @@ def run(args: argparse.Namespace) -> int:
                 shingle_size=args.shingle_size or defaults.shingle_size,
             )
         specs = [parse_source(text) for text in args.inputs]
-        articles = itertools.chain.from_iterable(read_source(spec, texts_only=True) for spec in specs)
+        schema = schema_from_args(args)
+        articles = itertools.chain.from_iterable(read_source(spec, texts_only=True, schema=schema) for spec in specs)
         report = assign_splits(
             articles, manifest, ratios=args.ratios, salt=args.salt, dedup=dedup, progress=not args.quiet
         )

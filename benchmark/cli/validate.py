@@ -6,6 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from benchmark.cli._schema_option import add_schema_option
+
 NAME = "validate"
 HELP = "check articles (JSONL) or a Label Studio export (JSON): every problem listed, exit 1 if any"
 
@@ -13,13 +15,15 @@ HELP = "check articles (JSONL) or a Label Studio export (JSON): every problem li
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", type=Path, help="Article JSONL (.jsonl) or Label Studio JSON export (.json)")
     parser.add_argument("--max-problems", type=int, default=0, help="list at most N problems (0: all)")
+    add_schema_option(parser)
 
 
 def run(args: argparse.Namespace) -> int:
+    from benchmark.cli._schema_option import schema_from_args
     from benchmark.validate import check_file
 
     try:
-        report = check_file(args.file, keep_articles=False)
+        report = check_file(args.file, schema_from_args(args), keep_articles=False)
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -3,13 +3,14 @@
 Gold is ``--gold FILE`` (Article JSONL, gold rows JSONL, or a gold rows parquet from the private
 folder) or ``--dataset D --split S [--config C]`` (a Hub-layout folder or repo, loaded with
 ``datasets.load_dataset``). ``--schema`` names the label schema of an Article JSONL gold:
-``khabar`` (default) or an importer's name (``ans``, ``mawqif``, ``anercorp`` …).
+``khabar`` (default), an importer's name (``ans``, ``mawqif``, ``anercorp`` …) or a schema file.
 """
 
 from __future__ import annotations
 
 import argparse
 
+from benchmark.cli._schema_option import add_schema_option
 from benchmark.tasks import task_names
 
 __all__ = ["add_gold_arguments", "load_gold_from_args", "resolve_schema"]
@@ -23,23 +24,17 @@ def add_gold_arguments(parser: argparse.ArgumentParser) -> None:
     source.add_argument("--dataset", metavar="D", help="a Hub-layout dataset folder (or Hub repo id)")
     parser.add_argument("--split", default=None, help="split of --dataset to score against (e.g. test)")
     parser.add_argument("--config", default=None, help="config of --dataset (default: the task name)")
-    parser.add_argument("--schema", default=None,
-                        help="label schema of --gold Article JSONL: khabar (default) or an importer name")
+    add_schema_option(parser, default="khabar (a released dataset: its own labels)")
     parser.add_argument("--revision", default=None,
                         help="dataset revision to record (default: khabar_release.json, else a gold hash)")
 
 
 def resolve_schema(name: str | None):
-    """``None``/``"khabar"`` → KHABAR; an importer name → that corpus' schema."""
-    from benchmark.schema import KHABAR
+    """``None`` → ``None`` (the caller's default); otherwise a built-in schema name (``khabar``, an
+    importer's name …) or a schema file path (:func:`benchmark.schema.resolve_schema`)."""
+    from benchmark.schema import resolve_schema as resolve
 
-    if name in (None, "khabar"):
-        return KHABAR if name else None
-    from benchmark.importers import IMPORTERS
-
-    if name not in IMPORTERS:
-        raise ValueError(f"unknown schema {name!r}; use 'khabar' or one of {sorted(IMPORTERS)}")
-    return IMPORTERS[name].schema
+    return resolve(name)
 
 
 def load_gold_from_args(args: argparse.Namespace):

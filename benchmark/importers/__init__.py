@@ -6,7 +6,7 @@ own :class:`~benchmark.schema.LabelSchema` (labels are never silently re-labelle
 homepage, so dataset cards can read them from here.
 
 >>> sorted(IMPORTERS)
-['anercorp', 'ans', 'baly2018', 'mawqif', 'newsfane', 'saudinewsnet']
+['anercorp', 'ans', 'baly2018', 'conll', 'mawqif', 'newsfane', 'saudinewsnet']
 >>> IMPORTERS["ans"].schema.stance_labels
 ('agree', 'disagree', 'other')
 
@@ -30,6 +30,7 @@ from benchmark.importers._common import ImportNote, ImportProblem, ImportReport
 from benchmark.importers.anercorp import ANERCORP_SCHEMA, import_anercorp
 from benchmark.importers.ans import ANS_SCHEMA, import_ans
 from benchmark.importers.baly2018 import BALY_SCHEMA, import_baly2018
+from benchmark.importers.conll import CONLL_SCHEMA, import_conll
 from benchmark.importers.mawqif import MAWQIF_SCHEMA, import_mawqif
 from benchmark.importers.newsfane import NEWSFANE_SCHEMAS, import_newsfane
 from benchmark.importers.saudinewsnet import SAUDINEWSNET_SCHEMA, import_saudinewsnet
@@ -59,7 +60,12 @@ class Importer:
                 if p.kind is p.KEYWORD_ONLY and name != "report"}
 
     def schema_for(self, **options: Any) -> LabelSchema:
-        """The schema the articles are validated against with these options."""
+        """The schema the articles are validated against with these options (a ``schema`` option,
+        a :class:`LabelSchema`, a built-in name or a file, wins)."""
+        if options.get("schema") is not None and "schema" in self.options():
+            from benchmark.schema import resolve_schema
+
+            return resolve_schema(options["schema"])  # type: ignore[return-value]
         for option, schemas in self.option_schemas.items():
             value = options.get(option, self.options().get(option))
             if value in schemas:
@@ -134,6 +140,17 @@ IMPORTERS: dict[str, Importer] = {
             description="Target-specific stance (Favor/Against/None) in multi-dialectal Arabic tweets, "
                         "official train/test split.",
             fn=import_mawqif,
+        ),
+        Importer(
+            name="conll",
+            schema=CONLL_SCHEMA,
+            license="the licence of your own file",
+            citation="",
+            homepage="",
+            description="any CoNLL-style file: one token per line, one tag column per nesting depth (IOB2, IOB1 "
+                        "or BIOES), sentences split by blank lines or a marker, documents by a marker or N "
+                        "sentences (docs/importers.md)",
+            fn=import_conll,
         ),
         Importer(
             name="saudinewsnet",

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from benchmark.model import Article, ArticleError, Issue, Mention, find_problems
+from benchmark.model import Article, ArticleError, Issue, Mention
 from benchmark.schema import LabelSchema
 
 __all__ = [
@@ -118,13 +118,12 @@ def checked(fields: Mapping[str, Any], schema: LabelSchema, where: str,
     :class:`ImportProblem` naming ``where`` is raised; otherwise the record is skipped, counted
     as ``invalid_skipped`` and every issue is noted.
     """
-    try:
-        article = Article(**fields)
-        issues: list[Issue] = find_problems(article, schema)
+    records = {key: fields[key] for key in ("entities", "quotes", "stances", "provenance") if key in fields}
+    plain = {key: value for key, value in fields.items() if key not in records}
+    try:  # validated once, with the schema (structure and labels)
+        return Article.from_records(plain, schema=schema, **records)
     except ArticleError as error:
-        issues = list(error.issues)
-    if not issues:
-        return article
+        issues: list[Issue] = list(error.issues)
     if strict:
         raise ImportProblem(where, issues)
     for issue in issues:

@@ -11,9 +11,15 @@ IOB2 tags over ``PERS/LOC/ORG/MISC``, and **no** sentence or document breaks. Th
   tokens that are empty (5 lines that read `` O``); both are counted and noted by line;
 - splits sentences after ``.``/``?``/``!``/``؟`` tokens (bidi marks ignored; a run of such tokens
   stays in one sentence) and groups ``sentences_per_doc`` sentences into one article with the
-  doc_id ``anercorp/s<first>-<last>`` (sentence indices, inclusive, zero-padded);
+  doc_id ``anercorp/s<first>-<last>`` (sentence indices, inclusive, zero-padded); a file whose
+  blank lines are its sentence breaks is read with ``sentence_breaks="blank"`` (a blank line is
+  refused otherwise: ANERcorp has none);
 - assigns ``meta["split"]`` with :func:`camel_split_cut`, the sequential CAMeL Lab rule (see
-  ``annotations/splits/anercorp.json``); a pseudo-document never straddles the cut.
+  ``annotations/splits/anercorp.json``); a pseudo-document never straddles the cut. ``split="none"``
+  turns the rule off (no ``meta["split"]``), for a file that is not ANERcorp's own;
+- refuses any line that is not ``token tag`` (a tab, a second tag column, a tag outside
+  ``O``/``B-``/``I-`` of ``PERS/LOC/ORG/MISC``) with its line: other layouts are read by
+  :mod:`benchmark.importers.conll`.
 
 >>> import tempfile, pathlib
 >>> path = pathlib.Path(tempfile.mkdtemp()) / "ANERCorp"
@@ -26,6 +32,7 @@ IOB2 tags over ``PERS/LOC/ORG/MISC``, and **no** sentence or document breaks. Th
 from __future__ import annotations
 
 import hashlib
+import itertools
 import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -44,10 +51,11 @@ from benchmark.importers._common import (
     span_mentions,
 )
 from benchmark.model import Article, Provenance
-from benchmark.schema import LabelSchema
+from benchmark.schema import LabelSchema, builtin_schema
 
 __all__ = [
     "ANERCORP_SCHEMA",
+    "ANERCORP_TAGS",
     "ANERCORP_TYPES",
     "SENTENCE_END_TOKENS",
     "SplitCut",
@@ -62,7 +70,7 @@ ANERCORP_TYPES: dict[str, str] = {"PERS": "PER", "LOC": "LOC", "ORG": "ORG", "MI
 """ANERcorp entity type → Khabar label. Only ``PERS`` is renamed; ANERcorp has no GPE (countries
 and cities are ``LOC``) and no DATE; ``MISC`` covers currencies, events, products…"""
 
-ANERCORP_SCHEMA = LabelSchema(name="anercorp", entity_labels=("PER", "LOC", "ORG", "MISC"), stance_labels=())
+ANERCORP_SCHEMA: LabelSchema = builtin_schema("anercorp")
 """The label set imported ANERcorp articles are validated against."""
 
 SENTENCE_END_TOKENS = frozenset({".", "?", "!", "؟"})
@@ -72,22 +80,44 @@ DEFAULT_FILE = "ANERCorp"
 TRAIN_FRACTION = 5 / 6  # the CAMeL Lab rule: sentences holding the first 5/6 of the words go to train
 
 
-def read_tokens(path: str | Path, report: ImportReport | None = None) -> Iterator[Token]:
+ANERCORP_TAGS = frozenset({"O", *(f"{p}-{t}" for p in "BI" for t in ANERCORP_TYPES)})
+"""The tags an ANERcorp line may end with."""
+
+SENTENCE_BREAKS = ("punctuation", "blank")
+SPLITS = ("camel", "none")
+
+
+def read_tokens(path: str | Path, report: ImportReport | None = None,
+                breaks: list[int] | None = None) -> Iterator[Token]:
     """Yield the tokens of an ANERcorp file (BOM and CRLF tolerated), stripped of surrounding
-    white space; empty tokens are skipped and noted, malformed lines raise :class:`ImportProblem`."""
+    white space; empty tokens are skipped and noted, a line that is not ``token tag`` raises
+    :class:`ImportProblem` naming it (a tab, a second tag column, a tag outside ANERcorp's set).
+
+    Blank lines: ANERcorp has none, so one that is followed by more tokens is refused, unless
+    ``breaks`` is a list: then each blank line is a sentence break and the number of tokens read
+    before it is appended to ``breaks``.
+    """
     path = resolve_file(path, DEFAULT_FILE, "ANERcorp")
     report = report if report is not None else ImportReport("anercorp")
     name = path.name
+    blank = 0  # the last blank line not yet followed by a token (punctuation breaks)
+    count = 0
     with path.open("r", encoding="utf-8-sig") as handle:  # universal newlines: CRLF and CR are fine
         for number, line in enumerate(handle, start=1):
             line = line.rstrip("\n")
             if not line.strip():
-                report.note(f"{name}:{number}", "blank_line_skipped", "blank line (ANERcorp has no breaks)")
+                if breaks is not None:
+                    if count and (not breaks or breaks[-1] != count):
+                        breaks.append(count)
+                else:
+                    blank = blank or number
                 continue
-            raw, space, tag = line.rpartition(" ")
-            if not space or not tag:
-                raise ImportProblem(f"{name}:{number}", [f"line {line!r} is not 'token tag'; "
-                                                         "the tag must follow the last space"])
+            if blank:
+                raise ImportProblem(f"{name}:{blank}", [
+                    "blank line: ANERcorp has no sentence breaks (sentences end at . ? ! ؟); if this file's blank "
+                    "lines are sentence breaks, pass -O sentence_breaks=blank (or use `khabar import conll`)"])
+            _check_line(name, number, line)
+            raw, _space, tag = line.rpartition(" ")
             report.count("lines")
             token = raw.strip()
             if not token:
@@ -104,7 +134,29 @@ def read_tokens(path: str | Path, report: ImportReport | None = None) -> Iterato
                             "lines merged in the source)")
             if not token.strip(BIDI_MARKS):
                 report.count("bidi_only_token_kept")
+            count += 1
             yield Token(token, tag, number)
+    if blank:
+        report.note(f"{name}:{blank}", "trailing_blank_lines", "blank line(s) at the end of the file")
+
+
+def _check_line(name: str, number: int, line: str) -> None:
+    """Refuse a line that is not ``token tag``: a tab, a tag outside ANERcorp's set, or a second
+    tag column (a multi-column file read as ANERcorp would put a tag into the token)."""
+    where = f"{name}:{number}"
+    if "\t" in line:
+        raise ImportProblem(where, [f"line {line!r} holds a tab: ANERcorp is 'token tag' separated by one space; "
+                                    "a tab-separated file is read by `khabar import conll` (or newsfane)"])
+    raw, space, tag = line.rpartition(" ")
+    if not space or tag not in ANERCORP_TAGS:
+        raise ImportProblem(where, [f"line {line!r} is not 'token tag' with an ANERcorp tag after the last space "
+                                    f"(O, B-/I- {'/'.join(ANERCORP_TYPES)}); fix the line, or read a file with its "
+                                    "own tags with `khabar import conll`"])
+    extra = [piece for piece in raw.split(" ")[1:] if piece in ANERCORP_TAGS]
+    if extra:
+        raise ImportProblem(where, [f"line {line!r} has more than one tag column ({', '.join(extra)} before {tag}): "
+                                    "ANERcorp is 'token tag'; a file with a tag column per nesting depth is read by "
+                                    "`khabar import conll --tag-columns 2,3`"])
 
 
 def _ends_sentence(token: str) -> bool:
@@ -206,34 +258,50 @@ def describe_split(path: str | Path) -> dict:
     }
 
 
-def import_anercorp(path: str | Path, *, sentences_per_doc: int = 10, report: ImportReport | None = None,
+def import_anercorp(path: str | Path, *, sentences_per_doc: int = 10, sentence_breaks: str = "punctuation",
+                    split: str = "camel", report: ImportReport | None = None,
                     strict: bool = True) -> Iterator[Article]:
     """Yield ANERcorp pseudo-documents of ``sentences_per_doc`` sentences (1 = one per sentence).
 
-    ``path`` is the ``ANERCorp`` file or its folder. Each article's ``meta`` holds ``split``
-    (train/test), ``sentences`` ([first, end) sentence indices), ``sentence_offsets`` (character
-    offset of each sentence in ``text``) and ``lines`` (first and last file line).
+    ``path`` is the ``ANERCorp`` file or its folder. ``sentence_breaks``: ``"punctuation"``
+    (ANERcorp's own: :func:`split_sentences`; a blank line is refused) or ``"blank"`` (blank lines
+    end sentences, nothing is re-split). ``split``: ``"camel"`` (the CAMeL Lab 5/6 cut,
+    :func:`camel_split_cut`) or ``"none"`` (no ``meta["split"]``). Each article's ``meta`` holds
+    ``split`` (train/test, with ``camel``), ``sentences`` ([first, end) sentence indices),
+    ``sentence_offsets`` (character offset of each sentence in ``text``) and ``lines`` (first and
+    last file line).
     """
+    if sentence_breaks not in SENTENCE_BREAKS:
+        raise ValueError(f"sentence_breaks must be one of {list(SENTENCE_BREAKS)}, got {sentence_breaks!r}")
+    if split not in SPLITS:
+        raise ValueError(f"split must be one of {list(SPLITS)} (none: no train/test cut), got {split!r}")
     report = report if report is not None else ImportReport("anercorp")
     file = resolve_file(path, DEFAULT_FILE, "ANERcorp")
-    tokens = list(read_tokens(file, report))  # 150k short lines: small; the split needs them all
-    sentences = split_sentences(tokens)
-    cut = camel_split_cut(tokens, sentences)
+    breaks: list[int] | None = [] if sentence_breaks == "blank" else None
+    tokens = list(read_tokens(file, report, breaks))  # 150k short lines: small; the split needs them all
+    if breaks is None:
+        sentences = split_sentences(tokens)
+    else:
+        bounds = [0, *(b for b in breaks if b < len(tokens)), len(tokens)]
+        sentences = [(first, end) for first, end in itertools.pairwise(bounds) if end > first]
+    cut = camel_split_cut(tokens, sentences) if split == "camel" else None
     report.count("tokens", len(tokens))
     report.count("sentences", len(sentences))
     report.count("sentence_end_tokens", sum(_ends_sentence(t.text) for t in tokens))
-    for first, end in group_sentences(sentences, sentences_per_doc, breaks=[cut.first_test_sentence]):
+    for first, end in group_sentences(sentences, sentences_per_doc,
+                                      breaks=[cut.first_test_sentence] if cut else []):
         doc_tokens = tokens[sentences[first][0] : sentences[end - 1][1]]
         text, offsets = join_tokens([t.text for t in doc_tokens])
         spans = iob2_spans(doc_tokens, report, file.name, ANERCORP_TYPES)
         mentions = span_mentions(text, offsets, spans, doc_tokens, report, file.name)
         base = sentences[first][0]
         meta = {
-            "split": "train" if first < cut.first_test_sentence else "test",
             "sentences": [first, end],
             "sentence_offsets": [offsets[sentences[k][0] - base][0] for k in range(first, end)],
             "lines": [doc_tokens[0].line, doc_tokens[-1].line],
         }
+        if cut is not None:
+            meta = {"split": "train" if first < cut.first_test_sentence else "test", **meta}
         doc_id = f"anercorp/s{first:05d}-{end - 1:05d}"
         fields = {"doc_id": doc_id, "text": text, "variety": "msa", "meta": meta,
                   "entities": tuple(mentions), "provenance": Provenance(source=f"anercorp:{file.name}")}

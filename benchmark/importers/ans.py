@@ -22,11 +22,11 @@ from pathlib import Path
 
 from benchmark.importers._common import ImportProblem, ImportReport, checked
 from benchmark.model import Article, Provenance, Stance
-from benchmark.schema import ARTICLE_HOLDER, LabelSchema
+from benchmark.schema import ARTICLE_HOLDER, LabelSchema, builtin_schema
 
 __all__ = ["ANS_SCHEMA", "ANS_SPLITS", "import_ans"]
 
-ANS_SCHEMA = LabelSchema(name="ans", entity_labels=(), stance_labels=("agree", "disagree", "other"))
+ANS_SCHEMA: LabelSchema = builtin_schema("ans")
 """ANS stance labels, as published (``other`` is roughly "unrelated")."""
 
 ANS_SPLITS = ("train", "dev", "test")

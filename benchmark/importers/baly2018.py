@@ -32,12 +32,11 @@ from urllib.parse import urlsplit
 
 from benchmark.importers._common import ImportProblem, ImportReport, checked
 from benchmark.model import Article, Provenance, Stance
-from benchmark.schema import ARTICLE_HOLDER, LabelSchema
+from benchmark.schema import ARTICLE_HOLDER, LabelSchema, builtin_schema
 
 __all__ = ["BALY_SCHEMA", "claim_key", "import_baly2018", "read_folds"]
 
-BALY_SCHEMA = LabelSchema(name="baly2018", entity_labels=(),
-                          stance_labels=("agree", "disagree", "discuss", "unrelated"))
+BALY_SCHEMA: LabelSchema = builtin_schema("baly2018")
 """Baly et al. (2018) stance labels, as published (FNC-1 style)."""
 
 SPLITS_FILE = "train_test_splits.txt"

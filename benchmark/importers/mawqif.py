@@ -24,11 +24,11 @@ from pathlib import Path
 
 from benchmark.importers._common import ImportProblem, ImportReport, checked
 from benchmark.model import Article, Provenance, Stance
-from benchmark.schema import ARTICLE_HOLDER, LabelSchema
+from benchmark.schema import ARTICLE_HOLDER, LabelSchema, builtin_schema
 
 __all__ = ["MAWQIF_SCHEMA", "MAWQIF_VARIETY", "import_mawqif"]
 
-MAWQIF_SCHEMA = LabelSchema(name="mawqif", entity_labels=(), stance_labels=("Favor", "Against", "None"))
+MAWQIF_SCHEMA: LabelSchema = builtin_schema("mawqif")
 """Mawqif stance labels, as published."""
 
 MAWQIF_VARIETY = "dialect"
@@ -74,6 +74,10 @@ def import_mawqif(path: str | Path, *, report: ImportReport | None = None,
                 raise ImportProblem(f"{file.name}:1", [f"missing column(s) {sorted(missing)}"])
             for row in reader:
                 where = f"{file.name}:{reader.line_num}"
+                if None in row or None in row.values():  # csv.DictReader's rest key / rest value
+                    raise ImportProblem(where, [f"the row has {'more' if None in row else 'fewer'} columns than the "
+                                                f"header ({len(reader.fieldnames or ())}); fix the row (a comma inside "
+                                                "a text must be quoted)"])
                 tweet_id = (row.get("ID") or "").strip()
                 if not tweet_id:
                     raise ImportProblem(where, ["empty ID"])

@@ -13,6 +13,8 @@ breaks sentences, and IOB2 tags carry one of ~50 fine-grained types (``Politicia
   ``"khabar"`` (default: PER/ORG/LOC/GPE/MISC), ``"coarse"`` (PER/ORG/LOC/GPE/FAC/VEH/WEA/PRO)
   or ``"fine"`` (the fine types as they are), each with its own :class:`LabelSchema`;
 - repairs the 4 ``I-`` tags that follow ``O`` or another type as ``B-`` (counted and noted by line);
+- refuses a line that is not exactly ``token<TAB>tag`` (spaces instead of the tab, a second tag
+  column), naming it: other layouts are read by :mod:`benchmark.importers.conll`;
 - groups ``sentences_per_doc`` sentences per article, doc_id ``newsfane/s<first>-<last>``.
   There is no official split, so ``meta`` has no ``split``.
 """
@@ -35,7 +37,7 @@ from benchmark.importers._common import (
     span_mentions,
 )
 from benchmark.model import Article, Mention, Provenance
-from benchmark.schema import LabelSchema
+from benchmark.schema import LabelSchema, builtin_schema
 
 __all__ = [
     "NEWSFANE_COARSE_TO_KHABAR",
@@ -85,11 +87,8 @@ NEWSFANE_COARSE_TO_KHABAR: dict[str, str] = {
 """The taxonomy's coarse class → Khabar's label (Khabar has no FAC/VEH/WEA/PRO)."""
 
 NEWSFANE_SCHEMAS: dict[str, LabelSchema] = {
-    "khabar": LabelSchema("newsfane", entity_labels=("PER", "ORG", "LOC", "GPE", "MISC"), stance_labels=()),
-    "coarse": LabelSchema("newsfane_coarse", stance_labels=(),
-                          entity_labels=("PER", "ORG", "LOC", "GPE", "FAC", "VEH", "WEA", "PRO")),
-    "fine": LabelSchema("newsfane_fine", entity_labels=tuple(sorted(NEWSFANE_FINE_TO_COARSE)),
-                        stance_labels=()),
+    labels: builtin_schema(name)
+    for labels, name in (("khabar", "newsfane"), ("coarse", "newsfane_coarse"), ("fine", "newsfane_fine"))
 }
 """One schema per ``labels`` option of :func:`import_newsfane`."""
 
@@ -121,9 +120,13 @@ def read_sentences(path: str | Path, report: ImportReport | None = None) -> Iter
                     yield sentence
                     sentence = []
                 continue
-            raw, tab, tag = line.rpartition("\t")
-            if not tab or not tag.strip():
-                raise ImportProblem(f"{name}:{number}", [f"line {line!r} is not 'token<TAB>tag'"])
+            columns = line.split("\t")
+            if len(columns) != 2 or not columns[1].strip():
+                raise ImportProblem(f"{name}:{number}", [
+                    f"line {line!r} is not 'token<TAB>tag' (it has {len(columns)} tab-separated column(s)): fix the "
+                    "line; a file with spaces between columns or a tag column per nesting depth is read by "
+                    "`khabar import conll`"])
+            raw, tag = columns
             unmarked = raw.lstrip(BIDI_MARKS)
             token = unmarked.strip()
             if unmarked != raw:

@@ -27,11 +27,11 @@ from typing import Any
 
 from benchmark.importers._common import ImportProblem, ImportReport, checked
 from benchmark.model import Article, Provenance
-from benchmark.schema import LabelSchema
+from benchmark.schema import LabelSchema, builtin_schema
 
 __all__ = ["SAUDINEWSNET_SCHEMA", "import_saudinewsnet", "iter_day_files"]
 
-SAUDINEWSNET_SCHEMA = LabelSchema(name="saudinewsnet", entity_labels=(), stance_labels=())
+SAUDINEWSNET_SCHEMA: LabelSchema = builtin_schema("saudinewsnet")
 """No annotation layers: any entity or stance would be an error."""
 
 

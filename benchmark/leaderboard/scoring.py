@@ -26,7 +26,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from benchmark import __version__
 from benchmark.leaderboard.board import BoardRow, Interval, Leaderboard, TaskBoard, slug
@@ -61,6 +61,7 @@ class ScoringOptions:
     max_bytes: int = DEFAULT_MAX_BYTES
     split: str = "test"
     strict: bool = False
+    schema: Any = None  # a LabelSchema for an Article JSONL gold (``--schema``); None: Khabar's / the release's
 
 
 def per_label_pattern(headline: str, labels: Sequence[str], metric_names: Sequence[str]) -> str | None:
@@ -82,15 +83,15 @@ def per_label_pattern(headline: str, labels: Sequence[str], metric_names: Sequen
     return None
 
 
-def load_task_gold(task: str, gold: str | Path, split: str = "test") -> GoldSet:
+def load_task_gold(task: str, gold: str | Path, split: str = "test", schema: Any = None) -> GoldSet:
     """The :class:`~benchmark.harness.GoldSet` of ``task``: from a file (Article JSONL, rows JSONL or
     parquet) or from a Hub-layout folder (the private folder written by ``khabar build``), its ``split``."""
     from benchmark.harness import GoldSet, load_gold
 
     path = Path(gold)
     if path.is_dir():
-        return GoldSet.from_dataset(task, path, split=split)
-    return load_gold(task, path)
+        return GoldSet.from_dataset(task, path, split=split, schema=schema)
+    return load_gold(task, path, schema=schema)
 
 
 def _redact(reason: str, paths: Sequence[tuple[Path, str]]) -> str:
@@ -191,7 +192,7 @@ def _score_task(task_name: str, candidates: Sequence[Candidate], refused: list[R
                       alpha=options.alpha, n_resamples=options.n_resamples, confidence=options.confidence,
                       rejections=list(refused))
     try:
-        gold = load_task_gold(task.name, gold_path, options.split)
+        gold = load_task_gold(task.name, gold_path, options.split, options.schema)
         if not gold.rows:
             raise ValueError(f"it holds no {task.name} rows ({gold.describe()})")
     except Exception as error:  # missing config, unreadable or public-only gold: every submission waits

@@ -46,7 +46,10 @@ _DEFINITIONS = {
 - **SemEval-2013 §9.1 schemes** `strict`, `exact` (boundaries only), `partial` (overlap counts ½),
   `ent_type` (overlap + label) with raw counts correct / incorrect / partial / missed / spurious /
   possible / actual. Identical to nervaluate 1.2.1 (greedy matching in document order; an overlap must
-  cover ≥ `min_overlap_percentage` % of the gold span, default 1.0).""",
+  cover ≥ `min_overlap_percentage` % of the gold span, default 1.0).
+- **outermost/f1** (with precision, recall and counts `outermost/tp|n_pred|n_gold`): strict matching on
+  the outermost layer only (gold and predictions each cut to the entities no other entity contains);
+  the other figures score every layer of nested entities.""",
     "quotes": """- **e2e/f1** (headline): a predicted quote counts when its span matches a gold quote's (the same
   *core*: the span without edge quotation marks, whitespace, punctuation and a leading complementizer
   أن/إن/بأن/وأن/أنه …, so that both annotation conventions score alike) AND its speaker span is one of the

@@ -176,13 +176,22 @@ def score_module(task: str, predictions: Sequence[Any], references: Sequence[Any
         raise _error(task, "inputs", f"{len(predictions)} predictions for {len(references)} references",
                      "pass one prediction per reference, in the same order")
     if task == "ner":
-        from benchmark.metrics.ner import ner_doc_counts, ner_scores_from_counts
+        from benchmark.metrics.base import CountTable
+        from benchmark.metrics.ner import (
+            ner_doc_counts,
+            ner_outermost_counts,
+            ner_outermost_scores_from_counts,
+            ner_scores_from_counts,
+        )
 
         labels = tuple(labels or KHABAR.entity_labels)
-        table = ner_doc_counts(_spans(task, references, "reference", labels),
-                               _spans(task, predictions, "prediction", labels), labels=labels,
-                               min_overlap_percentage=min_overlap_percentage)
-        scores = ner_scores_from_counts(table.counts.sum(axis=0), table.columns)
+        gold, pred = _spans(task, references, "reference", labels), _spans(task, predictions, "prediction", labels)
+        table = CountTable.concat([  # as the ner task: all layers, then the outermost layer
+            ner_doc_counts(gold, pred, labels=labels, min_overlap_percentage=min_overlap_percentage),
+            ner_outermost_counts(gold, pred, labels=labels)])
+        totals = table.counts.sum(axis=0)
+        scores = {**ner_scores_from_counts(totals, table.columns),
+                  **ner_outermost_scores_from_counts(totals, table.columns)}
     elif task == "quotes":
         from benchmark.metrics.quotes import quote_doc_counts, quote_scores_from_counts
 

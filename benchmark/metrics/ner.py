@@ -37,13 +37,18 @@ from benchmark.metrics.base import CountTable, as_figure, defined_mean, prf, rat
 
 __all__ = [
     "CATEGORIES",
+    "OUTERMOST_COLUMNS",
     "SCHEMES",
     "SpanArrays",
     "ner_count_columns",
     "ner_doc_counts",
     "ner_f1",
+    "ner_outermost_counts",
+    "ner_outermost_scores",
+    "ner_outermost_scores_from_counts",
     "ner_scores",
     "ner_scores_from_counts",
+    "outermost_mask",
 ]
 
 SCHEMES: tuple[str, ...] = ("strict", "exact", "partial", "ent_type")
@@ -460,3 +465,88 @@ def ner_f1(y_true: Sequence[Sequence[SpanLike]], y_pred: Sequence[Sequence[SpanL
     totals = table.totals()
     return as_figure(prf(np.array(totals["strict/tp"]), np.array(totals["strict/n_pred"]),
                          np.array(totals["strict/n_gold"]))["f1"])
+
+
+# --------------------------------------------------------------------------- outermost layer (nested NER)
+
+OUTERMOST_COLUMNS: tuple[str, ...] = ("outermost/tp", "outermost/n_pred", "outermost/n_gold")
+"""Columns of :func:`ner_outermost_counts`."""
+
+
+def outermost_mask(spans: SpanArrays) -> np.ndarray:
+    """Which entities are not inside another entity of their document (the outermost layer).
+
+    An entity is outermost when no other entity of the document contains it; entities with the
+    same span (two labels in predictions) share the outcome.
+
+    >>> spans = SpanArrays.from_docs([[(0, 9, "ORG"), (4, 9, "LOC"), (10, 12, "PER")], [(4, 9, "LOC")]],
+    ...                              {"ORG": 0, "LOC": 1, "PER": 2})
+    >>> outermost_mask(spans).tolist()
+    [True, False, True, True]
+    """
+    n = len(spans)
+    if n == 0:
+        return np.zeros(0, dtype=bool)
+    order = np.lexsort((-spans.end, spans.start, spans.doc))  # in a document: by start, longest first
+    doc, start, end = spans.doc[order], spans.start[order], spans.end[order]
+    key = doc * (int(end.max()) + 1) + end  # keys grow with the document: a running max stays per document
+    reach = np.maximum.accumulate(key)
+    outer = np.ones(n, dtype=bool)
+    outer[1:] = key[1:] > reach[:-1]
+    same = np.zeros(n, dtype=bool)
+    same[1:] = (doc[1:] == doc[:-1]) & (start[1:] == start[:-1]) & (end[1:] == end[:-1])
+    for i in np.flatnonzero(same).tolist():  # a repeated span (another label) is as outer as its twin
+        outer[i] = outer[i - 1]
+    mask = np.empty(n, dtype=bool)
+    mask[order] = outer
+    return mask
+
+
+def ner_outermost_counts(y_true: Sequence[Sequence[SpanLike]], y_pred: Sequence[Sequence[SpanLike]],
+                         labels: Sequence[str] | None = None, doc_ids: Sequence[str] | None = None) -> CountTable:
+    """Per-document strict counts on the outermost layer only (columns :data:`OUTERMOST_COLUMNS`).
+
+    Gold and predictions are each cut to their outermost entities (:func:`outermost_mask`) and
+    matched strictly. On a corpus without nesting these equal ``strict/tp|n_pred|n_gold``; with
+    nesting they show what a one-layer tagger (BIO, a CRF) can reach, beside the all-layer figures.
+
+    >>> table = ner_outermost_counts([[(0, 9, "ORG"), (4, 9, "LOC")]], [[(0, 9, "ORG")]])
+    >>> table.totals()
+    {'outermost/tp': 1, 'outermost/n_pred': 1, 'outermost/n_gold': 1}
+    """
+    if len(y_true) != len(y_pred):
+        raise ValueError(f"y_true has {len(y_true)} documents but y_pred has {len(y_pred)}")
+    labels = _label_order(y_true, y_pred, labels)
+    index = {label: i for i, label in enumerate(labels)}
+    n_docs = len(y_true)
+    gold, pred = SpanArrays.from_docs(y_true, index), SpanArrays.from_docs(y_pred, index)
+    gold, pred = gold.take(outermost_mask(gold)), pred.take(outermost_mask(pred))
+    match_doc, _ = _strict_matches(gold, pred, max(len(labels), 1))
+    counts = np.stack([np.bincount(d, minlength=n_docs) for d in (match_doc, pred.doc, gold.doc)], axis=1)
+    ids = tuple(doc_ids) if doc_ids is not None else tuple(str(i) for i in range(n_docs))
+    return CountTable(ids, OUTERMOST_COLUMNS, counts.astype(np.int64))
+
+
+def ner_outermost_scores_from_counts(totals: np.ndarray, columns: Sequence[str]) -> dict[str, np.ndarray]:
+    """``outermost/{precision,recall,f1}`` from summed counts that hold :data:`OUTERMOST_COLUMNS`
+    (an empty dict when they do not; leading axes are kept, as in :func:`ner_scores_from_counts`)."""
+    if not set(OUTERMOST_COLUMNS) <= set(columns):
+        return {}
+    totals = np.asarray(totals)
+    tp, n_pred, n_gold = (totals[..., list(columns).index(name)] for name in OUTERMOST_COLUMNS)
+    return {f"outermost/{key}": value for key, value in prf(tp, n_pred, n_gold).items()}
+
+
+def ner_outermost_scores(y_true: Sequence[Sequence[SpanLike]], y_pred: Sequence[Sequence[SpanLike]],
+                         labels: Sequence[str] | None = None) -> dict[str, Any]:
+    """Strict P/R/F1 (``None`` when undefined) and raw counts on the outermost layer:
+    ``{precision, recall, f1, tp, n_pred, n_gold}``.
+
+    >>> ner_outermost_scores([[(0, 9, "ORG"), (4, 9, "LOC")]], [[(0, 9, "ORG")]])["f1"]
+    1.0
+    """
+    table = ner_outermost_counts(y_true, y_pred, labels)
+    raw = table.totals()
+    scores = {k.split("/")[1]: as_figure(v) for k, v in  # None when undefined (0/0), as every plain scorer
+              ner_outermost_scores_from_counts(table.counts.sum(axis=0), table.columns).items()}
+    return {**scores, **{k.split("/")[1]: v for k, v in raw.items()}}

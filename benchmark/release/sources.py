@@ -155,22 +155,22 @@ def _studio_texts(path: Path) -> Iterator[Article]:
 
 
 def read_source(spec: SourceSpec, *, texts_only: bool = False, notify: Callable[[str], None] | None = None,
-                **importer_options: Any) -> ArticleStream:
+                schema: LabelSchema = KHABAR, **importer_options: Any) -> ArticleStream:
     """Stream the validated articles of one input (read again on every ``iter()``). ``texts_only``
     (for split assignment) reads a Label Studio export's task data only, so that un-adjudicated
     exports (several annotations per task) can be assigned to splits too. ``notify`` receives every
     notice of a Label Studio export (cancelled annotations, tasks without a completed annotation);
-    by default they go to the ``benchmark`` logger."""
-    return ArticleStream(lambda: _open_source(spec, texts_only, importer_options, notify or _notice),
+    by default they go to the ``benchmark`` logger. ``schema``: the label schema of a JSONL input."""
+    return ArticleStream(lambda: _open_source(spec, texts_only, importer_options, notify or _notice, schema),
                          f"{spec.kind}:{spec.path}")
 
 
 def _open_source(spec: SourceSpec, texts_only: bool, importer_options: dict[str, Any],
-                 notify: Callable[[str], None]) -> Iterator[Article]:
+                 notify: Callable[[str], None], schema: LabelSchema = KHABAR) -> Iterator[Article]:
     if spec.kind == "jsonl":
         from benchmark.io import read_articles
 
-        return iter(read_articles(spec.path))
+        return iter(read_articles(spec.path, schema))
     if spec.kind == "studio":
         return _studio_texts(spec.path) if texts_only else _studio_articles(spec.path, notify)
     from benchmark.importers import get_importer

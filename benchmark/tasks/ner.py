@@ -194,18 +194,21 @@ def _check_line(record: Mapping[str, Any], gold: Row, schema: LabelSchema) -> li
 
 def _doc_counts(gold_rows: Sequence[Row], predictions: Mapping[str, Mapping[str, Any]],
                 schema: LabelSchema) -> CountTable:
-    from benchmark.metrics.ner import ner_doc_counts
+    from benchmark.metrics.base import CountTable
+    from benchmark.metrics.ner import ner_doc_counts, ner_outermost_counts
 
     doc_ids = [row["doc_id"] for row in gold_rows]
     y_true = [row["entities"] for row in gold_rows]
     y_pred = [predictions[d]["entities"] if d in predictions else [] for d in doc_ids]
-    return ner_doc_counts(y_true, y_pred, labels=entity_labels(schema), doc_ids=doc_ids)
+    labels = entity_labels(schema)
+    return CountTable.concat([ner_doc_counts(y_true, y_pred, labels=labels, doc_ids=doc_ids),
+                              ner_outermost_counts(y_true, y_pred, labels=labels, doc_ids=doc_ids)])
 
 
 def _scores_from_counts(totals: Any, columns: Sequence[str], schema: LabelSchema) -> dict[str, Any]:
-    from benchmark.metrics.ner import ner_scores_from_counts
+    from benchmark.metrics.ner import ner_outermost_scores_from_counts, ner_scores_from_counts
 
-    return ner_scores_from_counts(totals, columns)
+    return {**ner_scores_from_counts(totals, columns), **ner_outermost_scores_from_counts(totals, columns)}
 
 
 NER = Task(
@@ -232,5 +235,5 @@ NER = Task(
     doc_counts=_doc_counts,
     scores_from_counts=_scores_from_counts,
     headline_metrics=("strict/f1", "strict/precision", "strict/recall", "macro/f1", "exact/f1",
-                      "partial/f1", "ent_type/f1"),
+                      "partial/f1", "ent_type/f1", "outermost/f1"),
 )

@@ -37,7 +37,9 @@ def test_import_options_limit_and_errors(tmp_path, capsys):
     assert len(out.read_text(encoding="utf-8").splitlines()) == 1
     assert main(["import", "ans", str(folder), "--out", str(out), "-O", "sentences_per_doc=2"]) == 2
     assert "unknown option 'sentences_per_doc'" in capsys.readouterr().err
-    assert main(["import", "conll", str(folder), "--out", str(out)]) == 2
+    assert main(["import", "nope", str(folder), "--out", str(out)]) == 2
+    assert main(["import", "conll", str(folder), "--out", str(out)]) == 1
+    assert "ans: a folder; pass the CoNLL file(s) themselves" in capsys.readouterr().err
     assert main(["import", "anercorp", str(folder), "--out", str(out), "-O", "sentences_per_doc=x"]) == 2
     assert "wants an integer" in capsys.readouterr().err
     (folder / "stance" / "train.csv").write_text("s1,s2,stance\nأ,ب,maybe\n", encoding="utf-8")
@@ -52,6 +54,6 @@ def test_import_options_limit_and_errors(tmp_path, capsys):
 def test_import_list(capsys):
     assert main(["import", "--list"]) == 0
     printed = capsys.readouterr().out
-    for name in ("anercorp", "newsfane", "ans", "baly2018", "mawqif", "saudinewsnet"):
+    for name in ("anercorp", "newsfane", "ans", "baly2018", "conll", "mawqif", "saudinewsnet"):
         assert f"{name}: " in printed
     assert "sentences_per_doc" in printed and "CC BY-NC-SA 4.0" in printed

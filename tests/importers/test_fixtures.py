@@ -59,9 +59,10 @@ def test_group_sentences_never_straddles_a_break():
 
 
 def test_registry_options_schema_and_unknown_option():
-    assert set(IMPORTERS) == {"anercorp", "newsfane", "ans", "baly2018", "mawqif", "saudinewsnet"}
-    for importer in IMPORTERS.values():
-        assert importer.license and importer.citation and importer.homepage and importer.description
+    assert set(IMPORTERS) == {"anercorp", "newsfane", "ans", "baly2018", "conll", "mawqif", "saudinewsnet"}
+    for importer in IMPORTERS.values():  # the public corpora; conll reads the user's own file
+        assert importer.name == "conll" or (importer.license and importer.citation and importer.homepage)
+        assert importer.description
     newsfane = get_importer("newsfane")
     assert newsfane.options() == {"labels": "khabar", "sentences_per_doc": 10, "strict": True}
     assert newsfane.schema_for(labels="fine").name == "newsfane_fine"
@@ -69,10 +70,40 @@ def test_registry_options_schema_and_unknown_option():
     with pytest.raises(TypeError, match=r"(?s)unknown option\(s\) \['sentence_per_doc'\]"):
         newsfane.load("x", sentence_per_doc=2)
     with pytest.raises(KeyError, match="known"):
-        get_importer("conll")
+        get_importer("nope")
 
 
 # --------------------------------------------------------------------------- ANERcorp
+
+
+@pytest.mark.parametrize(("lines", "message"), [
+    (["قال O", "الأسد I-ORG B-PERS"], r"ANERCorp:2: .*more than one tag column \(I-ORG before B-PERS\)"),
+    (["قال O", "الأسد\tB-PERS"], r"ANERCorp:2: .*holds a tab"),
+    (["قال O", "الأسد B-PERS\t"], r"ANERCorp:2: .*holds a tab"),
+    (["قال O", "الأسد B-PERSON"], r"ANERCorp:2: .*not 'token tag' with an ANERcorp tag"),
+    (["قال O", "الأسد"], r"ANERCorp:2: .*not 'token tag'"),
+    (["قال O", "", "الأسد B-PERS"], r"ANERCorp:2: .*blank line: ANERcorp has no sentence breaks.*=blank"),
+])
+def test_anercorp_refuses_lines_outside_its_format(tmp_path, lines, message):
+    """A multi-column file, a tab, a stray tag or a blank line never goes through as ANERcorp
+    (before: 'الأسد I-ORG B-PERS' became the token 'الأسد I-ORG' with exit 0)."""
+    with pytest.raises(ImportProblem, match=f"(?s){message}"):
+        list(import_anercorp(write_aner(tmp_path, lines)))
+
+
+def test_anercorp_blank_line_breaks_and_no_split_are_options(tmp_path):
+    lines = ["قال O", "د. O", "بوش B-PERS", "", "", "عاد O", ".", "ذهب O", ""]
+    lines[6] = ". O"
+    path = write_aner(tmp_path, lines)
+    articles = list(import_anercorp(path, sentence_breaks="blank", split="none", sentences_per_doc=1))
+    assert [a.text for a in articles] == ["قال د. بوش", "عاد . ذهب"]  # not re-split at '.'
+    assert all("split" not in a.meta for a in articles)
+    assert next(a.meta["split"] for a in import_anercorp(write_aner(tmp_path, ANER_LINES))) == "train"
+    report = ImportReport("anercorp")
+    list(import_anercorp(write_aner(tmp_path, [*ANER_LINES, "", ""]), report=report))
+    assert report.counts["trailing_blank_lines"] == 1  # blank lines at the very end are noted, not refused
+    with pytest.raises(ValueError, match="split must be one of"):
+        list(import_anercorp(path, split="random"))
 
 ANER_LINES = [
     "فرانكفورت B-LOC",
@@ -161,7 +192,7 @@ def test_anercorp_bad_line_is_named(tmp_path):
     with pytest.raises(ImportProblem, match=r"(?s)ANERCorp:2: .*empty token tagged 'B-PERS'"):
         list(import_anercorp(path))
     path = write_aner(tmp_path, ["قال O", "بوش B-PERSON"])
-    with pytest.raises(ImportProblem, match=r"(?s)ANERCorp:2: .*'PERSON' has no mapping"):
+    with pytest.raises(ImportProblem, match=r"(?s)ANERCorp:2: .*with an ANERcorp tag after the last space"):
         list(import_anercorp(path))
 
 
@@ -235,6 +266,15 @@ def test_newsfane_label_options(tmp_path):
     assert [a.doc_id for a in docs] == ["newsfane/s00000-00000", "newsfane/s00001-00001"]
 
 
+@pytest.mark.parametrize(("line", "columns"), [("x\tB-Air\tB-Land", 3), ("x B-Air", 1), ("x\t", 2)])
+def test_newsfane_refuses_lines_that_are_not_token_tab_tag(tmp_path, line, columns):
+    """Before, 'x<TAB>B-Air<TAB>B-Land' became the token 'x<TAB>B-Air' tagged B-Land."""
+    path = write_newsfane(tmp_path, [LRM + "و\tO", line])
+    with pytest.raises(ImportProblem, match=rf"(?s)NewsFANE_Gold_2014_170K\.txt:2: .*is not 'token<TAB>tag' "
+                                            rf"\(it has {columns} tab-separated"):
+        list(import_newsfane(path))
+
+
 def test_newsfane_unknown_type_is_named(tmp_path):
     path = write_newsfane(tmp_path, [LRM + "x\tB-Spaceship", ".\tO"])
     with pytest.raises(ImportProblem, match=r"(?s)NewsFANE_Gold_2014_170K\.txt:1: .*'Spaceship' has no"):
@@ -265,6 +305,15 @@ def test_ans_pairs_splits_and_ids(tmp_path):
         "article", "هبوط, الذهب", "disagree")
     assert [a.meta["split"] for a in articles] == ["train", "train", "dev", "test"]
     assert report.counts["articles_train"] == 2
+
+
+@pytest.mark.parametrize(("row", "message"), [("أ,ب,agree,extra", "expected 3 columns"),
+                                              ("أ\tب\tagree", "expected 3 columns")])
+def test_ans_refuses_rows_outside_its_columns(tmp_path, row, message):
+    folder = write_ans(tmp_path)
+    (folder / "stance" / "dev.csv").write_text(f"s1,s2,stance\n{row}\n", encoding="utf-8")
+    with pytest.raises(ImportProblem, match=rf"(?s)dev/dev\.csv:2 \(row 1\).*{message}"):
+        list(import_ans(folder))
 
 
 def test_ans_bad_label_named_or_skipped(tmp_path):
@@ -371,6 +420,17 @@ def test_mawqif_rows_blind_test_and_variety(tmp_path):
     assert report.counts["blind_test_skipped"] == 1
     with pytest.raises(ValueError, match=r"import Mawqif_AllTargets_Test\.csv instead"):
         list(import_mawqif(tmp_path / "mawqif" / "Mawqif_AllTargets_Blind Test.csv"))
+
+
+@pytest.mark.parametrize(("row", "message"), [
+    ("2,نص,Covid Vaccine,None,1,No,Neutral,,extra", "more columns than the header"),
+    ("2,نص,Covid Vaccine", "fewer columns than the header"),
+])
+def test_mawqif_refuses_rows_that_do_not_fit_the_header(tmp_path, row, message):
+    root = write_mawqif(tmp_path)
+    (root / "Mawqif_AllTargets_Test.csv").write_text(BOM + MAWQIF_HEADER + row + "\r\n", encoding="utf-8")
+    with pytest.raises(ImportProblem, match=f"(?s)Mawqif_AllTargets_Test.csv:2: .*{message}"):
+        list(import_mawqif(root))
 
 
 def test_mawqif_duplicate_id_is_named(tmp_path):
