@@ -50,7 +50,8 @@ SCHEMA_DIR = Path(__file__).parent / "resources" / "schemas"
 """Where the built-in schema files live (shipped as package data)."""
 
 ARTICLE_HOLDER = "article"
-GUIDELINES_VERSION = "1.1"
+GUIDELINES_VERSION = "2.0"
+"""The version of ``annotations/guidelines.md`` new annotations follow (recorded in their provenance)."""
 
 _LABEL_KEYS = ("entity_labels", "quote_kinds", "stance_labels")
 _OPEN_KEYS = ("entity_labels", "stance_labels")  # may be null (any label)

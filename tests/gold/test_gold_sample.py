@@ -46,10 +46,10 @@ def test_export_converts_back_to_exactly_the_authored_articles(exported, authore
     assert exported == articles
 
 
-def test_provenance_names_the_lead_annotator_and_guidelines_version(exported):
+def test_provenance_names_the_lead_annotator_and_guidelines_version(exported, author_gold):
     for article in exported:
         assert article.provenance.annotator == "khabar-lead"
-        assert article.provenance.guidelines_version == GUIDELINES_VERSION == "1.1"
+        assert article.provenance.guidelines_version == author_gold.SAMPLE_GUIDELINES_VERSION == "1.1"
         assert article.provenance.source == "sample.json"
         assert len(article.provenance.annotation_ids) == 1
 
@@ -281,3 +281,20 @@ def test_guidelines_declare_the_schema_version_and_labels():
     assert f"**Version {GUIDELINES_VERSION}**" in text.splitlines()[2]
     for label in ENTITY_LABELS:
         assert f"| **{label}** |" in text, label
+
+
+def test_the_current_guidelines_version_has_a_changelog_entry_in_both_places():
+    guidelines = GUIDELINES.read_text(encoding="utf-8")
+    changelog = (GUIDELINES.parent / "guidelines-changelog.md").read_text(encoding="utf-8")
+    assert GUIDELINES_VERSION == "2.0"
+    assert f"- **{GUIDELINES_VERSION}** — " in guidelines, "guidelines.md's Changelog lacks the version"
+    assert f"\n## {GUIDELINES_VERSION} — " in changelog, "guidelines-changelog.md lacks the version"
+
+
+def test_a_sample_older_than_the_guidelines_is_declared_in_section_9(author_gold):
+    """The sample may lag the guidelines (2.0 adds SOURCE mentions the model cannot carry yet), but
+    then guidelines §9 must say which version the sample records, so nobody reads it as 2.0 data."""
+    version = author_gold.SAMPLE_GUIDELINES_VERSION
+    section_9 = GUIDELINES.read_text(encoding="utf-8").split("## 9. The gold sample")[1].split("## Changelog")[0]
+    if version != GUIDELINES_VERSION:
+        assert f"**The sample still records {version}**" in section_9
