@@ -1,0 +1,99 @@
+"""The stance target inventory (guidelines 2.0 §6.5): reading, every problem named, the target check."""
+
+from __future__ import annotations
+
+import doctest
+import json
+from pathlib import Path
+
+import pytest
+
+import benchmark.targets
+from benchmark.targets import GENERAL_TOPIC, InventoryError, Target, read_inventory
+
+GOOD = [
+    {"id": "T0001", "topic": "health", "target": "حملة التطعيم ضد الحصبة", "kind": "event",
+     "aliases": ["حملة الحصبة"], "added_in": "v0.2"},
+    {"id": "T0002", "topic": "health", "target": "نظام التأمين الصحي الإلزامي", "kind": "policy"},
+    {"id": "T0003", "topic": "football", "target": "نادي الاتحاد", "kind": "entity", "note": "the Jeddah club"},
+    {"id": "T0004", "topic": GENERAL_TOPIC, "target": "مجلس التعاون لدول الخليج العربية", "kind": "entity"},
+]
+
+
+def write(tmp_path: Path, records: list, extra_lines: tuple[str, ...] = ()) -> Path:
+    path = tmp_path / "targets.jsonl"
+    lines = [json.dumps(r, ensure_ascii=False) for r in records] + list(extra_lines)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def problems(path: Path, **kwargs) -> list[tuple[str, str, str]]:
+    with pytest.raises(InventoryError) as raised:
+        read_inventory(path, **kwargs)
+    return [(i.doc_id, i.item, i.message) for i in raised.value.issues]
+
+
+def test_a_good_inventory_reads_in_file_order_with_defaults(tmp_path):
+    inventory = read_inventory(write(tmp_path, GOOD), topics=["health", "football"])
+    assert [t.id for t in inventory.targets] == ["T0001", "T0002", "T0003", "T0004"]
+    assert inventory.targets[0] == Target("T0001", "health", "حملة التطعيم ضد الحصبة", "event",
+                                          ("حملة الحصبة",), "v0.2", "")
+
+
+def test_a_topic_sees_its_own_and_the_general_targets_only(tmp_path):
+    inventory = read_inventory(write(tmp_path, GOOD))
+    assert [t.id for t in inventory.for_topic("health")] == ["T0001", "T0002", "T0004"]
+    assert [t.id for t in inventory.for_topic("football")] == ["T0003", "T0004"]
+
+
+def test_the_target_check_accepts_exact_copies_and_names_the_closest_entry(tmp_path):
+    inventory = read_inventory(write(tmp_path, GOOD))
+    assert inventory.target_problem("نظام التأمين الصحي الإلزامي", "health") is None
+    assert inventory.target_problem("مجلس التعاون لدول الخليج العربية", "football") is None  # general
+    problem = inventory.target_problem("حملة الحصبة", "health")  # an alias is not a target: copy the entry
+    assert problem == ("'حملة الحصبة' is not in the inventory of topic 'health' "
+                       "(closest: T0001 'حملة التطعيم ضد الحصبة')")
+    assert "closest: T0003" in inventory.target_problem("الاتحاد", "football")
+    # another topic's entry is not offered
+    assert "T0003" not in inventory.target_problem("نادي الاتحاد", "health")
+
+
+def test_every_problem_of_a_file_is_listed_with_line_field_and_fix(tmp_path):
+    bad = [
+        GOOD[0],
+        {"id": "T0001", "topic": "health", "target": "وزارة الصحة", "kind": "entity"},  # duplicate id
+        {"id": "7", "topic": "weather", "target": "بالمملكة", "kind": "place"},
+        {"topic": "health", "target": "", "kind": "event", "colour": "red"},
+        {"id": "T0009", "topic": "health", "target": " حملة التطعيم", "kind": "event", "aliases": "حملة"},
+        ["not", "an", "object"],
+    ]
+    found = problems(write(tmp_path, bad, extra_lines=("{broken",)), topics=["health"])
+    assert ("targets.jsonl:2", "id", "id 'T0001' is already used on line 1") in found
+    items = {(where, item) for where, item, _ in found}
+    assert {("targets.jsonl:3", "id"), ("targets.jsonl:3", "kind"), ("targets.jsonl:3", "topic"),
+            ("targets.jsonl:3", "target")} <= items
+    assert {("targets.jsonl:4", "id"), ("targets.jsonl:4", "target"), ("targets.jsonl:4", "colour")} <= items
+    assert ("targets.jsonl:5", "aliases") in items
+    assert ("targets.jsonl:6", "line") in items
+    assert ("targets.jsonl:7", "line") in items  # not valid JSON, with its column
+    assert any("starts with a proclitic" in m for *_, m in found)
+
+
+def test_leading_spaces_are_refused_once_the_fields_are_sound(tmp_path):
+    record = {"id": "T0009", "topic": "health", "target": " حملة التطعيم", "kind": "event"}
+    assert problems(write(tmp_path, [record])) == [
+        ("targets.jsonl:1", "target", "target has leading, trailing or doubled spaces")]
+
+
+def test_two_entries_with_one_wording_or_an_alias_clash_are_refused(tmp_path):
+    clash = [GOOD[0], {"id": "T0005", "topic": "health", "target": "حملة التطعيم ضد الحصبة", "kind": "event"},
+             {"id": "T0006", "topic": "health", "target": "برنامج الفحص المبكر", "kind": "policy",
+              "aliases": ["نظام التأمين الصحي الإلزامي"]}, GOOD[1]]
+    found = problems(write(tmp_path, clash))
+    assert ("targets.jsonl:2", "target", "topic 'health' already has 'حملة التطعيم ضد الحصبة' as T0001") in found
+    assert ("targets.jsonl:3", "aliases",
+            "alias 'نظام التأمين الصحي الإلزامي' is the target wording of T0002") in found
+
+
+def test_the_module_examples_run():
+    assert doctest.testmod(benchmark.targets).failed == 0
