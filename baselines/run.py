@@ -27,6 +27,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -124,14 +125,17 @@ def train_and_predict(train: Sequence[Article], test: Sequence[Article], cluster
     """Train the three scikit-learn baselines on ``train`` and return their submission lines on ``test``;
     anything degenerate (e.g. one stance label seen) is appended to ``notes``."""
     notes = notes if notes is not None else []
-    from baselines.sklearn.ner import NerModel
+    from baselines.sklearn.ner import NerModel, NestedSpansWarning
     from baselines.sklearn.quotes import QuoteModel
     from baselines.sklearn.stance import StanceModel
     from baselines.sklearn.submission import ner_lines, quote_lines, stance_lines
     from benchmark.schema import KHABAR
     from benchmark.tasks import get_task
 
-    ner = NerModel.train(train, clusters=clusters)
+    with warnings.catch_warnings(record=True) as caught:  # a note each (printed per fold), not a Python warning
+        warnings.simplefilter("always", NestedSpansWarning)
+        ner = NerModel.train(train, clusters=clusters)
+    notes.extend(f"ner: {warning.message}" for warning in caught)
     quotes = QuoteModel.train(train)
     # at prediction time the quote baseline sees only the text: speakers come from the NER model's mentions
     lines = {"ner": ner_lines(ner, test), "quotes": quote_lines(quotes, test, ner=ner, use_gold_entities=False)}
