@@ -44,8 +44,17 @@ from typing import TYPE_CHECKING, Any
 
 from baselines.sklearn.features import normalise_token
 from baselines.sklearn.persist import load_model, save_model
+from baselines.sklearn.quote_spans import (
+    CLOSING_MARKS,
+    CUE_WORDS,
+    OPENING_MARKS,
+    Candidate,
+    SpanConfig,
+    find_cues,
+    span_candidates,
+)
 from benchmark.model import Article
-from benchmark.text import tokenize, trim_span
+from benchmark.text import tokenize
 
 if TYPE_CHECKING:  # pragma: no cover
     from baselines.sklearn.ner import NerModel
@@ -53,136 +62,43 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["CUE_VERBS", "Candidate", "QuoteModel", "find_cues", "quote_candidates", "quote_kind"]
 
 MODEL_FILE = "quotes_lr.joblib"
-FEATURE_VERSION = 2
+FEATURE_VERSION = 3
 
-CUE_VERBS: tuple[str, ...] = (
-    "قال", "قالت", "يقول", "تقول", "أكد", "أكدت", "يؤكد", "تؤكد", "أضاف", "أضافت", "يضيف", "تضيف",
-    "أوضح", "أوضحت", "يوضح", "صرح", "صرحت", "أشار", "أشارت", "يشير", "تشير", "تابع", "تابعت",
-    "ذكر", "ذكرت", "يذكر", "اعتبر", "اعتبرت", "يعتبر", "أعلن", "أعلنت", "يعلن", "استطرد", "استطردت",
-    "أجاب", "أجابت", "سأل", "سألت", "كتب", "كتبت", "أخبر", "أخبرت", "نفى", "نفت", "ينفي", "زعم", "زعمت",
-    "تزعم", "يزعم", "شدد", "شددت", "لفت", "لفتت", "رأى", "رأت", "يرى", "ترى", "حذر", "حذرت", "دعا", "دعت",
-    "قائلا", "قائلة", "مشيرا", "مشيرة", "مضيفا", "مضيفة", "مؤكدا", "مؤكدة", "موضحا", "موضحة", "معتبرا",
-)
-_CUE_KEYS = frozenset(normalise_token(v) for v in CUE_VERBS)
+CUE_VERBS: tuple[str, ...] = CUE_WORDS
 _COMPLEMENTISERS = frozenset(normalise_token(w) for w in ("إن", "أن", "بأن", "إنه", "أنه", "إنها", "أنها", "بأنه"))
 _OPEN_CLOSE = {'"': '"', "«": "»", "“": "”"}
-_CLAUSE_END = re.compile(r"[.؛;!?؟\n]|،\s*(?:و?(?:مشير|قائل|مضيف|مؤكد|موضح|معتبر)[اة]?)\b")
 
 
-def find_cues(text: str) -> list[tuple[int, int]]:
-    """Spans of cue verbs (without proclitics ``و``/``ف``) in ``text``.
-
-    >>> text = 'وتابع: "نعم" وقال بوتين إن الوضع مستقر'
-    >>> [text[s:e] for s, e in find_cues(text)]
-    ['تابع', 'قال']
-    """
-    cues = []
-    for token in tokenize(text):
-        key = normalise_token(token.text)
-        start = token.start
-        if key not in _CUE_KEYS and key[:1] in ("و", "ف") and key[1:] in _CUE_KEYS:
-            key, start = key[1:], token.start + 1
-        if key in _CUE_KEYS:
-            cues.append((start, token.end))
-    return cues
-
-
-def quote_kind(text: str, start: int, end: int, complementiser: bool) -> str:
-    """``direct`` / ``mixed`` / ``indirect`` from the span's shape (see the module docstring)."""
+def quote_kind(text: str, start: int, end: int, complementiser: bool, origin: str = "marks") -> str:
+    """``direct`` / ``mixed`` / ``indirect`` from the span's shape: marks at both ends and no complementiser, or
+    unmarked speech after a colon → direct; quotation marks inside → mixed; else indirect."""
     surface = text[start:end]
-    has_marks = any(ch in surface for ch in _OPEN_CLOSE) or any(ch in surface for ch in _OPEN_CLOSE.values())
-    if not complementiser and surface[:1] in _OPEN_CLOSE and surface[-1:] in _OPEN_CLOSE.values():
+    has_marks = any(ch in surface for ch in OPENING_MARKS + CLOSING_MARKS)
+    if origin == "colon" and not (has_marks and complementiser):
+        return "direct"
+    if not complementiser and surface[:1] in OPENING_MARKS and surface[-1:] in CLOSING_MARKS:
         return "direct"
     return "mixed" if has_marks else "indirect"
 
 
-@dataclass
-class Candidate:
-    """A candidate quote span with the evidence that produced it."""
+def quote_candidates(text: str, config: SpanConfig = SpanConfig()) -> list[Candidate]:
+    """Every candidate quote span of ``text`` (:func:`baselines.sklearn.quote_spans.span_candidates`), each
+    candidate's features also conjoined with its origin (so the scorer weighs "ends at a comma" per form).
 
-    start: int
-    end: int
-    origin: str  # "marks" or "reported"
-    cue: tuple[int, int] | None
-    complementiser: bool
-    features: dict[str, Any] = field(default_factory=dict)
+    >>> text = 'وقال بوتين: "أهلا بكم". وأضاف أن الزيارة مهمة.'
+    >>> sorted({(text[c.start:c.end], c.origin) for c in quote_candidates(text)})
+    [('"أهلا بكم"', 'marks'), ('الزيارة مهمة', 'reported')]
+    """
+    candidates = span_candidates(text, config)
+    for cand in candidates:
+        cand.features.update({f"{cand.origin}&{k}": v for k, v in list(cand.features.items())
+                              if not k.startswith("origin=")})
+    return candidates
 
 
 def _sentence_start(text: str, position: int) -> int:
     cut = max(text.rfind(ch, 0, position) for ch in ".\n؟?!")
     return cut + 1
-
-
-def _quotation_spans(text: str) -> list[tuple[int, int]]:
-    spans = []
-    i = 0
-    while i < len(text):
-        ch = text[i]
-        if ch in _OPEN_CLOSE:
-            close = text.find(_OPEN_CLOSE[ch], i + 1)
-            if close > i + 1:
-                spans.append((i, close + 1))
-                i = close + 1
-                continue
-        i += 1
-    return spans
-
-
-def quote_candidates(text: str) -> list[Candidate]:
-    """Every candidate quote span of ``text`` (see the module docstring), with features.
-
-    >>> text = 'وقال بوتين: "أهلا بكم". وأضاف أن الزيارة مهمة.'
-    >>> [(text[c.start:c.end], c.origin) for c in quote_candidates(text)]
-    [('"أهلا بكم"', 'marks'), ('الزيارة مهمة', 'reported')]
-    """
-    cues = find_cues(text)
-    candidates: list[Candidate] = []
-    for start, end in _quotation_spans(text):
-        sentence = _sentence_start(text, start)
-        before = [c for c in cues if sentence <= c[0] and c[1] <= start]
-        cue = before[-1] if before else None
-        gap = text[cue[1]:start] if cue else ""
-        candidates.append(Candidate(start, end, "marks", cue, False, {
-            "origin=marks": 1.0, "has_cue": float(cue is not None),
-            "colon_before": float(text[:start].rstrip().endswith(":")),
-            "gap_words": min(len(gap.split()), 10) / 10, "len_words": min(len(text[start:end].split()), 60) / 60,
-            "short": float(len(text[start:end].split()) <= 3),
-            "complementiser_before": float(any(normalise_token(w) in _COMPLEMENTISERS for w in gap.split()[-1:])),
-        }))
-    for cue in cues:
-        following = [t for t in tokenize(text[cue[1]:cue[1] + 200])][:8]
-        comp = next((t for t in following if normalise_token(t.text) in _COMPLEMENTISERS), None)
-        if comp is None:
-            continue
-        start = cue[1] + comp.end
-        while start < len(text) and text[start].isspace():
-            start += 1
-        if start >= len(text):
-            continue
-        ends = []
-        match = _CLAUSE_END.search(text, start)
-        ends.append(match.start() if match else len(text))
-        if text[start] in _OPEN_CLOSE:
-            close = text.find(_OPEN_CLOSE[text[start]], start + 1)
-            if close > start:
-                ends.append(close + 1)
-        comma = text.find("،", start)
-        if comma != -1 and comma < ends[0]:
-            ends.append(comma)
-        for end in sorted(set(ends)):
-            s, e = trim_span(text, start, end)
-            if e <= s:
-                continue
-            words_before_comp = sum(1 for t in following if t.end <= comp.start)
-            candidates.append(Candidate(s, e, "reported", cue, True, {
-                "origin=reported": 1.0, "has_cue": 1.0, "gap_words": min(words_before_comp, 10) / 10,
-                "len_words": min(len(text[s:e].split()), 60) / 60, "short": float(len(text[s:e].split()) <= 3),
-                "ends_clause": float(e == ends[0] or (match is not None and e == match.start())),
-                "ends_comma": float(comma != -1 and e == comma),
-                "ends_mark": float(text[e - 1] in _OPEN_CLOSE.values()),
-                "marks_inside": float(any(ch in text[s:e] for ch in _OPEN_CLOSE)),
-            }))
-    return candidates
 
 
 # --------------------------------------------------------------------------- speakers
@@ -442,7 +358,7 @@ class QuoteModel:
             if speaker is not None:
                 previous = speaker
             out.append({"start": cand.start, "end": cand.end,
-                        "kind": quote_kind(text, cand.start, cand.end, cand.complementiser),
+                        "kind": quote_kind(text, cand.start, cand.end, cand.complementiser, cand.origin),
                         "speaker": None if speaker is None else {"start": speaker[0], "end": speaker[1]}})
         return out
 
