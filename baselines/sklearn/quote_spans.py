@@ -137,13 +137,26 @@ def find_cues(text: str, large_lexicon: bool = True) -> list[tuple[int, int]]:
     return cues
 
 
+_END = re.compile(r"[!?؟\n]|\.(?!\s?\d)")  # a full stop before a digit is a decimal point (``4.5``, ``4. 5``)
+
+
+def _is_end(text: str, i: int) -> bool:
+    return bool(_END.match(text, i)) and not (text[i] == "." and i > 0 and text[i - 1].isdigit()
+                                              and text[i + 1:i + 3].strip()[:1].isdigit())
+
+
 def _sentence_start(text: str, position: int) -> int:
-    return max(text.rfind(ch, 0, position) for ch in _SENTENCE_END) + 1
+    i = position - 1
+    while i >= 0 and not (text[i] in _SENTENCE_END and _is_end(text, i)):
+        i -= 1
+    return i + 1
 
 
 def _sentence_end(text: str, position: int) -> int:
-    ends = [i for i in (text.find(ch, position) for ch in _SENTENCE_END) if i != -1]
-    return min(ends) if ends else len(text)
+    match = _END.search(text, position)
+    while match is not None and not _is_end(text, match.start()):
+        match = _END.search(text, match.start() + 1)
+    return match.start() if match else len(text)
 
 
 def _paragraph(text: str, position: int) -> tuple[int, int]:
@@ -154,7 +167,7 @@ def _paragraph(text: str, position: int) -> tuple[int, int]:
 
 def _strip_final_punctuation(text: str, start: int, end: int) -> tuple[int, int]:
     start, end = trim_span(text, start, end)
-    while end > start and text[end - 1] in ".،,؛;:!?؟…-–" or (end > start and text[end - 1].isspace()):
+    while (end > start and text[end - 1] in ".،,؛;:!?؟…-–") or (end > start and text[end - 1].isspace()):
         end -= 1
     return start, end
 
@@ -277,7 +290,7 @@ def _clause_ends(text: str, start: int) -> list[tuple[int, str]]:
     """Where a reported clause starting at ``start`` may end, with the reason."""
     sentence_end = _sentence_end(text, start)
     ends = [(sentence_end, "sentence")]
-    stop = next((i for i in range(start, sentence_end) if text[i] in _CLAUSE_STOPS), None)
+    stop = next((i for i in range(start, sentence_end) if text[i] in "؛;"), None)
     if stop is not None:
         ends.append((stop, "clause"))
     commas = 0
@@ -396,13 +409,18 @@ def _before_cue_candidates(text: str, cues: list[tuple[int, int]]) -> Iterator[C
         })
 
 
-def span_candidates(text: str, config: SpanConfig = SpanConfig()) -> list[Candidate]:
-    """Every candidate quote span of ``text`` from the generators ``config`` switches on."""
+def span_candidates(text: str, config: SpanConfig | None = None) -> list[Candidate]:
+    """Every candidate quote span of ``text`` from the generators ``config`` switches on (default: all)."""
+    config = config or SpanConfig()
     cues = find_cues(text, config.large_lexicon)
     candidates = list(_mark_candidates(text, cues, config))
-    candidates += _reported_candidates(text, cues, config)
+    quotations = [(c.start, c.end) for c in candidates if c.features.get("first_closer")]
+    others = list(_reported_candidates(text, cues, config))
     if config.colon:
-        candidates += _colon_candidates(text, cues)
+        others += _colon_candidates(text, cues)
     if config.before_cue:
-        candidates += _before_cue_candidates(text, cues)
-    return candidates
+        others += _before_cue_candidates(text, cues)
+    for cand in others:  # reported content inside a quotation that opens after its cue: the quotation is the quote
+        cand.features["inside_quotation"] = float(any(
+            s < cand.start and cand.end <= e and (cand.cue is None or cand.cue[1] <= s) for s, e in quotations))
+    return candidates + others
