@@ -404,7 +404,7 @@ class QuoteModel:
     speaker_vectorizer: Any
     speaker_classifier: Any
     meta: dict[str, Any] = field(default_factory=dict)
-    span_threshold: float = 0.5
+    span_threshold: float = 0.35
     spans: SpanConfig = field(default_factory=SpanConfig)
     speakers: SpeakerConfig = field(default_factory=SpeakerConfig)
 
