@@ -132,7 +132,8 @@ def train_and_predict(train: Sequence[Article], test: Sequence[Article], cluster
     from benchmark.tasks import get_task
 
     ner = NerModel.train(train, clusters=clusters)
-    quotes = QuoteModel.train(train)
+    # the speaker ranker learns from NER mentions of its training documents, predicted out of fold (cross-fitting)
+    quotes = QuoteModel.train(train, ner_trainer=lambda docs: NerModel.train(docs, clusters=clusters))
     # at prediction time the quote baseline sees only the text: speakers come from the NER model's mentions
     lines = {"ner": ner_lines(ner, test), "quotes": quote_lines(quotes, test, ner=ner, use_gold_entities=False)}
     stance_rows = get_task("stance").rows(train, KHABAR)

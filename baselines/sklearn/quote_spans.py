@@ -75,6 +75,8 @@ _COMPLEMENTISERS = frozenset(normalise_token(w) for w in (
 #: Words where narration resumes after reported content (besides cues): ``… رافضا الإفصاح``، ``… إلا أن``.
 _RESUMES = frozenset(normalise_token(w) for w in ("رافضا", "رافضة", "واصفا", "وصافا", "واصفة", "إلا", "لكن",
                                                    "ولكن", "ولكنه", "ولكنها", "بينما", "داعيا", "داعية"))
+_SHORT_WORDS = frozenset(normalise_token(w) for w in ("في", "تم", "من", "على", "عن", "قد", "لا", "لم", "لن", "هو",
+                                                      "هي", "مع", "كان", "كانت", "إن", "أن"))
 _BEFORE_CUE = frozenset(normalise_token(w) for w in ("حسبما", "كما", "حسب", "بحسب", "وفق", "وفقا", "طبقا"))
 OPENING_MARKS = '"«“”'
 _STYLE_PAIRS = frozenset({('"', '"'), ("«", "»"), ("“", "”"), ("”", "”"), ("“", "“")})
@@ -128,10 +130,11 @@ def find_cues(text: str, large_lexicon: bool = True) -> list[tuple[int, int]]:
         key, start = normalise_token(token.text), token.start
         if key not in keys and key[:1] in ("و", "ف") and key[1:] in keys:
             key, start = key[1:], start + 1
-        if key not in keys and large_lexicon:
+        if key not in keys and large_lexicon:  # an attached object pronoun stays in the cue (§5.5: أجابنا)
             bare = key[1:] if key[:1] in ("و", "ف") else key
             if any(bare.endswith(p) and bare[: -len(p)] in keys for p in _OBJECT_PRONOUNS):
-                key, start = bare, token.end - len(bare)
+                cues.append((token.end - len(bare), token.end))
+                continue
         if key in keys:
             cues.append((start, token.end))
     return cues
@@ -397,7 +400,8 @@ def _before_cue_candidates(text: str, cues: list[tuple[int, int]]) -> Iterator[C
         while start < cut and (text[start].isspace() or text[start] in "-–"):
             start += 1
         first = tokenize(text[start:cut])[:1]
-        if first and token_stem(normalise_token(first[0].text))[0][:1] in ("و", "ف"):
+        key = normalise_token(first[0].text) if first else ""
+        if token_stem(key)[0][:1] in ("و", "ف") or (key[:1] in ("و", "ف") and key[1:] in _SHORT_WORDS):
             start += 1  # the conjunction of the sentence's first word stays out (§5.3.1)
         s, e = _strip_final_punctuation(text, start, cut)
         if e - s < 10:
