@@ -33,6 +33,9 @@ def test_the_learned_lexicon_reads_label_words_and_is_fitted_out_of_fold():
     assert all(row["learned_strong=favor"] == 0 and row["learned_mean=favor"] == 0.5 for row in oof)
 
 
+TARGET = "قرار الحكومة الجديد"
+
+
 def _quote_rows(n: int) -> list[dict]:
     rows = []
     for i in range(n):
@@ -40,7 +43,7 @@ def _quote_rows(n: int) -> list[dict]:
         quote = "نرحب بهذه الخطوة ونثق بنجاحها" if good else "هذه الخطوة خطر وتهديد للمنطقة"
         text = f"وقال الوزير إن {quote}. وانتهى اللقاء."
         start = text.index(quote)
-        rows.append({"target": "قرار الحكومة الجديد", "text": text, "holder_start": start, "holder_end": start + len(quote),
+        rows.append({"target": TARGET, "text": text, "holder_start": start, "holder_end": start + len(quote),
                      "label": "favor" if good else "against"})
     return rows
 
@@ -50,8 +53,8 @@ def test_the_block_is_on_for_quote_rows_only_and_predicts_their_polarity():
     assert model.polarity and model.meta["polarity"] and model.meta["C"] == 1.0
     text = "وقال المسؤول إن الخطوة خطر كبير وتهديد واضح."
     start = text.index("الخطوة")
-    assert model.predict([{"target": "قرار الحكومة الجديد", "text": text, "holder_start": start, "holder_end": len(text) - 1}]
-                         ) == ["against"]
+    row = {"target": TARGET, "text": text, "holder_start": start, "holder_end": len(text) - 1}
+    assert model.predict([row]) == ["against"]
     claims = [{"target": t, "text": x, "label": y, "holder_start": -1, "holder_end": -1}
               for t, x, y in [("ارتفاع أسعار النفط", "ارتفاع أسعار النفط اليوم", "agree"),
                               ("ارتفاع أسعار النفط", "انخفاض أسعار النفط", "disagree"),
