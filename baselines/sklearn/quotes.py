@@ -507,22 +507,7 @@ class QuoteModel:
             for cand in quote_candidates(text, spans):
                 span_x.append(cand.features)
                 span_y.append(int((cand.start, cand.end) in gold))
-            context = model._context(text, mention_spans[article.doc_id])
-            by_id = {m.id: m for m in article.entities}
-            history = _History([(q.start, q.end) for q in article.quotes])
-            for quote in sorted(article.quotes, key=lambda q: q.start):
-                cue = (quote.cue.start, quote.cue.end) if quote.cue else None
-                cluster = by_id[quote.speaker].cluster if quote.speaker is not None else None
-                cluster_spans = {(m.start, m.end) for m in article.entities if m.cluster == cluster}
-                options = model._options(text, (quote.start, quote.end), cue, context, history)
-                labels = [int(span in cluster_spans) if quote.speaker is not None else int(span is None)
-                          for span, _ in options]
-                if any(labels):
-                    groups.append(([f for _, f in options], labels))
-                right = [span for (span, _), y in zip(options, labels, strict=True) if y and span is not None]
-                if quote.speaker is not None and (right or ner_trainer is None):
-                    speaker = by_id[quote.speaker]
-                    history.said(text, right[0] if right else (speaker.start, speaker.end))
+            groups += model._speaker_groups(article, mention_spans[article.doc_id], ner_trainer is not None)
         if len(set(span_y)) < 2:
             raise ValueError(f"the span scorer needs both matching and non-matching candidates; got "
                              f"{sum(span_y)} matching of {len(span_y)} (do the gold quote spans follow the "
@@ -554,6 +539,31 @@ class QuoteModel:
                       "speaker_mentions": "cross-fitted NER" if ner_trainer else "gold entities",
                       "spans": vars(spans), "speakers": vars(speakers)}
         return model
+
+    def _speaker_groups(self, article: Article, mentions: Sequence[tuple[int, int, str]], predicted: bool
+                        ) -> list[tuple[list[dict[str, float]], list[int]]]:
+        """The ranker's training groups of one article: per quote, its options' features and which are right
+        (in the gold speaker's cluster; "no speaker" for a quote without one); quotes with no right option are
+        left out. With ``predicted`` mentions, the history follows only speakers found among the options."""
+        text = article.text
+        context = self._context(text, mentions)
+        by_id = {m.id: m for m in article.entities}
+        history = _History([(q.start, q.end) for q in article.quotes])
+        groups = []
+        for quote in sorted(article.quotes, key=lambda q: q.start):
+            cue = (quote.cue.start, quote.cue.end) if quote.cue else None
+            cluster = by_id[quote.speaker].cluster if quote.speaker is not None else None
+            cluster_spans = {(m.start, m.end) for m in article.entities if m.cluster == cluster}
+            options = self._options(text, (quote.start, quote.end), cue, context, history)
+            labels = [int(span in cluster_spans) if quote.speaker is not None else int(span is None)
+                      for span, _ in options]
+            if any(labels):
+                groups.append(([f for _, f in options], labels))
+            right = [span for (span, _), y in zip(options, labels, strict=True) if y and span is not None]
+            if quote.speaker is not None and (right or not predicted):
+                speaker = by_id[quote.speaker]
+                history.said(text, right[0] if right else (speaker.start, speaker.end))
+        return groups
 
     def _context(self, text: str, spans: Sequence[tuple[int, int, str]]) -> _Context:
         cues = find_cues(text, self.spans.large_lexicon)
