@@ -21,7 +21,8 @@ switched off through :class:`SpanConfig`, for the ablation in docs/RESULTS.md):
   from the first word of the sentence (a leading ``و``/``ف`` out) to the word before the comma (§5.3.1).
 
 >>> text = 'وقال الوزير: أولوياتنا الأمن. وأضاف أن الزيارة مهمة، مشيرا إلى أن "الوضع مستقر".'
->>> sorted({(text[c.start:c.end], c.origin) for c in span_candidates(text)})[:4]
+>>> found = {(text[c.start:c.end], c.origin) for c in span_candidates(text)}
+>>> sorted(f for f in found if f[0] in ('"الوضع مستقر"', 'أولوياتنا الأمن', 'الزيارة مهمة'))
 [('"الوضع مستقر"', 'marks'), ('"الوضع مستقر"', 'reported'), ('أولوياتنا الأمن', 'colon'), ('الزيارة مهمة', 'reported')]
 """
 
@@ -205,8 +206,11 @@ def quotation_spans(text: str, paragraph_bounded: bool = True) -> list[tuple[int
     """Candidate quotation spans ``(start, end, features)``, marks included (see the module docs).
 
     >>> text = 'قال: "نعم الأمر "جيد" جدا". وقال: "لا\\nثم "هنا".'
-    >>> sorted({text[s:e] for s, e, _ in quotation_spans(text)})
-    ['"جيد"', '"جيد" جدا"', '"لا', '"نعم الأمر "', '"نعم الأمر "جيد"', '"نعم الأمر "جيد" جدا"', '"هنا"']
+    >>> spans = {text[s:e] for s, e, _ in quotation_spans(text)}
+    >>> '"نعم الأمر "جيد" جدا"' in spans, '"نعم الأمر "' in spans, '"هنا"' in spans
+    (True, True, True)
+    >>> any("\\n" in span for span in spans)  # the mark left open closes at its paragraph end
+    False
     """
     if not paragraph_bounded:
         return [(s, e, {"closer_rank": 0.0}) for s, e in _first_match_pairs(text)]
