@@ -55,7 +55,7 @@ __all__ = ["ANTONYMS", "DOWN_WORDS", "NEGATIONS", "UP_WORDS", "EditPair", "Stanc
            "edit_pair", "light_stem", "pair_text", "skeleton", "soft_match"]
 
 MODEL_FILE = "stance_linear.joblib"
-FEATURE_VERSION = 2
+FEATURE_VERSION = 3
 SOFT_MATCH = 0.5  # char-bigram Dice at or above which a dropped and an added word are one word re-formed
 MAX_SWAPS = 30  # substitution pairs are formed from the first 30 dropped and 30 added stems
 
@@ -309,6 +309,9 @@ class StanceModel:
     labels: tuple[str, ...]
     meta: dict[str, Any] = field(default_factory=dict)
     max_words: int | None = None
+    polarity: bool = False  # the quote-polarity block (baselines.sklearn.stance_polarity)
+    lexicon: Any = None  # its learned lexicon (fitted on all training rows, for prediction)
+    polarity_weight: float = 3.0
 
     def _blocks(self, rows: Sequence[Mapping[str, Any]]) -> tuple[dict[str, list[str]], list[list[float]]]:
         pairs = [edit_pair(row["target"], pair_text(row), self.max_words) for row in rows]
@@ -345,15 +348,51 @@ class StanceModel:
             sims.append(np.asarray(a.multiply(b).sum(axis=1)).ravel())
         dense = np.column_stack([*sims, np.asarray(scalars, dtype=float).reshape(len(rows), -1)])
         parts.append(sparse.csr_matrix(dense * 3.0))  # scaled up so L2 regularisation does not mute them
+        if self.polarity:
+            parts.append(sparse.csr_matrix(self._polarity_block(rows, fit) * self.polarity_weight))
         return sparse.hstack(parts).tocsr()
 
+    def _polarity_block(self, rows: Sequence[Mapping[str, Any]], fit: bool):
+        """The quote-polarity scalars of each row (:mod:`baselines.sklearn.stance_polarity`); when fitting,
+        the learned lexicon's scalars come out of fold and the lexicon is then fitted on every row."""
+        import numpy as np
+
+        from baselines.sklearn.stance_polarity import (
+            LearnedLexicon,
+            cue_words,
+            out_of_fold_lexicon_scalars,
+            polarity_scalars,
+            row_stems,
+        )
+
+        texts = [pair_text(row) for row in rows]
+        stems = [row_stems(row, text) for row, text in zip(rows, texts, strict=True)]
+        if fit:
+            labels = [row["label"] for row in rows]
+            learned = out_of_fold_lexicon_scalars(stems, labels)
+            self.lexicon = LearnedLexicon.fit(stems, labels)
+        else:
+            learned = [self.lexicon.scalars(s) for s in stems]
+        out = []
+        for row, text, lexicon_scalars in zip(rows, texts, learned, strict=True):
+            start = row.get("holder_start", -1)
+            cue = cue_words(row["text"], start) if isinstance(start, int) and start > 0 else []
+            target = {light_stem(w) for w in _words(row["target"])}
+            feats = polarity_scalars(_words(text, self.max_words), cue, target)
+            out.append([*feats.values(), *(lexicon_scalars[k] for k in sorted(lexicon_scalars))])
+        return np.asarray(out, dtype=float)
+
     @classmethod
-    def train(cls, rows: Sequence[Mapping[str, Any]], *, C: float = 10.0, max_words: int | None = None
-              ) -> StanceModel:
+    def train(cls, rows: Sequence[Mapping[str, Any]], *, C: float | None = None, max_words: int | None = None,
+              polarity: bool | None = None, polarity_weight: float = 3.0) -> StanceModel:
         """Fit on stance rows (``target``, ``text``, ``label``; optional ``holder_start/end``).
 
         ``max_words`` keeps only the first N words of each text (long web articles, e.g. Baly's);
-        the model applies the same cut when predicting."""
+        the model applies the same cut when predicting. ``polarity`` adds the quote-polarity block
+        (:mod:`baselines.sklearn.stance_polarity`); by default it is on when some training row's holder is a
+        quote (Khabar) and off for claim–text pairs (ANS, Baly), whose features stay those of version 2.
+        ``C`` defaults to 10 without the block (chosen on ANS dev) and to 1 with it (chosen on the Khabar v0.1
+        cross-validation folds, docs/RESULTS.md)."""
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.linear_model import LogisticRegression
 
@@ -378,11 +417,17 @@ class StanceModel:
         }
         if max_words is not None and max_words < 1:
             raise ValueError(f"max_words must be a positive number of words, got {max_words}")
-        model = cls(vectorizers=vectorizers, classifier=None, labels=labels, max_words=max_words)
+        if polarity is None:
+            polarity = any(isinstance(row.get("holder_start"), int) and row["holder_start"] >= 0 for row in rows)
+        if C is None:
+            C = 1.0 if polarity else 10.0
+        model = cls(vectorizers=vectorizers, classifier=None, labels=labels, max_words=max_words,
+                    polarity=polarity, polarity_weight=polarity_weight)
         matrix = model._matrix(rows, fit=True)
         model.classifier = LogisticRegression(C=C, class_weight="balanced", max_iter=5000)
         model.classifier.fit(matrix, [row["label"] for row in rows])
         model.meta = {"feature_version": FEATURE_VERSION, "C": C, "max_words": max_words, "n_rows": len(rows),
+                      "polarity": polarity,
                       "labels": list(labels),
                       "n_features": int(matrix.shape[1])}
         return model
