@@ -7,7 +7,7 @@
     khabar annotate setup [--project TITLE]                # create/update the project (idempotent)
     khabar annotate push ARTICLES.jsonl [--predictions P.jsonl --model-version V]
     khabar annotate pull [--out annotations/exports/]      # snapshot export + per-annotator Article JSONL
-    khabar annotate agreement EXPORT.json [--gold GOLD.jsonl] [--json OUT.json]
+    khabar annotate agreement EXPORT.json [--gold GOLD.jsonl] [--report OUT.json]
     khabar annotate adjudicate EXPORT.json --rule majority|lead|unanimous [--lead EMAIL] --out GOLD.jsonl
 
 Server credentials come from ``--url``/``--token`` or ``KHABAR_LS_URL``/``KHABAR_LS_TOKEN``;
@@ -123,7 +123,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--gold", type=Path, default=None, help="adjudicated gold Article JSONL (per annotator scores)"
     )
-    p.add_argument("--json", type=Path, default=None, help="also write the report as JSON here")
+    p.add_argument("--report", type=Path, default=None, metavar="PATH", help="also write the report as JSON here")
     p.add_argument("--lenient", action="store_true", help="convert with bad regions dropped (listed)")
 
     p = sub.add_parser("adjudicate", help="several annotators → one gold article per document")
@@ -434,12 +434,12 @@ def _agreement(args: argparse.Namespace) -> int:
     gold = list(read_articles(args.gold)) if args.gold else None
     report = agreement_report(result.by_annotator(), gold=gold)
     print(report.format_table())
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(
+    if args.report:
+        args.report.parent.mkdir(parents=True, exist_ok=True)
+        args.report.write_text(
             json.dumps(report.to_dict(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
         )
-        print(f"wrote {args.json}")
+        print(f"wrote {args.report}")
     return 0
 
 

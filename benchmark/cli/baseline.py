@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # pragma: no cover
     from baselines.selection import ManifestSplits
 
+from benchmark.cli._options import add_progress_option
 from benchmark.cli._schema_option import add_schema_option
 
 NAME = "baseline"
@@ -84,6 +85,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
                                help="cut proclitics off tokens (auto: decided from the gold spans)")
             train.add_argument("--depths", type=int, default=1, metavar="N",
                                help="nested layers to learn, one CRF each (default 1: the outermost layer)")
+            add_progress_option(train)
         elif task == "stance":
             train.add_argument("--C", type=float, default=10.0, help="inverse L2 strength (default 10)")
             train.add_argument("--max-words", type=int, default=None,
@@ -182,7 +184,7 @@ def _train(args: argparse.Namespace) -> int:
         with warnings.catch_warnings(record=True) as caught:  # shown as one plain line each
             warnings.simplefilter("always", NestedSpansWarning)
             model = NerModel.train(articles, clusters=clusters, split_clitics=split, c1=args.c1, c2=args.c2,
-                                   max_iterations=args.iterations, show_progress=True, depths=args.depths)
+                                   max_iterations=args.iterations, show_progress=args.progress, depths=args.depths)
         for warning in caught:
             print(f"warning: {warning.message}", file=sys.stderr)
     elif args.baseline_task == "stance":

@@ -249,7 +249,7 @@ def _word_hashes(words: list[str]) -> list[int]:
     except KeyError:
         hashes = [cache.get(word) or zlib.crc32(word.encode("utf-8")) for word in words]
         if len(cache) < _WORD_HASHES_SIZE:
-            cache.update(zip(words, hashes))
+            cache.update(zip(words, hashes, strict=True))
         return hashes
 
 
