@@ -64,7 +64,7 @@ def light_edit(text: str, rng: random.Random) -> str:
             del words[at]
         else:
             words.insert(at, rng.choice(FILLERS))
-    edited = " ".join(words)
+    edited = " ".join(words) or text  # never an empty task (a short text can lose all its words)
     if rng.random() < 0.2:
         edited = rng.choice(DATELINES) + edited
     if rng.random() < 0.2:
