@@ -126,7 +126,7 @@ def _configure_clusters(tasks: argparse._SubParsersAction) -> None:
     clusters.add_argument("--min-count", type=int, default=3, help="least count of a clustered word (default 3)")
     clusters.add_argument("--dims", type=int, default=100, help="SVD dimensions (default 100)")
     clusters.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    clusters.add_argument("--no-progress", action="store_true", help="no progress bar")
+    add_progress_option(clusters)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -153,7 +153,7 @@ def _clusters(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     clusters = train_corpus_clusters(args.corpus, granularities=granularities, vocab_size=args.vocab_size,
                                      context_size=args.context_size, min_count=args.min_count, dims=args.dims,
-                                     seed=args.seed, show_progress=not args.no_progress)
+                                     seed=args.seed, show_progress=args.progress)
     out = clusters.save(args.out.expanduser())
     print(f"{len(clusters)} words, granularities {clusters.granularities}, {clusters.meta['tokens']} tokens, "
           f"{time.perf_counter() - started:.1f} s -> {out}")
