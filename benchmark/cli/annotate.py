@@ -24,6 +24,7 @@ import signal
 import sys
 from pathlib import Path
 
+from benchmark.cli._options import add_progress_option
 from benchmark.cli._schema_option import add_schema_option, schema_from_args
 
 NAME = "annotate"
@@ -106,7 +107,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--model-version", default=None, help="model version recorded on the predictions")
     p.add_argument("--batch-size", type=int, default=500)
-    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    add_progress_option(p)
 
     p = sub.add_parser("pull", help="snapshot export → raw JSON + per-annotator Article JSONL")
     _connection_args(p)
@@ -116,7 +117,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="drop bad regions (listed) instead of rejecting the whole annotation",
     )
-    p.add_argument("--no-progress", action="store_true", help="no progress bars (download, conversion)")
+    add_progress_option(p, help="no progress bars (download, conversion; stderr)")
 
     p = sub.add_parser("agreement", help="inter-annotator agreement per layer from an export")
     p.add_argument("export", type=Path, help="Label Studio JSON export")
@@ -367,7 +368,7 @@ def _push(args: argparse.Namespace) -> int:
         predictions=predictions,
         model_version=args.model_version,
         batch_size=args.batch_size,
-        progress=not args.no_progress,
+        progress=args.progress,
     )
     print(report.summary())
     return 0
@@ -385,10 +386,10 @@ def _pull(args: argparse.Namespace) -> int:
 
     client = _client(args)
     project = client.project_id(args.project)
-    tasks = client.export_snapshot(project, progress=not args.no_progress)
+    tasks = client.export_snapshot(project, progress=args.progress)
     out: Path = args.out
     export_path = write_export(out / f"{_slug(args.project)}.json", tasks)
-    with tqdm(tasks, unit="task", desc="convert", disable=args.no_progress) as converting:
+    with tqdm(tasks, unit="task", desc="convert", disable=not args.progress) as converting:
         result = export_to_articles(
             converting, source=export_path.name, include_predictions=True, strict=not args.lenient
         )
