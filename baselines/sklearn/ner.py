@@ -189,6 +189,40 @@ def choose_clitic_splitting(articles: Iterable[Article]) -> tuple[bool, dict[str
     return excluded > included, {"clitic_excluded": excluded, "clitic_included": included}
 
 
+def _fit_with_progress(crf: Any, sequences: list, targets: list, max_iterations: int) -> None:
+    """``crf.fit`` with a progress bar over the L-BFGS iterations (loss shown), on stderr, after
+    sklearn-crfsuite's own bar over loading the data; CRFsuite's log is not printed, and the CRF
+    keeps no trace of the progress trainer (it is pickled with the model)."""
+    import contextlib
+    import sys
+
+    import pycrfsuite
+    from tqdm.auto import tqdm
+
+    bar = tqdm(total=max_iterations, desc="CRF training (L-BFGS)", unit="iter", file=sys.stderr)
+
+    class ProgressTrainer(pycrfsuite.Trainer):
+        def on_iteration(self, log: Any, info: dict) -> None:
+            bar.set_postfix(loss=f"{info.get('loss', float('nan')):.1f}", refresh=False)
+            bar.update(1)
+
+        def on_start(self, log: Any) -> None: ...
+        def on_featgen_progress(self, log: Any, percent: Any) -> None: ...
+        def on_featgen_end(self, log: Any) -> None: ...
+        def on_prepared(self, log: Any) -> None: ...
+        def on_prepare_error(self, log: Any) -> None: ...
+        def on_optimization_end(self, log: Any) -> None: ...
+        def on_end(self, log: Any) -> None: ...
+
+    crf.verbose, crf.trainer_cls = True, ProgressTrainer
+    try:
+        with contextlib.redirect_stdout(sys.stderr):  # sklearn-crfsuite prints blank lines when verbose
+            crf.fit(sequences, targets)
+    finally:
+        crf.verbose, crf.trainer_cls = False, None
+        bar.close()
+
+
 @dataclass
 class NerModel:
     """A trained CRF tagger with everything needed to predict (clusters included)."""
@@ -240,7 +274,10 @@ class NerModel:
         def fit(sequences: list[Any], targets: list[list[str]]) -> Any:
             crf = sklearn_crfsuite.CRF(algorithm="lbfgs", c1=c1, c2=c2, max_iterations=max_iterations,
                                        all_possible_transitions=True)
-            crf.fit(sequences, targets)
+            if show_progress:
+                _fit_with_progress(crf, sequences, targets, max_iterations)
+            else:
+                crf.fit(sequences, targets)
             return crf
 
         started = time.perf_counter()

@@ -8,13 +8,19 @@ A command module defines::
     def configure(parser: argparse.ArgumentParser) -> None: ...   # add arguments (no heavy imports)
     def run(args: argparse.Namespace) -> int: ...                 # do the work, return the exit code
 
-Heavy libraries are imported inside ``run`` so that ``khabar --help`` stays fast.
+Heavy libraries are imported inside ``run`` so that ``khabar --help`` stays fast. Options that
+mean the same thing are spelled once, in :mod:`benchmark.cli._options` (``--no-progress``,
+``--limit``, ``--json``).
+
+When the reader of stdout goes away (``khabar stats … | head``), a command ends quietly with exit
+code 141 (128 + SIGPIPE, what ``cat`` and other Unix tools return): its output was cut short.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import pkgutil
 import sys
 from collections.abc import Sequence
@@ -53,10 +59,31 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
-        return int(args._run(args) or 0)
+        code = int(args._run(args) or 0)
+        sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's exit
+        return code
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        _silence_stdout()
+        return BROKEN_PIPE
+
+
+BROKEN_PIPE = 141
+"""Exit code when stdout's reader closed the pipe (128 + SIGPIPE)."""
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so that the interpreter's final flush of what is still buffered
+    for the closed pipe raises nothing (the recipe of the Python ``signal`` documentation)."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # stdout is not a real file (captured by a test, replaced by a caller)
+        pass
+    finally:
+        os.close(devnull)
 
 
 if __name__ == "__main__":  # pragma: no cover

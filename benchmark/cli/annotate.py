@@ -7,7 +7,7 @@
     khabar annotate setup [--project TITLE]                # create/update the project (idempotent)
     khabar annotate push ARTICLES.jsonl [--predictions P.jsonl --model-version V]
     khabar annotate pull [--out annotations/exports/]      # snapshot export + per-annotator Article JSONL
-    khabar annotate agreement EXPORT.json [--gold GOLD.jsonl] [--json OUT.json]
+    khabar annotate agreement EXPORT.json [--gold GOLD.jsonl] [--report OUT.json]
     khabar annotate adjudicate EXPORT.json --rule majority|lead|unanimous [--lead EMAIL] --out GOLD.jsonl
 
 Server credentials come from ``--url``/``--token`` or ``KHABAR_LS_URL``/``KHABAR_LS_TOKEN``;
@@ -24,6 +24,7 @@ import signal
 import sys
 from pathlib import Path
 
+from benchmark.cli._options import add_progress_option
 from benchmark.cli._schema_option import add_schema_option, schema_from_args
 
 NAME = "annotate"
@@ -106,7 +107,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--model-version", default=None, help="model version recorded on the predictions")
     p.add_argument("--batch-size", type=int, default=500)
-    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    add_progress_option(p)
 
     p = sub.add_parser("pull", help="snapshot export → raw JSON + per-annotator Article JSONL")
     _connection_args(p)
@@ -116,14 +117,14 @@ def configure(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="drop bad regions (listed) instead of rejecting the whole annotation",
     )
-    p.add_argument("--no-progress", action="store_true", help="no progress bars (download, conversion)")
+    add_progress_option(p, help="no progress bars (download, conversion; stderr)")
 
     p = sub.add_parser("agreement", help="inter-annotator agreement per layer from an export")
     p.add_argument("export", type=Path, help="Label Studio JSON export")
     p.add_argument(
         "--gold", type=Path, default=None, help="adjudicated gold Article JSONL (per annotator scores)"
     )
-    p.add_argument("--json", type=Path, default=None, help="also write the report as JSON here")
+    p.add_argument("--report", type=Path, default=None, metavar="PATH", help="also write the report as JSON here")
     p.add_argument("--lenient", action="store_true", help="convert with bad regions dropped (listed)")
 
     p = sub.add_parser("adjudicate", help="several annotators → one gold article per document")
@@ -367,7 +368,7 @@ def _push(args: argparse.Namespace) -> int:
         predictions=predictions,
         model_version=args.model_version,
         batch_size=args.batch_size,
-        progress=not args.no_progress,
+        progress=args.progress,
     )
     print(report.summary())
     return 0
@@ -385,10 +386,10 @@ def _pull(args: argparse.Namespace) -> int:
 
     client = _client(args)
     project = client.project_id(args.project)
-    tasks = client.export_snapshot(project, progress=not args.no_progress)
+    tasks = client.export_snapshot(project, progress=args.progress)
     out: Path = args.out
     export_path = write_export(out / f"{_slug(args.project)}.json", tasks)
-    with tqdm(tasks, unit="task", desc="convert", disable=args.no_progress) as converting:
+    with tqdm(tasks, unit="task", desc="convert", disable=not args.progress) as converting:
         result = export_to_articles(
             converting, source=export_path.name, include_predictions=True, strict=not args.lenient
         )
@@ -434,12 +435,12 @@ def _agreement(args: argparse.Namespace) -> int:
     gold = list(read_articles(args.gold)) if args.gold else None
     report = agreement_report(result.by_annotator(), gold=gold)
     print(report.format_table())
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(
+    if args.report:
+        args.report.parent.mkdir(parents=True, exist_ok=True)
+        args.report.write_text(
             json.dumps(report.to_dict(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
         )
-        print(f"wrote {args.json}")
+        print(f"wrote {args.report}")
     return 0
 
 

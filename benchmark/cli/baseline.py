@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # pragma: no cover
     from baselines.selection import ManifestSplits
 
+from benchmark.cli._options import add_progress_option
 from benchmark.cli._schema_option import add_schema_option
 
 NAME = "baseline"
@@ -84,6 +85,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
                                help="cut proclitics off tokens (auto: decided from the gold spans)")
             train.add_argument("--depths", type=int, default=1, metavar="N",
                                help="nested layers to learn, one CRF each (default 1: the outermost layer)")
+            add_progress_option(train)
         elif task == "stance":
             train.add_argument("--C", type=float, default=10.0, help="inverse L2 strength (default 10)")
             train.add_argument("--max-words", type=int, default=None,
@@ -124,7 +126,7 @@ def _configure_clusters(tasks: argparse._SubParsersAction) -> None:
     clusters.add_argument("--min-count", type=int, default=3, help="least count of a clustered word (default 3)")
     clusters.add_argument("--dims", type=int, default=100, help="SVD dimensions (default 100)")
     clusters.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    clusters.add_argument("--no-progress", action="store_true", help="no progress bar")
+    add_progress_option(clusters)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -151,7 +153,7 @@ def _clusters(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     clusters = train_corpus_clusters(args.corpus, granularities=granularities, vocab_size=args.vocab_size,
                                      context_size=args.context_size, min_count=args.min_count, dims=args.dims,
-                                     seed=args.seed, show_progress=not args.no_progress)
+                                     seed=args.seed, show_progress=args.progress)
     out = clusters.save(args.out.expanduser())
     print(f"{len(clusters)} words, granularities {clusters.granularities}, {clusters.meta['tokens']} tokens, "
           f"{time.perf_counter() - started:.1f} s -> {out}")
@@ -182,7 +184,7 @@ def _train(args: argparse.Namespace) -> int:
         with warnings.catch_warnings(record=True) as caught:  # shown as one plain line each
             warnings.simplefilter("always", NestedSpansWarning)
             model = NerModel.train(articles, clusters=clusters, split_clitics=split, c1=args.c1, c2=args.c2,
-                                   max_iterations=args.iterations, show_progress=True, depths=args.depths)
+                                   max_iterations=args.iterations, show_progress=args.progress, depths=args.depths)
         for warning in caught:
             print(f"warning: {warning.message}", file=sys.stderr)
     elif args.baseline_task == "stance":

@@ -33,6 +33,7 @@ import argparse
 import json
 import sys
 
+from benchmark.cli._options import add_progress_option, progress_environment
 from benchmark.cli._schema_option import add_schema_option
 
 NAME = "baseline-hf"
@@ -70,6 +71,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
             train.add_argument("--stride", type=int, default=64,
                                help="sub-tokens shared by consecutive windows of a long article (default 64)")
         train.add_argument("--seed", type=int, default=13, help="random seed (default 13)")
+        add_progress_option(train)
         predict = actions.add_parser("predict", help=f"write a {task} submission with a model trained here")
         predict.add_argument("--model", required=True, help="a folder written by `train`")
         predict.add_argument("--input", required=True, help="Article JSONL, or task rows (JSONL or parquet)")
@@ -82,6 +84,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         _manifest_flags(predict, "predict for")
         predict.add_argument("--gold-out", default=None, metavar="FILE",
                              help="also write the selected articles (the gold for exactly these documents)")
+        add_progress_option(predict)
 
 
 def _manifest_flags(parser: argparse.ArgumentParser, what: str) -> None:
@@ -92,6 +95,11 @@ def _manifest_flags(parser: argparse.ArgumentParser, what: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    with progress_environment(args.progress):  # the Trainer's bars read KHABAR_NO_PROGRESS
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     from baselines.selection import ManifestSplits
     from baselines.transformers.common import BaselineError, TrainOptions
     from benchmark.model import ArticleError

@@ -22,6 +22,7 @@ import argparse
 import os
 import sys
 
+from benchmark.cli._options import add_progress_option
 from benchmark.cli._schema_option import add_schema_option
 
 NAME = "build"
@@ -81,8 +82,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="processes sharing the configs; the main one reads and validates the inputs once and sends them on "
         "(default: 2 on a machine with 2+ cores; POSIX fork; the output is identical with any number)",
     )
-    parser.add_argument("--quiet", action="store_true", help="no progress bars")
     add_schema_option(parser)  # the label schema of the Khabar INPUTs (an imported corpus keeps its own)
+    add_progress_option(parser)
 
 
 def corpus_kind(schema) -> str:
@@ -178,7 +179,7 @@ def run(args: argparse.Namespace) -> int:
             pretty_name=args.name,
             overwrite=args.overwrite,
             workers=args.workers,
-            progress=not args.quiet,
+            progress=args.progress,
         )
     except (
         BuildError,

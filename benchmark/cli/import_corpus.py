@@ -24,6 +24,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from benchmark.cli._options import add_limit_option, add_progress_option
 from benchmark.cli._schema_option import add_schema_option
 
 NAME = "import"
@@ -41,7 +42,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", help="output JSONL file")
     parser.add_argument("-O", "--option", action="append", default=[], metavar="KEY=VALUE",
                         help="importer option, e.g. sentences_per_doc=1, labels=fine, split=none (repeatable)")
-    parser.add_argument("--limit", type=int, default=None, help="stop after N articles")
+    add_limit_option(parser, "articles")
     parser.add_argument("--keep-going", action="store_true",
                         help="skip (and report) invalid records instead of stopping at the first")
     parser.add_argument("--report", default=None, help="report JSON path (default: OUT.report.json)")
@@ -65,6 +66,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     conll.add_argument("--repair", action="store_true", default=None,
                        help="IOB2: read an I-X that does not continue an X entity as B-X (each repair noted); "
                             "without it such a tag stops the import")
+    add_progress_option(parser)
 
 
 def parse_options(pairs: list[str], defaults: dict[str, Any]) -> dict[str, Any]:
@@ -215,7 +217,8 @@ def _write(importer: Any, args: argparse.Namespace, options: dict[str, Any], sch
     articles = _articles(importer, args.path, options, schema, report)
     if args.limit is not None:
         articles = itertools.islice(articles, args.limit)
-    progress = tqdm(articles, desc=f"import {importer.name}", unit=" articles", disable=None, file=sys.stderr)
+    progress = tqdm(articles, desc=f"import {importer.name}", unit=" articles",
+                    disable=None if args.progress else True, file=sys.stderr)
     partial = out.with_name(out.name + ".partial")  # a failed import never leaves a half file at OUT
     try:
         written = write_articles(partial, progress)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from benchmark.cli._options import add_progress_option
 from benchmark.cli._schema_option import add_schema_option
 
 NAME = "leaderboard"
@@ -44,8 +45,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--strict", action="store_true",
                         help="refuse submissions with fields the task does not define (default: ignore them with "
                              "a warning), and exit 1 when any submission was refused")
-    parser.add_argument("--no-progress", action="store_true", help="no progress bars")
     add_schema_option(parser, default="the release's own labels (khabar for an Article JSONL gold)")
+    add_progress_option(parser)
 
 
 def _summary(board) -> str:
@@ -97,7 +98,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         options = dataclasses.replace(options, schema=schema_from_args(args, default=None))
         board = build_leaderboard(args.submissions, args.gold, args.out, tasks=args.tasks, options=options,
-                                  progress=not args.no_progress)
+                                  progress=args.progress)
     except (UnknownTaskError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

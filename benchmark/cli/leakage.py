@@ -3,13 +3,16 @@
 Example::
 
     khabar leakage release/khabar            # exit 1 when any pair crosses splits
-    khabar leakage release/khabar --threshold 0.7 --json leakage.json
+    khabar leakage release/khabar --threshold 0.7 --report leakage.json
+    khabar leakage release/khabar --json | jq .pairs   # the report as JSON on stdout
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+
+from benchmark.cli._options import add_progress_option
 
 NAME = "leakage"
 HELP = "report near-duplicate articles across the splits of a built dataset folder (exit 1 if any)"
@@ -24,8 +27,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="Jaccard threshold (default: the one in the folder's splits.json, else 0.8)",
     )
     parser.add_argument("--shingle-size", type=int, default=None, help="words per shingle (default as above)")
-    parser.add_argument("--json", default=None, help="also write the report as JSON here")
-    parser.add_argument("--quiet", action="store_true", help="no progress bars")
+    parser.add_argument("--json", action="store_true", help="print the report as JSON instead of the summary")
+    parser.add_argument("--report", default=None, metavar="PATH", help="also write the report as JSON here")
+    add_progress_option(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -51,28 +55,25 @@ def run(args: argparse.Namespace) -> int:
                 threshold=args.threshold if args.threshold is not None else base.threshold,
                 shingle_size=args.shingle_size or base.shingle_size,
             )
-        report = find_leakage(folder, dedup, progress=not args.quiet)
+        report = find_leakage(folder, dedup, progress=args.progress)
     except (FileNotFoundError, ManifestError, ValueError) as error:
         print(f"khabar leakage: {error}", file=sys.stderr)
         return 2
-    print(report.summary())
-    if args.json:
-        Path(args.json).write_text(
-            json.dumps(
-                {
-                    "dataset": str(folder),
-                    "documents": report.documents,
-                    "dedup": report.config.to_dict(),
-                    "pairs": [dataclasses.asdict(p) for p in report.pairs],
-                    "doc_ids_in_several_splits": report.doc_ids_in_several_splits,
-                    "exact_within_split": report.exact_within_split,
-                    "configs": report.configs,
-                    "skipped_configs": report.skipped_configs,
-                },
-                ensure_ascii=False,
-                indent=2,
-            )
-            + "\n",
-            encoding="utf-8",
-        )
+    as_json = json.dumps(
+        {
+            "dataset": str(folder),
+            "documents": report.documents,
+            "dedup": report.config.to_dict(),
+            "pairs": [dataclasses.asdict(p) for p in report.pairs],
+            "doc_ids_in_several_splits": report.doc_ids_in_several_splits,
+            "exact_within_split": report.exact_within_split,
+            "configs": report.configs,
+            "skipped_configs": report.skipped_configs,
+        },
+        ensure_ascii=False,
+        indent=2,
+    )
+    print(as_json if args.json else report.summary())
+    if args.report:
+        Path(args.report).write_text(as_json + "\n", encoding="utf-8")
     return 1 if report.leaks else 0

@@ -15,6 +15,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from benchmark.cli._options import add_progress_option
+
 NAME = "rehydrate"
 HELP = "rebuild full articles from stand-off annotations and your copy of the corpus (hash-checked)"
 
@@ -28,7 +30,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="the corpus the texts come from, read by its importer (e.g. saudinewsnet:../shared/data/saudinewsnet)",
     )
     parser.add_argument("--out", type=Path, required=True, help="Article JSONL to write")
-    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_progress_option(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -56,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
         return 1
     wanted = {r["doc_id"] for r in records}
     corpus = {}
-    for article in tqdm(get_importer(name).load(path), desc=f"reading {name}", unit="doc", disable=args.quiet):
+    for article in tqdm(get_importer(name).load(path), desc=f"reading {name}", unit="doc", disable=not args.progress):
         if article.doc_id in wanted:
             corpus[article.doc_id] = article
     result = rehydrate_all(records, corpus)

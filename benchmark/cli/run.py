@@ -11,6 +11,8 @@ import sys
 import time
 from pathlib import Path
 
+from benchmark.cli._options import add_progress_option
+
 NAME = "run"
 HELP = "the main job: build the dataset, train the sklearn baselines, evaluate them, write the leaderboard"
 
@@ -31,7 +33,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--license", default=None,
                         help="licence of the built dataset for its card (Hub id; default: khabar build's, cc-by-4.0); "
                              "data rehydrated from SaudiNewsNet inherits cc-by-nc-sa-4.0")
-    parser.add_argument("--quiet", action="store_true", help="no progress bars")
+    add_progress_option(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -44,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         report = run_main(inputs, manifest=manifest, out=args.out, folds=args.folds, design=args.design,
                           clusters=args.clusters, license=args.license,
-                          progress=not args.quiet)
+                          progress=args.progress)
     except (ValueError, FileNotFoundError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

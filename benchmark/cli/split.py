@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from benchmark.cli._options import add_progress_option
 from benchmark.cli._schema_option import add_schema_option
 
 NAME = "split"
@@ -45,8 +46,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--shingle-size", type=int, default=None, help="new manifest only: words per shingle (default 5)"
     )
     parser.add_argument("--dry-run", action="store_true", help="report what would change; write nothing")
-    parser.add_argument("--quiet", action="store_true", help="no progress bars")
     add_schema_option(parser)  # the label schema of FILE.jsonl inputs
+    add_progress_option(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -73,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
         schema = schema_from_args(args)
         articles = itertools.chain.from_iterable(read_source(spec, texts_only=True, schema=schema) for spec in specs)
         report = assign_splits(
-            articles, manifest, ratios=args.ratios, salt=args.salt, dedup=dedup, progress=not args.quiet
+            articles, manifest, ratios=args.ratios, salt=args.salt, dedup=dedup, progress=args.progress
         )
     except (ManifestError, SourceError, ArticleError, ValueError, FileNotFoundError) as error:
         print(f"khabar split: {error}", file=sys.stderr)

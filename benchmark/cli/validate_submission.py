@@ -30,7 +30,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--strict", action="store_true",
                         help="refuse fields the task does not define (default: warn, naming line, item and field, "
                              "and ignore them)")
-    parser.add_argument("--limit", type=int, default=50, help="list at most this many errors (default 50)")
+    parser.add_argument("--max-errors", type=int, default=50, metavar="N", help="list at most N errors (default 50)")
     parser.add_argument("--json", action="store_true", help="print the full report as JSON")
 
 
@@ -49,5 +49,5 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
-        print(report.summary(args.limit))
+        print(report.summary(args.max_errors))
     return 0 if report.ok else 1

@@ -32,14 +32,14 @@ import json
 import math
 import re
 from collections import defaultdict
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from json.encoder import encode_basestring
 from pathlib import Path
 from typing import Any
 
 from benchmark.model import Article
-from benchmark.release.dedup import DedupConfig, NearDuplicateIndex, normalise_for_matching
+from benchmark.release.dedup import DedupConfig, NearDuplicateClusters, normalise_for_matching
 
 __all__ = [
     "DEFAULT_RATIOS",
@@ -328,25 +328,6 @@ class AssignmentReport:
 # --------------------------------------------------------------------------- assignment
 
 
-class _UnionFind:
-    def __init__(self) -> None:
-        self.parent: dict[Hashable, Hashable] = {}
-
-    def find(self, node: Hashable) -> Hashable:
-        self.parent.setdefault(node, node)
-        root = node
-        while self.parent[root] != root:
-            root = self.parent[root]
-        while self.parent[node] != root:
-            self.parent[node], node = root, self.parent[node]
-        return root
-
-    def union(self, a: Hashable, b: Hashable) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[max(ra, rb, key=repr)] = min(ra, rb, key=repr)
-
-
 def assign_splits(
     articles: Iterable[Article],
     manifest: Manifest | None = None,
@@ -383,20 +364,20 @@ def assign_splits(
                     f"or start a new manifest"
                 )
     old = manifest.documents
-    index = NearDuplicateIndex(manifest.dedup)
+    clusters = NearDuplicateClusters(manifest.dedup)
     official: dict[str, str] = {}
     fingerprints: dict[str, str | None] = {}
     report = AssignmentReport(manifest=manifest)
     for article in tqdm(articles, desc="fingerprinting", unit="doc", disable=not progress):
         doc_id = article.doc_id
-        if doc_id in index:
+        if doc_id in clusters:
             raise ManifestError(
                 f"{doc_id}: doc_id appears twice in the input; give every article a unique doc_id"
             )
         normalised = normalise_for_matching(article.text)
         fingerprint = hashlib.sha256(normalised.encode("utf-8")).hexdigest()[:16] if normalised else None
         fingerprints[doc_id] = fingerprint
-        index.add(doc_id, article.text, normalised=normalised)
+        clusters.add(doc_id, normalised, anchor=old[doc_id].cluster if doc_id in old else None)
         split = official_split(article)
         if doc_id in old:
             report.kept += 1
@@ -413,28 +394,16 @@ def assign_splits(
         elif split is not None:
             official[doc_id] = split
 
-    new_ids = [doc_id for doc_id in fingerprints if doc_id not in old]
     cluster_split: dict[str, str] = {}
     cluster_size: dict[str, int] = defaultdict(int)
     for _doc_id, assignment in sorted(old.items()):
         cluster_split.setdefault(assignment.cluster, assignment.split)
         cluster_size[assignment.cluster] += 1
 
-    groups = _UnionFind()
-    for doc_id in tqdm(new_ids, desc="near-duplicates", unit="doc", disable=not progress):
-        groups.find(doc_id)
-        for other, _similarity, _exact in index.neighbours(doc_id):
-            groups.union(doc_id, ("old", old[other].cluster) if other in old else other)
-    components: dict[Hashable, list[Hashable]] = defaultdict(list)
-    for node in list(groups.parent):
-        components[groups.find(node)].append(node)
-
     documents = dict(old)
-    for members in components.values():
-        new_members = sorted(m for m in members if isinstance(m, str))
-        old_clusters = sorted(
-            (m[1] for m in members if isinstance(m, tuple)), key=lambda c: (-cluster_size[c], c)
-        )
+    for found in clusters.clusters(progress=progress):
+        new_members = sorted(found.members)
+        old_clusters = sorted(found.anchors, key=lambda c: (-cluster_size[c], c))
         if old_clusters:
             cluster = old_clusters[0]
             split, by = cluster_split[cluster], "cluster"

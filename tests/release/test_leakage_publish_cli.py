@@ -41,9 +41,12 @@ def test_leakage_command_exit_codes_and_json(tmp_path, corpus, capsys):
     leaky = build_release(
         [ReleaseSource("khabar", corpus)], _leaky_manifest(corpus), tmp_path / "leaky", progress=False
     )
-    assert main(["leakage", str(leaky.public), "--quiet", "--json", str(tmp_path / "l.json")]) == 1
+    assert main(["leakage", str(leaky.public), "--no-progress", "--report", str(tmp_path / "l.json")]) == 1
     data = json.loads((tmp_path / "l.json").read_text(encoding="utf-8"))
     assert len(data["pairs"]) == 1 and data["pairs"][0]["exact"] is False
+    capsys.readouterr()
+    assert main(["leakage", str(leaky.public), "--no-progress", "--json"]) == 1  # the same report on stdout
+    assert json.loads(capsys.readouterr().out) == data
     clean_manifest = Manifest(documents={a.doc_id: Assignment("train", a.doc_id, "hash") for a in corpus})
     clean = build_release([ReleaseSource("khabar", corpus)], clean_manifest, tmp_path / "clean", progress=False)
     assert main(["leakage", str(clean.public), "--quiet"]) == 0

@@ -34,7 +34,7 @@ def test_ans_builds_its_own_config_with_official_splits_and_hidden_test(shared_d
     card = (out / "README.md").read_text(encoding="utf-8")
     assert "Khouja" in card and "config_name: ans" in card
     # the leakage report runs on the real corpus and names what it finds (ANS pairs share claims)
-    code = main(["leakage", str(out), "--quiet", "--json", str(tmp_path / "leak.json")])
+    code = main(["leakage", str(out), "--no-progress", "--report", str(tmp_path / "leak.json")])
     report = json.loads((tmp_path / "leak.json").read_text(encoding="utf-8"))
     assert code == (1 if report["pairs"] or report["doc_ids_in_several_splits"] else 0)
     assert report["documents"] == sum(official.values())

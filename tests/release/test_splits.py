@@ -189,3 +189,15 @@ def test_manifest_json_lines_are_what_json_dumps_writes():
     assert [line.rstrip(",") for line in lines[start:start + 3]] == expected
     assert [line.endswith(",") for line in lines[start:start + 3]] == [True, True, False]
     assert json.loads(text)["documents"] == {d: a.to_dict() for d, a in documents.items()}
+
+
+def test_a_chain_of_new_articles_joins_the_old_cluster_at_its_far_end():
+    """A ~ B ~ C ~ D with A and D not similar (test_dedup checks the links): D still joins A's
+    cluster and split (clusters are transitive)."""
+    config = DedupConfig(shingle_size=1)
+    words = [f"كلمة{i}" for i in range(200)]
+    articles = [Article(doc_id=f"doc-{n}", text=" ".join(words[5 * n : 5 * n + 100])) for n in range(4)]
+    first = _assign(articles[:1], dedup=config).manifest
+    report = _assign(articles[::-1], first)
+    assert report.joined == {"doc-1": "doc-0", "doc-2": "doc-0", "doc-3": "doc-0"}
+    assert {report.manifest.split_of(a.doc_id) for a in articles} == {first.split_of("doc-0")}

@@ -140,7 +140,7 @@ def test_two_annotators_end_to_end(studio, make_article, tmp_path, monkeypatch, 
     assert json.loads((out / "problems.json").read_text()) == []
 
     report_path = tmp_path / "agreement.json"
-    assert main(["annotate", "agreement", str(export), "--json", str(report_path)]) == 0
+    assert main(["annotate", "agreement", str(export), "--report", str(report_path)]) == 0
     report = json.loads(report_path.read_text(encoding="utf-8"))
     (pair,) = report["pairs"]
     assert pair["documents"] == 3
