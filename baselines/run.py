@@ -143,12 +143,13 @@ def train_and_predict(train: Sequence[Article], test: Sequence[Article], cluster
     # at prediction time the quote baseline sees only the text: speakers come from the NER model's mentions
     lines = {"ner": ner_lines(ner, test), "quotes": quote_lines(quotes, test, ner=ner, use_gold_entities=False)}
     stance_rows = get_task("stance").rows(train, KHABAR)
+    candidates = {line["doc_id"]: sorted((q["start"], q["end"]) for q in line["quotes"]) for line in lines["quotes"]}
     labels = sorted({row["label"] for row in stance_rows})
     if len(labels) >= 2:
-        lines["stance"] = stance_lines(StanceModel.train(stance_rows), test)
+        lines["stance"] = stance_lines(StanceModel.train(stance_rows), test, candidates=candidates)
     elif labels:
         # a classifier needs two classes; with one seen, the only honest prediction is that label
-        lines["stance"] = stance_lines(_SingleLabel(labels[0]), test)
+        lines["stance"] = stance_lines(_SingleLabel(labels[0]), test, candidates=candidates)
         notes.append(f"stance: the training documents hold one stance label ({labels[0]!r}); predicted it for all")
     else:
         raise ValueError("the training documents hold no stance; the stance baseline cannot be trained "

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from benchmark.model import Article
@@ -27,10 +27,16 @@ def quote_lines(model: Any, articles: Sequence[Article], *, ner: Any = None,
             for a in articles]
 
 
-def stance_lines(model: Any, articles: Sequence[Article], schema: LabelSchema = KHABAR) -> list[dict[str, Any]]:
-    """``{"id", "label"}`` per stance row of the articles (the task registry's rows), from a ``StanceModel``
-    or anything with ``predict(rows) -> labels``."""
-    from benchmark.tasks import get_task
+def stance_lines(model: Any, articles: Sequence[Article], schema: LabelSchema = KHABAR,
+                 candidates: Mapping[str, Sequence[tuple[int, int]]] | None = None) -> list[dict[str, Any]]:
+    """``{"id", "label"}`` per stance row of the articles (the task registry's rows), plus ``quote`` for a
+    quote-holder row, from a ``StanceModel`` or anything with ``predict(rows) -> labels``.
 
-    rows = get_task("stance").rows(articles, schema)
-    return [{"id": row["id"], "label": label} for row, label in zip(rows, model.predict(rows), strict=True)]
+    The model sees the inputs only (``with_candidate_quotes``): never the gold holder quote, which the hidden
+    split does not give. A quote-holder row takes a candidate quote from ``candidates`` (``doc_id -> spans``,
+    e.g. of ``quote_lines``), else the text's spans in quotation marks, and is classified on that quote's text."""
+    from benchmark.tasks import get_task
+    from benchmark.tasks.stance import stance_line, with_candidate_quotes
+
+    rows = with_candidate_quotes(get_task("stance").rows(articles, schema), candidates)
+    return [stance_line(row, label) for row, label in zip(rows, model.predict(rows), strict=True)]

@@ -128,9 +128,12 @@ def train_stance(train_path: str | Path, *, base_model: str, out_dir: str | Path
 
 def predict_stance_rows(model: Any, tokenizer: Any, rows: Sequence[Row], *, max_length: int,
                         batch_size: int = 16, progress: bool = True) -> list[dict[str, Any]]:
-    """``stance`` submission lines ``{"id", "label"}`` (one per row, in order) from a loaded model."""
+    """``stance`` submission lines (one per row, in order) from a loaded model: ``{"id", "label"}``, plus
+    ``quote`` (the row's ``holder_start``/``holder_end``) for a quote-holder row."""
     import torch
     from tqdm.auto import tqdm
+
+    from benchmark.tasks.stance import stance_line
 
     features, _ = encode_pairs(tokenizer, rows, max_length)
     id2label = {int(i): label for i, label in model.config.id2label.items()}
@@ -142,21 +145,27 @@ def predict_stance_rows(model: Any, tokenizer: Any, rows: Sequence[Row], *, max_
         with torch.no_grad():
             predicted = model(**batch).logits.argmax(dim=-1).tolist()
         for row, label_id in zip(rows[begin:begin + batch_size], predicted, strict=True):
-            lines.append({"id": row["id"], "label": id2label[label_id]})
+            lines.append(stance_line(row, id2label[label_id]))
     return lines
 
 
 def predict_stance(model_dir: str | Path, input_path: str | Path, out_path: str | Path, *, batch_size: int = 16,
                    progress: bool = True, where: Sequence[str] | None = None, exclude: Sequence[str] | None = None,
-                   gold_out: str | Path | None = None, splits: ManifestSplits | None = None) -> dict[str, Any]:
+                   gold_out: str | Path | None = None, splits: ManifestSplits | None = None,
+                   quotes: str | Path | None = None) -> dict[str, Any]:
     """Label every stance row of ``input_path`` with a model trained by :func:`train_stance`;
-    write a ``stance`` submission to ``out_path``."""
+    write a ``stance`` submission to ``out_path``. The model sees the rows' inputs only: a quote-holder
+    row is classified on, and names, a candidate quote (from the ``quotes`` submission file, else the
+    text's spans in quotation marks; :func:`benchmark.tasks.stance.with_candidate_quotes`)."""
     from transformers import AutoModelForSequenceClassification
+
+    from benchmark.tasks.stance import read_quote_candidates, with_candidate_quotes
 
     record = load_record(model_dir, TASK)
     schema = schema_from_record(record["schema"])
     rows = read_rows(TASK, input_path, schema, need_gold=False, where=where, exclude=exclude,
                      gold_out=gold_out, splits=splits)
+    rows = with_candidate_quotes(rows, read_quote_candidates(quotes) if quotes else None)
     model = AutoModelForSequenceClassification.from_pretrained(str(model_dir))
     tokenizer = load_fast_tokenizer(model_dir)
     lines = predict_stance_rows(model, tokenizer, rows, max_length=record["max_length"], batch_size=batch_size,

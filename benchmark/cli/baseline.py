@@ -97,6 +97,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
         predict.add_argument("--model", required=True, metavar="DIR", help="folder written by train")
         predict.add_argument("--input", required=True, metavar="FILE", help="Article JSONL to predict on")
         _selection(predict, "the")
+        if task == "stance":
+            predict.add_argument("--quotes", default=None, metavar="FILE",
+                                 help="a quotes submission JSONL (khabar baseline quotes predict) whose quotes are "
+                                      "the candidate holders of quote-holder stances (default: the spans in "
+                                      "quotation marks)")
         predict.add_argument("--out", required=True, metavar="FILE", help="submission JSONL to write")
         predict.add_argument("--gold-out", default=None, metavar="FILE",
                              help="also write the selected articles (the gold for khabar evaluate --gold)")
@@ -222,7 +227,10 @@ def _predict(args: argparse.Namespace) -> int:
         from baselines.sklearn.stance import StanceModel
 
         model = StanceModel.load(args.model)
-        lines = stance_lines(model, articles, resolve_schema(args.schema))
+        from benchmark.tasks.stance import read_quote_candidates
+
+        candidates = read_quote_candidates(args.quotes) if args.quotes else None
+        lines = stance_lines(model, articles, resolve_schema(args.schema), candidates=candidates)
     else:
         from baselines.sklearn.quotes import QuoteModel
 

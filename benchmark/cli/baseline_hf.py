@@ -85,6 +85,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
         predict.add_argument("--gold-out", default=None, metavar="FILE",
                              help="also write the selected articles (the gold for exactly these documents)")
         add_progress_option(predict)
+        if task == "stance":
+            predict.add_argument("--quotes", default=None, metavar="FILE",
+                                 help="a quotes submission JSONL whose quotes are the candidate holders of "
+                                      "quote-holder stances (default: the spans in quotation marks)")
 
 
 def _manifest_flags(parser: argparse.ArgumentParser, what: str) -> None:
@@ -126,8 +130,9 @@ def _run(args: argparse.Namespace) -> int:
                             dev_path=args.dev, options=options, where=args.where, exclude=args.exclude,
                             dev_where=args.dev_where, splits=splits, dev_splits=dev_splits)
         else:
+            extra = {"quotes": args.quotes} if task == "stance" else {}
             summary = predict(args.model, args.input, args.out, batch_size=args.batch_size, where=args.where,
-                              exclude=args.exclude, gold_out=args.gold_out, splits=splits)
+                              exclude=args.exclude, gold_out=args.gold_out, splits=splits, **extra)
     except (BaselineError, ArticleError, ValueError, OSError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -148,6 +148,9 @@ class Results:
             lines.append("confusion (rows gold, columns predicted): " + " | ".join(predicted))
             lines += [f"  {gold:<12} " + " ".join(f"{row[p]:>6}" for p in predicted)
                       for gold, row in confusion.items()]
+            wrong_holder = sum(v for k, v in self.counts.items() if k.startswith("wrong_holder/"))
+            if wrong_holder:
+                lines.append(f"  + {wrong_holder} quote-holder row(s) answered with a wrong quote (wrong answers)")
         else:
             shown = {k: v for k, v in self.counts.items() if k.count("/") <= 1}
             lines.append("counts: " + ", ".join(f"{k}={v}" for k, v in shown.items()))
@@ -228,9 +231,15 @@ def _quote_errors(row: Mapping[str, Any], line: Mapping[str, Any] | None) -> dic
 
 def _stance_errors(rows: Sequence[Mapping[str, Any]], predictions: Mapping[str, Mapping[str, Any]]
                    ) -> dict[str, Any]:
-    wrong = [{"id": r["id"], "target": r["target"], "gold": r["label"], "predicted": predictions[r["id"]]["label"]}
-             for r in rows if predictions[r["id"]]["label"] != r["label"]]
-    return {"wrong": wrong}
+    from benchmark.metrics.stance import holder_outcomes
+
+    outcomes = holder_outcomes(rows, predictions)
+    wrong = [{"id": r["id"], "target": r["target"], "gold": r["label"], "predicted": o.label}
+             for r, o in zip(rows, outcomes, strict=True) if o.holder_right and o.label != r["label"]]
+    wrong_holder = [{"id": r["id"], "target": r["target"], "gold_quote": [r["holder_start"], r["holder_end"]],
+                     "gold": r["label"], "predicted": o.label}
+                    for r, o in zip(rows, outcomes, strict=True) if not o.holder_right]
+    return {"wrong": wrong, "wrong_holder": wrong_holder}
 
 
 # --------------------------------------------------------------------------- evaluate
@@ -280,12 +289,13 @@ def evaluate_submission(task: str | Task, submission: str | Path | Iterable[Mapp
 
     breakdown: dict[str, Any] = {}
     if task.name == "stance":
-        from benchmark.metrics.stance import confusion_from_counts, stance_by_target
+        from benchmark.metrics.stance import confusion_from_counts, holder_outcomes, stance_by_target
         from benchmark.tasks.stance import polar_labels
 
         breakdown["confusion"] = confusion_from_counts(table.counts.sum(axis=0), table.columns)
-        breakdown["per_target"] = stance_by_target(
-            [r["label"] for r in gold.rows], [predictions[r["id"]]["label"] for r in gold.rows],
+        answers = [o.label if o.holder_right else None for o in holder_outcomes(gold.rows, predictions)]
+        breakdown["per_target"] = stance_by_target(  # a wrong holder quote counts as no answer here
+            [r["label"] for r in gold.rows], answers,
             [r["target"] for r in gold.rows], task.label_names(gold.schema), polar_labels(gold.schema))
         breakdown["polar_labels"] = list(polar_labels(gold.schema))
     breakdown["labels"] = list(task.label_names(gold.schema))
@@ -381,10 +391,10 @@ def compare_results(a: str | Path, b: str | Path, metric: str | None = None,
         raise ValueError("cannot compare: the two results describe different documents or count columns")
     task = get_task(results_a.task)
     if task.name == "stance":  # scores need the polar labels the results were made with
-        from benchmark.metrics.stance import stance_scores_from_counts
+        from benchmark.metrics.stance import holder_scores_from_counts
 
         polar = results_a.breakdown.get("polar_labels")
-        score = lambda totals: stance_scores_from_counts(totals, table_a.columns, polar)  # noqa: E731
+        score = lambda totals: holder_scores_from_counts(totals, table_a.columns, polar)  # noqa: E731
     else:
         from benchmark.schema import KHABAR
 

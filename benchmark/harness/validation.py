@@ -63,10 +63,12 @@ ERROR_CODES: dict[str, tuple[str, str]] = {
     "E13": ("span-empty-or-reversed", "a span with end <= start"),
     "E14": ("duplicate-span", "the same span twice in one line"),
     "E15": ("bad-kind", "a quote kind that is not in the schema"),
-    "E16": ("id-mismatch", "id disagrees with doc_id + stance_id"),
     "E17": ("unreadable", "the file cannot be read as UTF-8 text"),
+    "E18": ("holder-quote", "a quote-holder stance line without its quote, or an article-holder line with one"),
 }
-"""Every error code: ``code -> (short name, meaning)``. Codes never change meaning."""
+"""Every error code: ``code -> (short name, meaning)``. Codes never change meaning; a retired code
+is never reused (E16 ``id-mismatch``: the ``doc_id`` + ``stance_id`` spelling of a stance id,
+retired with stance v2.0, whose ids are opaque)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -280,7 +282,7 @@ def validate_submission(task: str | Task, submission: str | Path | Iterable[Mapp
                 continue
         if gold_row is None:  # no usable id: report its type problems only
             problems = [p for p in task.check_line(record, {"text": ""}, gold.schema)
-                        if p.code in ("E05", "E06", "E07", "E16")]
+                        if p.code in ("E05", "E06", "E07")]
             typo = any(p.code == "E05" for p in problems)
             for problem in problems:
                 add(problem.code, line.number, None, problem.message, problem.fix, typo)

@@ -81,7 +81,9 @@ DEFAULT_LICENSE = "cc-by-4.0"
 @dataclass(frozen=True)
 class ConfigPlan:
     """How one config is built: its features, which columns are gold, Article → encoded gold rows,
-    and gold row → inputs-only row (the public test split: gold columns null)."""
+    and Article → encoded inputs-only rows (the public hidden split: gold columns null). The
+    inputs-only rows are made from the article's inputs, never from its gold rows: a gold row may
+    hold labels of another config (``public``, ``public_table``)."""
 
     name: str
     kind: str
@@ -90,7 +92,7 @@ class ConfigPlan:
     features: Any
     gold_columns: tuple[str, ...]
     rows: Callable[[Article], list[dict[str, Any]]]
-    hide: Callable[[dict[str, Any]], dict[str, Any]]
+    public: Callable[[Article], list[dict[str, Any]]]
     version: str | None = None
     submission_example: Mapping[str, Any] | None = None
     table: Callable[[list[Article]], Any] | None = None
@@ -99,16 +101,23 @@ class ConfigPlan:
     reads: frozenset[str] | None = None
     """The :class:`Article` fields ``rows``/``table`` read (``None``: all); a worker process is
     sent only these (the task's ``article_fields``)."""
+    public_table: Callable[[list[Article]], Any] | None = None
+    """Optional vectorised ``public`` for a batch of articles (configs with ``table``)."""
 
     def hide_table(self, table: Any) -> Any:
-        """``table`` with every gold column null (the public test split)."""
-        import pyarrow as pa
+        """``table`` with every gold column null."""
+        return _null_columns(self.gold_columns, table)
 
-        for column in self.gold_columns:
-            index = table.schema.get_field_index(column)
-            table = table.set_column(index, table.schema.field(index), pa.nulls(table.num_rows,
-                                                                               table.schema.field(index).type))
-        return table
+
+def _null_columns(columns: Sequence[str], table: Any) -> Any:
+    """``table`` with ``columns`` null."""
+    import pyarrow as pa
+
+    for column in columns:
+        index = table.schema.get_field_index(column)
+        table = table.set_column(index, table.schema.field(index), pa.nulls(table.num_rows,
+                                                                           table.schema.field(index).type))
+    return table
 
 
 def _get_task(name: str) -> Any:
@@ -129,6 +138,7 @@ def plan_config(name: str, kind: str, source: str, schema: LabelSchema) -> Confi
     """The plan of config ``name`` holding ``kind`` rows (``"articles"`` or a task name)."""
     if kind == "articles":
         layout = ArticleRows(schema)
+        hide = functools.partial(_null_columns, layout.gold_columns)
         return ConfigPlan(
             name,
             kind,
@@ -137,8 +147,9 @@ def plan_config(name: str, kind: str, source: str, schema: LabelSchema) -> Confi
             layout.features(),
             layout.gold_columns,
             lambda article: [layout.row(article)],
-            layout.input_row,
+            lambda article: [layout.input_row(layout.row(article))],
             table=layout.table,
+            public_table=lambda articles: hide(layout.table(articles)),
         )
 
     task = _get_task(kind)
@@ -146,17 +157,24 @@ def plan_config(name: str, kind: str, source: str, schema: LabelSchema) -> Confi
     input_features = task.input_features(schema)
     gold = tuple(column for column in features if column not in input_features)
     encode = compile_encoder(features)
-    blank = dict.fromkeys(gold)
 
     def task_rows(article: Article) -> list[dict[str, Any]]:
         return [encode(row) for row in task.article_rows(article, schema)]
 
-    def hide(row: dict[str, Any]) -> dict[str, Any]:
-        # input_row removes the gold fields of a row (a key selection, so it applies to encoded rows)
-        return {**row, **blank, **{k: v for k, v in task.input_row(row).items() if k not in blank}}
+    def public_rows(article: Article) -> list[dict[str, Any]]:
+        # from the inputs alone; the encoder leaves the gold columns (absent here) null
+        return [encode(row) for row in task.public_rows(article, schema)]
 
     example = getattr(task, "submission_example", None)
     arrow_rows = getattr(task, "arrow_rows", None)
+
+    def public_table(articles: list[Article]) -> Any:
+        if task.input_rows is None and arrow_rows is not None:  # the rows of the bare text, gold nulled
+            return _null_columns(gold, arrow_rows([article.only(()) for article in articles], schema))
+        import pyarrow as pa
+
+        return pa.Table.from_pylist([row for article in articles for row in public_rows(article)],
+                                    schema=features.arrow_schema)
     return ConfigPlan(
         name,
         kind,
@@ -165,11 +183,12 @@ def plan_config(name: str, kind: str, source: str, schema: LabelSchema) -> Confi
         features,
         gold,
         task_rows,
-        hide,
+        public_rows,
         getattr(task, "version", None),
         dict(example) if example else None,
         None if arrow_rows is None else (lambda articles: arrow_rows(articles, schema)),
         getattr(task, "article_fields", None),
+        public_table,
     )
 
 
@@ -496,8 +515,11 @@ def build_release(
         if agreement is not None:
             release["agreement"] = agreement
 
-        _write_json(stage_public / RELEASE_FILE, {**release, "visibility": "public"})
-        (stage_public / "README.md").write_text(render_card(release, visibility="public"), encoding="utf-8")
+        # the sizes of the private gold grow with the number of hidden items: they stay private
+        public_release = {**release, "visibility": "public", "configs": {
+            name: {k: v for k, v in c.items() if not k.startswith("private_")} for name, c in configs.items()}}
+        _write_json(stage_public / RELEASE_FILE, public_release)
+        (stage_public / "README.md").write_text(render_card(public_release, visibility="public"), encoding="utf-8")
         private_release = {
             **release,
             "visibility": "private",

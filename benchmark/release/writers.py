@@ -4,8 +4,9 @@ A :class:`Writers` holds the shard writers of one build process. Rows come one a
 (encoded row dicts, turned into Arrow by ``RecordBatch.from_pylist``) or, for configs with a
 vectorised ``ConfigPlan.table``, as articles made into an Arrow table a batch at a time. Batches are
 made and written by one background thread (Arrow and numpy release the GIL), in order, with at most a
-few waiting, so memory stays bounded. In the hidden split a vectorised config's gold table is made
-once and mirrored, gold nulled, into the public folder.
+few waiting, so memory stays bounded. In the hidden split the public rows are made from the same
+articles by the config's ``public``/``public_table`` (inputs only, gold columns null), never from
+the gold rows, which may hold another config's labels.
 """
 
 from __future__ import annotations
@@ -148,9 +149,9 @@ class _ShardWriter:
         else:
             table = pa.Table.from_batches([pa.RecordBatch.from_pylist(batch, schema=self.schema)])
         self.write_table(table)
-        if self.mirror is not None:  # the public inputs-only copy of hidden gold, made once
-            writer, hide = self.mirror
-            writer.write_table(hide(table))
+        if self.mirror is not None:  # the public inputs-only rows of the same hidden articles
+            writer, public_table = self.mirror
+            writer.write_table(public_table(batch))
 
     def write_table(self, table: Any) -> None:
         import pyarrow.parquet as pq
@@ -203,8 +204,9 @@ class Writers:
                                              self.batch_rows, self.shard_bytes, _table_maker(plan),
                                              self.background)
             if plan.table is not None and visibility == "private":
-                # the hidden split's gold table, made once, also goes public with its gold nulled
-                self.writers[key].mirror = (self.get("public", plan, split), plan.hide_table)
+                # the hidden split's articles also go public, as inputs-only rows
+                self.writers[key].mirror = (self.get("public", plan, split), plan.public_table or (
+                    lambda articles: plan.hide_table(plan.table(articles))))
         return self.writers[key]
 
     def add(self, article: Article, split: str, plans: Sequence[ConfigPlan]) -> None:
@@ -216,7 +218,7 @@ class Writers:
                 self.get("private" if hidden else "public", plan, split).add_articles(article)
             elif hidden:
                 self.get("private", plan, split).add(gold_rows)
-                self.get("public", plan, split).add([plan.hide(row) for row in gold_rows])
+                self.get("public", plan, split).add(plan.public(article))
             else:
                 self.get("public", plan, split).add(gold_rows)
 

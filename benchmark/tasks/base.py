@@ -60,7 +60,13 @@ class Task:
         build_features: ``schema -> datasets.Features`` of the gold rows (lazy ``datasets`` import).
         build_input_features: ``schema -> datasets.Features`` of the inputs-only rows.
         article_rows: ``(article, schema) -> list[Row]``: the gold rows of one article.
-        input_row: ``row -> Row``: the same row with every gold field removed (public test split).
+        input_row: ``row -> Row``: the same row with every gold field removed.
+        input_rows: ``(article, schema) -> list[Row]``: the inputs-only rows of the public hidden
+            split, made from the article's inputs alone, so that no column can carry a label of
+            this or another task (the gold rows may: ``ner``'s tokens are cut at entity
+            boundaries, ``stance`` rows once gave the holder quote's span). Default
+            (``None``): ``input_row`` of the rows of the article stripped of every layer
+            (:meth:`Task.public_rows`). Same ids and order as ``article_rows``.
         labels: ``schema -> tuple[str, ...]``: the label names the task predicts.
         check_line: ``(record, gold_row, schema) -> list[FieldProblem]``: checks one submission
             line against its gold row (types, spans in range, labels); ids are checked by the
@@ -104,6 +110,7 @@ class Task:
     submission_id: Callable[[Mapping[str, Any]], Any] | None = None
     arrow_rows: Callable[[Sequence[Article], LabelSchema], Any] | None = None
     article_fields: frozenset[str] | None = None
+    input_rows: Callable[[Article, LabelSchema], list[Row]] | None = None
 
     # -- convenience -------------------------------------------------------------------------
 
@@ -121,6 +128,12 @@ class Task:
         for article in articles:
             out.extend(self.article_rows(article, schema))
         return out
+
+    def public_rows(self, article: Article, schema: LabelSchema = KHABAR) -> list[Row]:
+        """The inputs-only rows of ``article`` for the public hidden split (see ``input_rows``)."""
+        if self.input_rows is not None:
+            return self.input_rows(article, schema)
+        return [self.input_row(row) for row in self.article_rows(article.only(()), schema)]
 
     def label_names(self, schema: LabelSchema = KHABAR) -> tuple[str, ...]:
         """The label names this task predicts under ``schema``."""

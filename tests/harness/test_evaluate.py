@@ -86,14 +86,31 @@ def test_any_mention_of_the_speaker_cluster_counts():
 
 
 def test_stance_end_to_end_with_breakdown(gold_sets):
-    sub = [{"id": "demo/1#s1", "label": "favor"}, {"id": "demo/1#s2", "label": "against"},
-           {"doc_id": "demo/2", "stance_id": "s1", "label": "against"}]
+    sub = [{"id": "demo/1#2", "label": "favor", "quote": {"start": 12, "end": 31}},
+           {"id": "demo/1#1", "label": "against"}, {"id": "demo/2#1", "label": "against"}]
     results = evaluate_submission("stance", sub, gold=gold_sets["stance"], n_resamples=100)
     assert results.n_items == 3 and results.n_documents == 2
     assert results.breakdown["confusion"]["neutral"]["against"] == 1
     assert results.breakdown["per_target"]["الزيارة"]["n"] == 2
     assert results.metrics["accuracy"].value == pytest.approx(2 / 3)
-    assert results.documents[0]["errors"]["wrong"][0]["id"] == "demo/1#s2"
+    assert results.metrics["quote_holder/accuracy"].value == 1.0
+    assert results.metrics["article_holder/accuracy"].value == pytest.approx(1 / 2)
+    assert results.documents[0]["errors"]["wrong"][0]["id"] == "demo/1#1"
+
+
+def test_stance_quote_holder_needs_the_right_quote(gold_sets):
+    """The quote-holder row (the quote's span is not public in the hidden split) is right only when
+    the line names the gold holder quote; a wrong quote is a wrong answer, whatever the label."""
+    right_label_wrong_quote = [{"id": "demo/1#2", "label": "favor", "quote": {"start": 40, "end": 53}},
+                               {"id": "demo/1#1", "label": "neutral"}, {"id": "demo/2#1", "label": "against"}]
+    results = evaluate_submission("stance", right_label_wrong_quote, gold=gold_sets["stance"], n_resamples=20)
+    assert results.metrics["accuracy"].value == pytest.approx(2 / 3)
+    assert results.metrics["quote_holder/accuracy"].value == 0.0
+    assert results.metrics["quote_holder/holder_accuracy"].value == 0.0
+    assert results.metrics["article_holder/accuracy"].value == 1.0
+    assert results.metrics["favor/precision"].value == 0.0  # the wrong-holder answer counts as a favor prediction
+    assert results.counts["wrong_holder/favor/favor"] == 1
+    assert results.documents[0]["errors"]["wrong_holder"][0]["gold_quote"] == [12, 31]
 
 
 def test_paired_comparison_of_written_results(tmp_path, gold_sets):
@@ -116,11 +133,11 @@ def test_gold_from_dataset_folder_and_public_split_refused(tmp_path, articles):
         str(folder / "data" / "stance" / "test-00000-of-00001.parquet"))
     (folder / "khabar_release.json").write_text(json.dumps({"revision": "rev-123"}), encoding="utf-8")
     gold = GoldSet.from_dataset("stance", folder, "test")
-    assert gold.revision == "rev-123" and gold.rows[0]["label"] == "favor"  # ClassLabel decoded
+    assert gold.revision == "rev-123" and gold.rows[0]["label"] == "neutral"  # ClassLabel decoded
     assert gold.schema.stance_labels == ("favor", "against", "neutral")
     public = tmp_path / "public"
     (public / "data" / "stance").mkdir(parents=True)
-    datasets.Dataset.from_list([{**task.input_row(r), "label": None} for r in rows],
+    datasets.Dataset.from_list([{**dict.fromkeys(task.features()), **task.input_row(r)} for r in rows],
                                features=task.features()).to_parquet(
         str(public / "data" / "stance" / "test-00000-of-00001.parquet"))
     with pytest.raises(GoldError, match="public \\(inputs-only\\) test split"):

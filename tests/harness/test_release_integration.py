@@ -32,7 +32,9 @@ def test_private_folder_is_gold_and_public_test_is_not(release, articles, task):
 
 def test_perfect_submission_scores_one_on_the_private_folder(release, tmp_path, capsys):
     gold = GoldSet.from_dataset("stance", release.private, "test")
-    lines = [{"id": row["id"], "label": row["label"]} for row in gold.rows]
+    lines = [{"id": row["id"], "label": row["label"]} | (
+        {"quote": {"start": row["holder_start"], "end": row["holder_end"]}} if row["holder_kind"] == "quote" else {})
+        for row in gold.rows]
     results = evaluate_submission("stance", lines, gold=gold, n_resamples=50)
     assert results.score == 1.0 and results.dataset["revision"] == release.revision
 

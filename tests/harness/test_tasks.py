@@ -58,10 +58,16 @@ def test_quote_rows_carry_the_speaker_cluster(articles):
 
 
 def test_stance_rows(articles):
-    rows = get_task("stance").rows(articles)
-    assert [r["id"] for r in rows] == ["demo/1#s1", "demo/1#s2", "demo/2#s1"]
-    assert (rows[0]["holder"], rows[0]["holder_start"], rows[0]["holder_end"]) == ("q1", 12, 31)
-    assert rows[1]["holder_start"] == -1 and "label" not in get_task("stance").input_row(rows[1])
+    task = get_task("stance")
+    rows = task.rows(articles)
+    # ids are a per-document counter, article holders first: nothing in them names a quote
+    assert [(r["id"], r["stance_id"], r["holder_kind"]) for r in rows] == [
+        ("demo/1#1", "s2", "article"), ("demo/1#2", "s1", "quote"), ("demo/2#1", "s1", "article")]
+    assert (rows[1]["holder"], rows[1]["holder_start"], rows[1]["holder_end"]) == ("q1", 12, 31)
+    assert rows[0]["holder_start"] == -1
+    inputs = [row for article in articles for row in task.public_rows(article)]
+    assert inputs == [task.input_row(row) for row in rows]
+    assert set(inputs[1]) == {"id", "doc_id", "text", "target", "holder_kind"}  # no span, no quote id, no label
 
 
 def test_stance_accepts_a_corpus_schema():

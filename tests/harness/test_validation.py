@@ -13,8 +13,9 @@ OK_NER = [{"doc_id": "demo/1", "entities": [{"start": 5, "end": 10, "label": "PE
 OK_QUOTES = [{"doc_id": "demo/1", "quotes": [{"start": 12, "end": 31, "kind": "direct",
                                               "speaker": {"start": 5, "end": 10}}]},
              {"doc_id": "demo/2", "quotes": []}]
-OK_STANCE = [{"id": "demo/1#s1", "label": "favor"}, {"id": "demo/1#s2", "label": "neutral"},
-             {"doc_id": "demo/2", "stance_id": "s1", "label": "against"}]
+OK_STANCE = [{"id": "demo/1#1", "label": "neutral"},
+             {"id": "demo/1#2", "label": "favor", "quote": {"start": 12, "end": 31}},
+             {"id": "demo/2#1", "label": "against"}]
 OK = {"ner": OK_NER, "quotes": OK_QUOTES, "stance": OK_STANCE}
 
 
@@ -35,17 +36,19 @@ CATALOGUE = [
     ("empty-file", "ner", "", "E01"),
     ("blank-lines-only", "ner", "\n\n  \n", "E01"),
     ("not-json", "ner", lines('{"doc_id": "demo/1", "entities": [}', OK_NER[1]), "E02"),
-    ("trailing-garbage", "stance", lines(*OK_STANCE[:2], '{"id": "demo/2#s1", "label": "favor"} x'), "E02"),
+    ("trailing-garbage", "stance", lines(*OK_STANCE[:2], '{"id": "demo/2#1", "label": "favor"} x'), "E02"),
     ("not-object-list", "ner", lines("[1, 2]", *OK_NER), "E03"),
-    ("not-object-string", "stance", lines('"demo/1#s1 favor"', *OK_STANCE), "E03"),
+    ("not-object-string", "stance", lines('"demo/1#1 favor"', *OK_STANCE), "E03"),
     ("stance-file-to-ner", "ner", lines(*OK_STANCE), "E04"),
     ("ner-file-to-quotes", "quotes", lines(*OK_NER), "E04"),
     ("quotes-file-to-stance", "stance", lines(*OK_QUOTES), "E04"),
     ("missing-entities", "ner", lines({"doc_id": "demo/1"}, OK_NER[1]), "E05"),
     ("entity-missing-label", "ner", ner_with({"start": 5, "end": 10}), "E05"),
     ("quote-missing-speaker-key", "quotes", quotes_with({"start": 12, "end": 31, "kind": "direct"}), "E05"),
-    ("stance-missing-label", "stance", lines({"id": "demo/1#s1"}, *OK_STANCE[1:]), "E05"),
-    ("stance-no-id-at-all", "stance", lines({"doc_id": "demo/1", "label": "favor"}, *OK_STANCE[1:]), "E05"),
+    ("stance-missing-label", "stance", lines({"id": "demo/1#1"}, *OK_STANCE[1:]), "E05"),
+    ("stance-no-id-at-all", "stance", lines({"label": "neutral"}, *OK_STANCE[1:]), "E05"),
+    ("stance-quote-missing-end", "stance",
+     lines(OK_STANCE[0], {"id": "demo/1#2", "label": "favor", "quote": {"start": 12}}, OK_STANCE[2]), "E05"),
     ("start-as-string", "ner", ner_with({"start": "5", "end": 10, "label": "PER"}), "E06"),
     ("start-as-bool", "ner", ner_with({"start": True, "end": 10, "label": "PER"}), "E06"),
     ("entities-not-list", "ner", lines({"doc_id": "demo/1", "entities": {}}, OK_NER[1]), "E06"),
@@ -54,18 +57,19 @@ CATALOGUE = [
     ("speaker-not-object", "quotes", quotes_with({"start": 12, "end": 31, "kind": "direct", "speaker": "بوتين"}),
      "E06"),
     ("entity-label-is-a-list", "ner", ner_with({"start": 5, "end": 10, "label": ["PER"]}), "E06"),
-    ("label-not-string", "stance", lines({"id": "demo/1#s1", "label": 0}, *OK_STANCE[1:]), "E06"),
+    ("label-not-string", "stance", lines({"id": "demo/1#1", "label": 0}, *OK_STANCE[1:]), "E06"),
     ("typo-field", "ner", lines({"doc_id": "demo/1", "entites": []}, OK_NER[1]), "E07"),
     ("unknown-doc-id", "ner", lines(*OK_NER, {"doc_id": "demo/3", "entities": []}), "E08"),
-    ("unknown-stance-id", "stance", lines(*OK_STANCE, {"id": "demo/1#s9", "label": "favor"}), "E08"),
+    ("unknown-stance-id", "stance", lines(*OK_STANCE, {"id": "demo/1#9", "label": "favor"}), "E08"),
     ("duplicate-doc-id", "ner", lines(*OK_NER, OK_NER[0]), "E09"),
-    ("duplicate-stance-id-two-spellings", "stance",
-     lines(*OK_STANCE, {"doc_id": "demo/1", "stance_id": "s1", "label": "favor"}), "E09"),
+    ("duplicate-stance-id", "stance", lines(*OK_STANCE, OK_STANCE[0]), "E09"),
+    ("stance-v1-spelling", "stance", lines({"doc_id": "demo/1", "stance_id": "s2", "label": "neutral"},
+                                           *OK_STANCE[1:]), "E07"),
     ("missing-doc", "ner", lines(OK_NER[0]), "E10"),
     ("missing-stance", "stance", lines(*OK_STANCE[:2]), "E10"),
     ("bad-entity-label", "ner", ner_with({"start": 5, "end": 10, "label": "PERSON"}), "E11"),
     ("lowercase-entity-label", "ner", ner_with({"start": 5, "end": 10, "label": "per"}), "E11"),
-    ("bad-stance-label", "stance", lines({"id": "demo/1#s1", "label": "FAVOR"}, *OK_STANCE[1:]), "E11"),
+    ("bad-stance-label", "stance", lines({"id": "demo/1#1", "label": "FAVOR"}, *OK_STANCE[1:]), "E11"),
     ("end-past-text", "ner", ner_with({"start": 50, "end": 1000, "label": "PER"}), "E12"),
     ("negative-start", "ner", ner_with({"start": -1, "end": 3, "label": "PER"}), "E12"),
     ("speaker-out-of-range", "quotes",
@@ -73,14 +77,19 @@ CATALOGUE = [
     ("reversed-span", "ner", ner_with({"start": 10, "end": 5, "label": "PER"}), "E13"),
     ("empty-span", "ner", ner_with({"start": 5, "end": 5, "label": "PER"}), "E13"),
     ("reversed-quote", "quotes", quotes_with({"start": 31, "end": 12, "kind": "direct", "speaker": None}), "E13"),
+    ("stance-quote-past-text", "stance",
+     lines(OK_STANCE[0], {"id": "demo/1#2", "label": "favor", "quote": {"start": 12, "end": 99}}, OK_STANCE[2]),
+     "E12"),
     ("duplicate-entity-span", "ner",
      lines({"doc_id": "demo/1", "entities": [{"start": 5, "end": 10, "label": "PER"},
                                              {"start": 5, "end": 10, "label": "ORG"}]}, OK_NER[1]), "E14"),
     ("duplicate-quote-span", "quotes",
      lines({"doc_id": "demo/1", "quotes": [OK_QUOTES[0]["quotes"][0]] * 2}, OK_QUOTES[1]), "E14"),
     ("bad-quote-kind", "quotes", quotes_with({"start": 12, "end": 31, "kind": "quoted", "speaker": None}), "E15"),
-    ("stance-id-mismatch", "stance",
-     lines({"id": "demo/1#s1", "doc_id": "demo/1", "stance_id": "s2", "label": "favor"}, *OK_STANCE[1:]), "E16"),
+    ("stance-quote-holder-without-quote", "stance",
+     lines(OK_STANCE[0], {"id": "demo/1#2", "label": "favor"}, OK_STANCE[2]), "E18"),
+    ("stance-article-holder-with-quote", "stance",
+     lines({**OK_STANCE[0], "quote": {"start": 12, "end": 31}}, *OK_STANCE[1:]), "E18"),
     ("not-utf8", "ner", "صحيفة".encode("cp1256") + b"\n", "E17"),
     ("no-such-file", "ner", None, "E17"),
 ]
@@ -148,7 +157,7 @@ def test_all_errors_are_collected_and_the_listing_is_capped(tmp_path, gold_sets)
 
 
 def test_in_memory_lines_are_validated_too(gold_sets):
-    report = validate_submission("stance", [{"id": "demo/1#s1", "label": "pro"}], gold_sets["stance"])
+    report = validate_submission("stance", [{"id": "demo/1#1", "label": "pro"}], gold_sets["stance"])
     assert report.codes() == ["E11", "E10", "E10"]
 
 

@@ -81,11 +81,13 @@ def test_quotes_and_stance_boards(kit, tmp_path: Path) -> None:
 
     kit.write_jsonl(subs / "quotes" / "exact.jsonl", [quote_line(a) for a in articles])
     kit.write_jsonl(subs / "quotes" / "half.jsonl", [quote_line(a, i % 2 == 0) for i, a in enumerate(articles)])
-    kit.write_jsonl(subs / "stance" / "right.jsonl",
-                    [{"id": f"{a['doc_id']}#{s['id']}", "label": s["label"]} for a in articles for s in a["stances"]])
-    kit.write_jsonl(subs / "stance" / "always-favor.jsonl",
-                    [{"doc_id": a["doc_id"], "stance_id": s["id"], "label": "favor"}
-                     for a in articles for s in a["stances"]])
+    from benchmark.model import Article
+    from benchmark.tasks import get_task
+    from benchmark.tasks.stance import stance_line
+
+    stance_rows = get_task("stance").rows([Article.from_dict(a) for a in articles])
+    kit.write_jsonl(subs / "stance" / "right.jsonl", [stance_line(row, row["label"]) for row in stance_rows])
+    kit.write_jsonl(subs / "stance" / "always-favor.jsonl", [stance_line(row, "favor") for row in stance_rows])
 
     board = build_leaderboard(subs, gold, tmp_path / "out", options=ScoringOptions(n_resamples=200),
                               progress=False)
