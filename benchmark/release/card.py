@@ -164,11 +164,18 @@ def render_card(record: Mapping[str, Any], visibility: str = "public") -> str:
         ),
         "",
     ]
-    if visibility == "public":
+    has_hidden = hidden in splits
+    if visibility == "public" and has_hidden:
         parts += [
             f"In the `{hidden}` split every gold column is **null** (inputs only); the gold is kept "
             f"privately and read by the leaderboard. Gold columns per config: "
             + "; ".join(f"`{n}`: {', '.join(c['gold_columns'])}" for n, c in configs.items()),
+            "",
+        ]
+    elif visibility == "public":
+        parts += [
+            f"This build has no hidden `{hidden}` split (splits: {', '.join(f'`{s}`' for s in splits) or '—'}): "
+            "every row carries its gold.",
             "",
         ]
 
@@ -181,7 +188,8 @@ def render_card(record: Mapping[str, Any], visibility: str = "public") -> str:
             ]
             if rows:
                 parts += [f"**{name} / {split}**", "", _table(["layer", "counts"], rows), ""]
-    parts += [f"(No label counts are shown for the hidden `{hidden}` split.)", ""]
+    if has_hidden:
+        parts += [f"(No label counts are shown for the hidden `{hidden}` split.)", ""]
 
     agreement = record.get("agreement")
     if agreement:
@@ -226,38 +234,53 @@ def render_card(record: Mapping[str, Any], visibility: str = "public") -> str:
         "stored as text, read with `json.loads(row['meta'])`.",
         "",
     ]
+    labelled = [s for s in splits if s != hidden]
+    scored = "validation" if "validation" in labelled else (labelled[0] if labelled else hidden)
     parts += [
         "## How to submit and evaluate",
         "",
-        "A submission is JSONL, one line per document (per stance row for `stance`), for the "
-        f"`{hidden}` split. Examples of one line:",
+        "A submission is JSONL, one line per document (per stance row for `stance`)"
+        + (f", for the `{hidden}` split" if has_hidden else "") + ". Examples of one line:",
         "",
     ]
     for name, config in configs.items():
         if config.get("submission_example"):
             parts += [f"- `{name}`: `{json.dumps(config['submission_example'], ensure_ascii=False)}`"]
+    if any(config["kind"] == "stance" for config in configs.values()):
+        parts += ["", *_STANCE_NOTE]
     commands = []
     for name, config in configs.items():
         if config["kind"] not in _TASK_CATEGORIES:
             continue
         target = f"--task {config['kind']}" + (f" --config {name}" if name != config["kind"] else "")
         commands += [
-            f"khabar validate-submission {target} preds.jsonl --dataset <this folder> --split validation",
+            f"khabar validate-submission {target} preds.jsonl --dataset <this folder> --split {scored}",
             f"khabar evaluate {target} --submission preds.jsonl --dataset <this folder> "
-            "--split validation --out results/",
+            f"--split {scored} --out results/",
         ]
     parts += [
         "",
-        "Check and score a submission on a split whose labels you have (e.g. `validation`) with the Khabar "
+        f"Check and score a submission on a split whose labels you have (`{scored}`) with the Khabar "
         "harness (`pip install khabar`):",
         "",
         "```bash",
         *(commands or ["khabar evaluate --help"]),
         "```",
         "",
-        f"`{hidden}` predictions are scored by the leaderboard against the private gold with the same "
-        f"command. Results are keyed by (task, task version, dataset revision `{record['revision'][:12]}…`) "
+        (f"`{hidden}` predictions are scored by the leaderboard against the private gold with the same "
+         "command. " if has_hidden else "")
+        + f"Results are keyed by (task, task version, dataset revision `{record['revision'][:12]}…`) "
         "and come with bootstrap confidence intervals.",
         "",
     ]
     return "\n".join(parts)
+
+
+_STANCE_NOTE = (
+    "`stance` rows: `target` and `holder_kind` (`article` or `quote`) are the inputs; where the gold is public "
+    "the holder quote is given too (`holder`, `holder_start`, `holder_end`), but the hidden split says nothing "
+    "of the quote (those are the `quotes` task's labels). A line for a quote-holder row therefore names the quote "
+    'whose speaker holds the stance, `"quote": {"start": S, "end": E}`, and counts only when that quote is the '
+    "gold holder quote (exact span) and the label is right; article-holder and quote-holder figures are reported "
+    "apart.",
+)

@@ -16,7 +16,7 @@ from typing import Any
 from benchmark.release.build import PRIVATE_MARKER, RELEASE_FILE
 from benchmark.release.revision import verify_release
 
-__all__ = ["PublishError", "check_publishable", "publish_folder"]
+__all__ = ["PublishError", "check_publishable", "hub_failure", "publish_folder"]
 
 
 class PublishError(ValueError):
@@ -72,14 +72,38 @@ def publish_folder(
     if problems:
         raise PublishError("refusing to publish:\n" + "\n".join(f"  - {p}" for p in problems))
     from huggingface_hub import HfApi
+    from huggingface_hub.errors import HTTPError
 
     folder = Path(folder)
     record = json.loads((folder / RELEASE_FILE).read_text(encoding="utf-8"))
     api = HfApi(token=token)
-    api.create_repo(repo_id, repo_type="dataset", private=private_repo, exist_ok=True)
-    return api.upload_folder(
-        folder_path=str(folder),
-        repo_id=repo_id,
-        repo_type="dataset",
-        commit_message=commit_message or f"Khabar release, revision {record['revision'][:12]}",
-    )
+    try:
+        api.create_repo(repo_id, repo_type="dataset", private=private_repo, exist_ok=True)
+        return api.upload_folder(
+            folder_path=str(folder),
+            repo_id=repo_id,
+            repo_type="dataset",
+            commit_message=commit_message or f"Khabar release, revision {record['revision'][:12]}",
+        )
+    except (OSError, HTTPError) as error:  # offline mode, no network, no token, refused by the Hub
+        raise PublishError(hub_failure(error, repo_id)) from None
+
+
+def hub_failure(error: BaseException, repo_id: str) -> str:
+    """One line for a failed upload: what went wrong and what to do (no traceback)."""
+    from huggingface_hub.errors import HfHubHTTPError, LocalTokenNotFoundError, OfflineModeIsEnabled
+
+    if isinstance(error, OfflineModeIsEnabled):
+        return ("cannot reach the Hugging Face Hub: offline mode is on (HF_HUB_OFFLINE=1) (fix: unset "
+                "HF_HUB_OFFLINE and run again where the Hub is reachable; `--check` works offline)")
+    if isinstance(error, LocalTokenNotFoundError):
+        return "no Hugging Face token (fix: `huggingface-cli login`, or set HF_TOKEN to a token with write access)"
+    status = getattr(getattr(error, "response", None), "status_code", None)
+    if isinstance(error, HfHubHTTPError) and status in (401, 403):
+        return (f"the Hub refused the upload to {repo_id} (HTTP {status}) (fix: use a token with write access "
+                f"to {repo_id.split('/')[0]}: `huggingface-cli login` or HF_TOKEN)")
+    if isinstance(error, HfHubHTTPError):
+        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        return f"the Hub answered an error for {repo_id}: {first} (fix: check the repo id and your rights on it)"
+    return (f"cannot reach the Hugging Face Hub ({type(error).__name__}: {error}) (fix: check the network or "
+            "proxy (HTTPS_PROXY) and run again; `--check` works offline)")

@@ -291,3 +291,41 @@ def test_build_from_an_export_with_worker_processes_gives_the_same_bytes(tmp_pat
     )
     assert f"task {tasks[20]['id']} cannot be released" in capsys.readouterr().err
     assert not (tmp_path / "bad").exists()
+
+
+def test_publish_offline_says_why_in_one_line(tmp_path, corpus, capsys, monkeypatch):
+    """Offline (HF_HUB_OFFLINE=1, as in every test) the upload fails: one line, the cause and the fix,
+    no traceback (issue #16: it printed a 35-line traceback)."""
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    manifest = Manifest(documents={a.doc_id: Assignment("train", a.doc_id, "hash") for a in corpus})
+    result = build_release([ReleaseSource("khabar", corpus)], manifest, tmp_path / "k", progress=False)
+    assert main(["publish", str(result.public), "--repo", "org/name"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert "offline mode is on (HF_HUB_OFFLINE=1)" in err and "fix: unset HF_HUB_OFFLINE" in err
+
+
+def test_hub_failures_are_one_line_with_a_fix():
+    from benchmark.release.publish import hub_failure
+
+    message = hub_failure(ConnectionError("Name or service not known"), "org/name")
+    assert "cannot reach the Hugging Face Hub" in message and "(fix: " in message and "\n" not in message
+
+
+def test_card_describes_only_the_splits_the_build_has(tmp_path, corpus):
+    """A build without a test split (the bundled sample) says so, and points at a split it has."""
+    manifest = Manifest(documents={a.doc_id: Assignment("train", a.doc_id, "hash") for a in corpus})
+    card = (build_release([ReleaseSource("khabar", corpus)], manifest, tmp_path / "train-only", progress=False)
+            .public / "README.md").read_text(encoding="utf-8")
+    assert "This build has no hidden `test` split (splits: `train`)" in card
+    assert "In the `test` split" not in card and "No label counts are shown for the hidden" not in card
+    assert "--split validation" not in card and "--split test" not in card and "--split train" in card
+    assert "`test` predictions are scored by the leaderboard" not in card
+
+    documents = {a.doc_id: Assignment(("train", "validation", "test")[i % 3], a.doc_id, "hash")
+                 for i, a in enumerate(corpus)}
+    full = (build_release([ReleaseSource("khabar", corpus)], Manifest(documents=documents), tmp_path / "full",
+                          progress=False).public / "README.md").read_text(encoding="utf-8")
+    assert "In the `test` split every gold column is **null**" in full and "--split validation" in full
+    assert "no hidden" not in full
+    assert '"quote": {"start": S, "end": E}' in full  # how quote-holder stance lines are written
