@@ -15,10 +15,10 @@ the same measures, so every round-2 figure has its round-1 reference:
    the round-2 figure.
 
 Only offsets, hashes and statistics are read from the repository; the working folders outside it
-(``/work/v01``) are read, never written, and no corpus text or locator string is printed.
+(``../v01``) are read, never written, and no corpus text or locator string is printed.
 
     python scripts/audit_v01_rounds.py            # the defaults below
-    python scripts/audit_v01_rounds.py --json /tmp/audit.json --resamples 20000
+    python scripts/audit_v01_rounds.py --json work/audit.json --resamples 20000
 """
 
 from __future__ import annotations
@@ -620,10 +620,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--gold", type=Path, default=v01 / "gold.standoff.jsonl")
     parser.add_argument("--adjudication", type=Path, default=v01 / "adjudication.jsonl")
     parser.add_argument("--guidelines", type=Path, default=ROOT / "annotations" / "guidelines.md")
-    parser.add_argument("--crf", type=Path, default=Path("/tmp/k60/ner-pred60.jsonl"),
+    parser.add_argument("--crf", type=Path, default=Path("work/k60/ner-pred60.jsonl"),
                         help="the CRF pre-annotation of the 60 articles (khabar baseline ner predict, see "
                         "docs/corpus-v0.1.md)")
-    parser.add_argument("--work", type=Path, default=Path("/work/v01"),
+    parser.add_argument("--work", type=Path, default=Path("../v01"),
                         help="the passes' working folders (passA, passB, each with extra/ for round 2); read only")
     parser.add_argument("--round1", type=int, default=40, help="how many selection entries make round 1")
     parser.add_argument("--resamples", type=int, default=10000, help="random 20-document subsets of round 1")

@@ -2,8 +2,8 @@
 
 Usage::
 
-    python scripts/bench_build.py /work/shared/data/saudinewsnet/dataset --articles 100000 \\
-        --workdir /tmp/khabar-bench [--with-split]
+    python scripts/bench_build.py ../shared/data/saudinewsnet/dataset --articles 100000 \\
+        --workdir work/khabar-bench [--with-split]
 
 1. Writes a Label Studio JSON export of ``--articles`` tasks of real length (SaudiNewsNet texts,
    cycled with new doc_ids; each with one annotation holding three entity regions and an
@@ -31,6 +31,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import zipfile
 from pathlib import Path
@@ -194,7 +195,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("snn", nargs="?", help="SaudiNewsNet dataset folder (the *.zip day files)")
     parser.add_argument("--articles", type=int, default=100_000)
-    parser.add_argument("--workdir", default="/tmp/khabar-bench")
+    parser.add_argument("--workdir", default=str(Path(tempfile.gettempdir()) / "khabar-bench"))
     parser.add_argument(
         "--configs",
         nargs="+",
@@ -213,7 +214,7 @@ def main() -> int:
         {"reference": child_reference, "build": child_build, "split": child_split}[kind](*map(Path, paths))
         return 0
     if not args.snn:
-        parser.error("give the SaudiNewsNet dataset folder, e.g. /work/shared/data/saudinewsnet/dataset")
+        parser.error("give the SaudiNewsNet dataset folder, e.g. ../shared/data/saudinewsnet/dataset")
     workdir = Path(args.workdir)
     export, manifest = make_inputs(Path(args.snn), args.articles, workdir)
     size = export.stat().st_size

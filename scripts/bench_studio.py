@@ -12,7 +12,7 @@ committed), starts a throw-away local Label Studio (or uses --url/--token), then
 
 Targets (docs/perf-studio.md): 10k pushed ≤ 60 s, pulled ≤ 30 s.
 
-    python scripts/bench_studio.py /work/shared/data/saudinewsnet/dataset --n 10000
+    python scripts/bench_studio.py ../shared/data/saudinewsnet/dataset --n 10000
 """
 
 from __future__ import annotations

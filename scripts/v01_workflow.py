@@ -38,11 +38,11 @@ own texts (titles, its lead rule, the vote) so that it reproduces the committed 
 rehydrated from ``--corpus`` (it reproduces the committed files byte for byte)::
 
     python scripts/v01_workflow.py --from-standoff --corpus ../shared/data/saudinewsnet \\
-        --predictions /tmp/v01/baseline/ner-pred.jsonl --model-version sklearn-crf-anercorp-0.1
+        --predictions work/v01/baseline/ner-pred.jsonl --model-version sklearn-crf-anercorp-0.1
 
     python scripts/v01_workflow.py --corpus ../shared/data/saudinewsnet \\
-        --pass annotator-a=/work/v01/passA/articles.jsonl --pass annotator-b=/work/v01/passB/articles.jsonl \\
-        --work /tmp/khabar-v01
+        --pass annotator-a=../v01/passA/articles.jsonl --pass annotator-b=../v01/passB/articles.jsonl \\
+        --work work/khabar-v01
 """
 
 from __future__ import annotations
@@ -52,6 +52,7 @@ import json
 import os
 import secrets
 import sys
+import tempfile
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -199,7 +200,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="a third stance pass made on its own quote spans (Article JSONL): its decisions "
                              "are matched to the gold quotes (QUOTE_MATCH_RULE) and replace those documents' "
                              "lines of the --stance-pass stand-off (other documents' lines are kept)")
-    parser.add_argument("--work", type=Path, default=Path("/tmp/khabar-v01"),
+    parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "khabar-v01",
                         help="working folder outside the repo (Label Studio data, the raw export)")
     parser.add_argument("--out", type=Path, default=V01,
                         help="where the committed files are written (default annotations/v0.1; the inputs — "

@@ -6,7 +6,7 @@ its importer and writes full Article JSONL. It lists every record it cannot rehy
 missing from the corpus, text/title hash mismatch, invalid article) and then writes nothing.
 
     khabar rehydrate annotations/v0.1/gold.standoff.jsonl \\
-        --corpus saudinewsnet:../shared/data/saudinewsnet --out /tmp/khabar-v0.1/gold.articles.jsonl
+        --corpus saudinewsnet:../shared/data/saudinewsnet --out work/khabar-v0.1/gold.articles.jsonl
 """
 
 from __future__ import annotations
