@@ -470,15 +470,18 @@ def article_to_task(article: Article) -> dict[str, Any]:
 
     ``data.target`` (the claim/topic suggested for the article-level stance) comes from
     ``article.meta["target"]``, so every annotation of a document shares the same task data; the
-    annotated article stance target itself travels in ``article_stance_target``.
+    annotated article stance target itself travels in ``article_stance_target``. It is always
+    written, ``""`` when there is no suggestion: the labeling config shows ``$target`` in the
+    article-stance header, and Label Studio prints a missing key as "undefined" (an empty one is
+    read back as no suggestion).
     """
     data: dict[str, Any] = {"doc_id": article.doc_id, "text": article.text}
     for key in ("title", "source", "url", "published"):
         if getattr(article, key) is not None:
             data[key] = getattr(article, key)
     data["variety"] = article.variety
-    if isinstance(article.meta.get("target"), str):
-        data["target"] = article.meta["target"]  # the suggested claim/topic shown to annotators
+    suggested = article.meta.get("target")
+    data["target"] = suggested if isinstance(suggested, str) else ""  # the claim/topic shown to annotators
     data["meta"] = dict(article.meta)
     return data
 

@@ -46,6 +46,21 @@ def test_task_data_follows_the_contract(make_article):
     assert data["target"] == "الحوار مع روسيا"
 
 
+def test_task_data_has_every_variable_the_labeling_config_shows(make_article, repo_root):
+    """Label Studio prints a variable missing from the task data as "undefined" (issue #16: "target:
+    undefined" in the article-stance header of imported articles, which have no suggested target)."""
+    import re
+
+    shown = set(re.findall(r"\$(\w+)", (repo_root / "annotations" / "labeling_config.xml").read_text(encoding="utf-8")))
+    assert "target" in shown
+    plain = make_article().replace(meta={"outlet": "test"})  # imported: no suggested target
+    data = article_to_task(plain)
+    assert shown <= set(data), f"the labeling config reads {sorted(shown - set(data))} that the task data lacks"
+    assert data["target"] == ""
+    result = export_to_articles(articles_to_export([plain]))  # "" reads back as no suggestion
+    assert not result.problems and [(a.meta, a.stances) for a in result.articles] == [(plain.meta, plain.stances)]
+
+
 def test_result_shape_matches_label_studio(make_article):
     result = article_to_result(make_article())
     spk = next(r for r in result if r.get("id") == "m1")
