@@ -326,11 +326,38 @@ def _named_path(spec: str, what: str) -> tuple[str, Path]:
     return email_of(name), Path(path)
 
 
+ROUND_GUIDELINES: tuple[tuple[str, int | None], ...] = (("1.0", 40), ("1.1", None))
+"""The guidelines version each selection round was annotated under (annotations/guidelines-changelog.md):
+the first 40 entries of selection.json with v1.0, the rest with v1.1."""
+
+
+def guidelines_versions() -> dict[str, str]:
+    """doc_id → the guidelines version its passes followed (by its place in selection.json)."""
+    selection = json.loads((V01 / "selection.json").read_text(encoding="utf-8"))["articles"]
+    out, start = {}, 0
+    for version, count in ROUND_GUIDELINES:
+        end = len(selection) if count is None else start + count
+        out.update({row["doc_id"]: version for row in selection[start:end]})
+        start = end
+    return out
+
+
+def with_guidelines(articles: Sequence, versions: Mapping[str, str]) -> list:
+    """``articles`` whose provenance records the guidelines version they followed. Label Studio's
+    API cannot store it with an annotation, so a pulled pass has none; the round says which."""
+    import dataclasses
+
+    return [a if a.provenance.guidelines_version is not None else a.replace(
+        provenance=dataclasses.replace(a.provenance, guidelines_version=versions[a.doc_id])) for a in articles]
+
+
 def finish(args, work: Path, articles: Sequence, by_annotator: Mapping[str, Sequence], predictions: Sequence) -> int:
     """Steps 6-9 with the library's steps (:mod:`benchmark.rounds.finish`) and v0.1's texts."""
     from benchmark.studio.adjudicate import adjudicate
 
-    by_annotator = dict(by_annotator)
+    versions = guidelines_versions()
+    articles = with_guidelines(articles, versions)
+    by_annotator = {name: with_guidelines(items, versions) for name, items in by_annotator.items()}
     out: Path = args.out
 
     # 6. agreement

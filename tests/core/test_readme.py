@@ -40,5 +40,8 @@ def test_the_example_submission_lines_match_the_gold_sample() -> None:
     speaker = articles[quotes["doc_id"]].mention(gold.speaker)
     cluster = {(m.start, m.end) for m in article.entities if m.cluster == speaker.cluster}
     assert (quote["speaker"]["start"], quote["speaker"]["end"]) in cluster
-    doc_id, stance_id = stance["id"].split("#")
-    assert stance_id in {s.id for s in articles[doc_id].stances}
+    from benchmark.tasks import get_task
+
+    [row] = [r for r in get_task("stance").rows([articles[stance["id"].split("#")[0]]]) if r["id"] == stance["id"]]
+    assert row["label"] == stance["label"]
+    assert (stance["quote"]["start"], stance["quote"]["end"]) == (row["holder_start"], row["holder_end"])

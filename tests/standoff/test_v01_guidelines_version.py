@@ -1,0 +1,50 @@
+"""The v0.1 provenance records the guidelines version each annotation followed (issue #16: it was None).
+
+The first 40 articles of ``selection.json`` were annotated under guidelines v1.0, the next 20 under v1.1
+(docs/corpus-v0.1.md, annotations/guidelines-changelog.md); the gold takes its lead pass's version.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+from collections import Counter
+
+import pytest
+
+from benchmark.model import Article, Provenance
+from benchmark.schema import GUIDELINES_VERSION
+
+FILES = ("passes/annotator-a.standoff.jsonl", "passes/annotator-b.standoff.jsonl", "gold.standoff.jsonl")
+
+
+@pytest.fixture(scope="module")
+def workflow(repo_root):
+    spec = importlib.util.spec_from_file_location("v01_workflow", repo_root / "scripts" / "v01_workflow.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_last_round_follows_the_current_guidelines(repo_root, workflow):
+    stated = re.search(r"\*\*Version (\S+)\*\*", (repo_root / "annotations" / "guidelines.md").read_text(
+        encoding="utf-8")).group(1)
+    assert workflow.ROUND_GUIDELINES[-1][0] == stated == GUIDELINES_VERSION
+
+
+@pytest.mark.parametrize("name", FILES)
+def test_every_v01_record_names_its_round_s_guidelines(repo_root, workflow, name):
+    versions = workflow.guidelines_versions()
+    assert Counter(versions.values()) == {"1.0": 40, "1.1": 20}
+    records = [json.loads(line) for line in (repo_root / "annotations" / "v0.1" / name).read_text(
+        encoding="utf-8").splitlines()]
+    assert len(records) == 60
+    assert [r["provenance"]["guidelines_version"] for r in records] == [versions[r["doc_id"]] for r in records]
+
+
+def test_a_pulled_pass_gets_its_round_s_version(workflow):
+    pulled = Article(doc_id="d1", text="نص", provenance=Provenance(annotator="a"))
+    recorded = Article(doc_id="d2", text="نص", provenance=Provenance(annotator="a", guidelines_version="9"))
+    stamped = workflow.with_guidelines([pulled, recorded], {"d1": "1.0", "d2": "1.1"})
+    assert [a.provenance.guidelines_version for a in stamped] == ["1.0", "9"]
