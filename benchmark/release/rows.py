@@ -10,8 +10,8 @@ article.
 which ``datasets`` < 4.7 cannot load at all (``TypeError: 'module' object is not callable``);
 ``scripts/check_floor.py`` loads a built release with the lowest ``datasets`` that pyproject declares.
 
-In the public test split the gold layers (``entities``, ``quotes``, ``stances``) are null: the
-text is there, the labels are not (they live in the private folder).
+In the public test split the gold layers (``entities``, ``quotes``, ``stances``) and the annotation's
+``provenance`` are null: the text is there, the labels are not (they live in the private folder).
 
 >>> from benchmark.model import Article, Mention
 >>> art = Article(doc_id="d1", text="زار بوتين روسيا", entities=(Mention("m1", 4, 9, "PER"),))
@@ -40,8 +40,9 @@ from benchmark.tasks.arrow import list_of_structs
 
 __all__ = ["ARTICLE_GOLD_COLUMNS", "ArticleRows"]
 
-ARTICLE_GOLD_COLUMNS: tuple[str, ...] = ("entities", "quotes", "stances")
-"""Columns of the ``articles`` config that carry gold annotations (null in the public test split)."""
+ARTICLE_GOLD_COLUMNS: tuple[str, ...] = ("entities", "quotes", "stances", "provenance")
+"""Columns of the ``articles`` config that carry gold annotations or say how they were made (null in the
+public test split: an annotation's lead time or ids say something of the hidden annotation)."""
 
 
 def _closed(labels: tuple[str, ...] | None) -> tuple[str, ...] | None:

@@ -65,8 +65,8 @@ def _article(doc_id: str, seed: int, decoy: bool) -> Article:
     s2 = at["speaker2"][0]
     so, eo = at["org"]
     c = f"canary{seed}"
-    provenance = Provenance(annotator="ann", annotation_ids=("41",), guidelines_version="1.1", lead_time=3.0,
-                            source="export.json")
+    provenance = Provenance(annotator="ann", annotation_ids=("41", "42") if decoy else ("41",),
+                            guidelines_version="1.1", lead_time=95.0 if decoy else 3.0, source="export.json")
     if not decoy:  # 5 mentions (boundaries inside words), 4 quotes, 3 stances
         tail = at["tail"][0]
         entities = (Mention(f"{c}-m1", s1 + 6, e1, "PER"), Mention(f"{c}-m2", s1, s1 + 6, "PER", f"{c}-m1"),
