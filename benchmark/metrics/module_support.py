@@ -160,6 +160,23 @@ def _texts(references: Sequence[Any], texts: Sequence[str] | None) -> list[str]:
     return out
 
 
+def _stance_items(references: Sequence[Any], predictions: Sequence[Any], gold: Sequence[str],
+                  pred: Sequence[str | None]) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]:
+    """Gold rows and lines (keyed by position) for :func:`~benchmark.metrics.stance.holder_doc_counts`:
+    a reference that is a gold row keeps its holder (a quote-holder line is right only with the gold
+    quote); a bare label is an article-holder item."""
+    rows, lines = [], {}
+    for i, (reference, label, answer) in enumerate(zip(references, gold, pred, strict=True)):
+        row = dict(reference) if isinstance(reference, Mapping) else {"holder_kind": "article"}
+        rows.append({**row, "id": f"#{i}", "doc_id": row.get("doc_id", f"#{i}"), "target": row.get("target"),
+                     "label": label})
+        if answer is not None:
+            prediction = predictions[i]
+            lines[f"#{i}"] = {"label": answer, "quote": prediction.get("quote") if isinstance(prediction, Mapping)
+                              else None}
+    return rows, lines
+
+
 def score_module(task: str, predictions: Sequence[Any], references: Sequence[Any], *,
                  labels: Sequence[str] | None = None, polar: Sequence[str] | None = None,
                  texts: Sequence[str] | None = None, min_overlap_percentage: float = 1.0) -> dict[str, Any]:
@@ -201,14 +218,15 @@ def score_module(task: str, predictions: Sequence[Any], references: Sequence[Any
                                  texts=_texts(references, texts))
         scores = quote_scores_from_counts(table.counts.sum(axis=0), table.columns)
     else:
-        from benchmark.metrics.stance import stance_doc_counts, stance_scores_from_counts
+        from benchmark.metrics.stance import holder_doc_counts, holder_scores_from_counts
 
         labels = tuple(labels or KHABAR.stance_labels)
         if polar is not None:
             for label in polar:
                 _check_field(task, "polar", label, "polar label", labels, "labels")
-        table = stance_doc_counts(_labels(task, references, "reference", labels),
-                                  _labels(task, predictions, "prediction", labels), labels=labels)
-        scores = stance_scores_from_counts(table.counts.sum(axis=0), table.columns, polar)
+        rows, lines = _stance_items(references, predictions, _labels(task, references, "reference", labels),
+                                    _labels(task, predictions, "prediction", labels))
+        table = holder_doc_counts(rows, lines, labels)
+        scores = holder_scores_from_counts(table.counts.sum(axis=0), table.columns, polar)
     return {"headline": spec.headline, **{name: as_figure(value) for name, value in scores.items()},
             "counts": table.totals()}

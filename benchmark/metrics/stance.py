@@ -153,9 +153,20 @@ class HolderOutcome:
     holder_right: bool
 
 
-def quote_spans_match(predicted: Mapping[str, Any] | None, start: int, end: int) -> bool:
-    """The quote matching rule of the ``quotes`` task's headline: the exact span."""
-    return isinstance(predicted, Mapping) and predicted.get("start") == start and predicted.get("end") == end
+def quote_spans_match(predicted: Mapping[str, Any] | None, start: int, end: int, text: str | None = None) -> bool:
+    """The quote matching rule of the ``quotes`` task's headline: the same span, or (with ``text``) the
+    same core span (:func:`benchmark.metrics.quotes.core_span`: edge quotation marks, punctuation and a
+    leading complementizer trimmed)."""
+    if not isinstance(predicted, Mapping) or not isinstance(predicted.get("start"), int) or not isinstance(
+            predicted.get("end"), int):
+        return False
+    if (predicted["start"], predicted["end"]) == (start, end):
+        return True
+    if text is None or not 0 <= predicted["start"] < predicted["end"] <= len(text):
+        return False
+    from benchmark.metrics.quotes import core_span
+
+    return core_span(text, predicted["start"], predicted["end"]) == core_span(text, start, end)
 
 
 def _is_quote_row(row: Mapping[str, Any]) -> bool:
@@ -163,14 +174,14 @@ def _is_quote_row(row: Mapping[str, Any]) -> bool:
     return kind == "quote" if kind is not None else row.get("holder", "article") != "article"
 
 
-def _match(lines: Sequence[Mapping[str, Any]], spans: Sequence[tuple[int, int]]) -> dict[int, int]:
+def _match(lines: Sequence[Mapping[str, Any]], spans: Sequence[tuple[int, int]], text: str | None) -> dict[int, int]:
     """A maximum matching ``{gold index: line index}`` of lines to gold quotes whose span they
     match (Kuhn's augmenting paths; a group is a handful of rows)."""
     owner: dict[int, int] = {}
 
     def place(line: int, seen: set[int]) -> bool:
         for gold, (start, end) in enumerate(spans):
-            if gold in seen or not quote_spans_match(lines[line].get("quote"), start, end):
+            if gold in seen or not quote_spans_match(lines[line].get("quote"), start, end, text):
                 continue
             seen.add(gold)
             if gold not in owner or place(owner[gold], seen):
@@ -204,7 +215,8 @@ def holder_outcomes(gold_rows: Sequence[Mapping[str, Any]],
     for members in groups.values():
         answered = [i for i in members if gold_rows[i]["id"] in predictions]
         lines = [predictions[gold_rows[i]["id"]] for i in answered]
-        owner = _match(lines, [(gold_rows[i]["holder_start"], gold_rows[i]["holder_end"]) for i in members])
+        owner = _match(lines, [(gold_rows[i]["holder_start"], gold_rows[i]["holder_end"]) for i in members],
+                       gold_rows[members[0]].get("text"))
         spare = [line for line in range(len(lines)) if line not in owner.values()]
         for position, i in enumerate(members):
             if position in owner:
@@ -271,11 +283,11 @@ def _holder_scores(labels: Sequence[str], right: np.ndarray, wrong: np.ndarray,
     per_label = prf(tp, n_pred, n_gold)
     out: dict[str, np.ndarray] = {}
     for key, value in per_label.items():
-        out[f"macro/{key}"] = value.mean(axis=-1)
+        out[f"macro/{key}"] = defined_mean(value)
         for i, label in enumerate(labels):
             out[f"{label}/{key}"] = value[..., i]
-    out["f_avg"] = np.mean([per_label["f1"][..., list(labels).index(p)] for p in polar], axis=0)
-    out["accuracy"] = safe_divide(tp.sum(axis=-1), n_gold.sum(axis=-1))
+    out["f_avg"] = defined_mean(np.stack([per_label["f1"][..., list(labels).index(p)] for p in polar], axis=-1))
+    out["accuracy"] = ratio(tp.sum(axis=-1), n_gold.sum(axis=-1))
     out["n"] = n_gold.sum(axis=-1).astype(float)
     return out
 
@@ -297,6 +309,6 @@ def holder_scores_from_counts(totals: np.ndarray, columns: Sequence[str],
         for key in ("macro/f1", "f_avg", "accuracy", "n"):
             out[f"{name}/{key}"] = part[key]
     k = len(labels)
-    out["quote_holder/holder_accuracy"] = safe_divide(q_right[..., :k].sum(axis=(-2, -1)),
-                                                      (q_right.sum(axis=-1) + q_wrong.sum(axis=-1)).sum(axis=-1))
+    out["quote_holder/holder_accuracy"] = ratio(q_right[..., :k].sum(axis=(-2, -1)),
+                                                (q_right.sum(axis=-1) + q_wrong.sum(axis=-1)).sum(axis=-1))
     return out

@@ -281,6 +281,6 @@ _STANCE_NOTE = (
     "the holder quote is given too (`holder`, `holder_start`, `holder_end`), but the hidden split says nothing "
     "of the quote (those are the `quotes` task's labels). A line for a quote-holder row therefore names the quote "
     'whose speaker holds the stance, `"quote": {"start": S, "end": E}`, and counts only when that quote is the '
-    "gold holder quote (exact span) and the label is right; article-holder and quote-holder figures are reported "
-    "apart.",
+    "gold holder quote (the quotes headline's matching: quotation marks and a leading complementizer trimmed) "
+    "and the label is right; article-holder and quote-holder figures are reported apart.",
 )

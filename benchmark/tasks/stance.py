@@ -21,7 +21,8 @@ Submission line: ``{"id": str, "label": str}`` for an article-holder row and
 ``{"id": str, "label": str, "quote": {"start": int, "end": int}}`` for a quote-holder row: the
 system names the quote whose speaker holds the stance (end to end: the public hidden split does
 not say which quote it is). Such a row is right when the quote matches the gold holder quote
-(same rule as the ``quotes`` task: the exact span) and the label is right. The rows of one
+(the ``quotes`` headline rule: the same core span, quotation marks and a leading
+complementizer trimmed) and the label is right. The rows of one
 document and target with a quote holder are interchangeable (nothing public tells them apart), so
 their lines are matched to their gold quotes as a set (:mod:`benchmark.metrics.stance`).
 

@@ -111,6 +111,10 @@ def test_stance_quote_holder_needs_the_right_quote(gold_sets):
     assert results.metrics["favor/precision"].value == 0.0  # the wrong-holder answer counts as a favor prediction
     assert results.counts["wrong_holder/favor/favor"] == 1
     assert results.documents[0]["errors"]["wrong_holder"][0]["gold_quote"] == [12, 31]
+    # the quotes headline's matching: the same quote without its quotation marks is the same quote
+    marks_left_out = [{**right_label_wrong_quote[0], "quote": {"start": 13, "end": 30}}, *right_label_wrong_quote[1:]]
+    results = evaluate_submission("stance", marks_left_out, gold=gold_sets["stance"], n_resamples=20)
+    assert results.metrics["quote_holder/holder_accuracy"].value == 1.0 and results.metrics["accuracy"].value == 1.0
 
 
 def test_paired_comparison_of_written_results(tmp_path, gold_sets):

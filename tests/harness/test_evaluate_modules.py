@@ -48,7 +48,9 @@ def test_one_result_shape_equal_to_the_harness(task, gold_sets):
             {"start": 41, "end": 52, "kind": "direct", "speaker": None}]},
             {"doc_id": "demo/2", "quotes": []}]
     else:
-        lines = [{"id": row["id"], "label": "favor"} for row in gold.rows]
+        wrong_quote = {"quote": {"start": 40, "end": 53}}  # demo/1's second quote, not the holder: a wrong answer
+        lines = [{"id": row["id"], "label": "favor"} | (wrong_quote if row["holder_kind"] == "quote" else {})
+                 for row in gold.rows]
     expected, counts = _harness_metrics(task, lines, gold)
     by_id = {get_task(task).line_id(line): line for line in lines}
     predictions = [by_id[get_task(task).row_id(row)] for row in gold.rows]
