@@ -437,9 +437,11 @@ def read_predictions(
       list may be missing); its text is taken from ``texts`` (doc_id → article text). A quote's
       speaker span that is not one of the row's entities becomes a mention of its own (label
       :func:`speaker_label`, id ``p-s<n>``), so a quotes submission pre-annotates whole;
-    - a ``stance`` submission line ``{"id": "<doc_id>#<stance_id>", "label"}`` or ``{"doc_id",
-      "stance_id", "label"}``: the labels replace those of the article's stances in ``articles``
-      (the pushed articles: their quotes hold the stances), and only the predicted stances are kept.
+    - a ``stance`` submission line ``{"id": "<doc_id>#<n>", "label", "quote"?}`` (stance v2.0 row ids,
+      matched to the pushed article's stance rows), ``{"id": "<doc_id>#<stance_id>", "label"}`` or
+      ``{"doc_id", "stance_id", "label"}``: the labels replace those of the article's stances in
+      ``articles`` (the pushed articles: their quotes hold the stances), and only the predicted stances
+      are kept.
 
     Fields a submission line does not define (a ``model`` name, an entity ``score``) are ignored and
     named in ``warnings`` (line, item, field), as ``khabar evaluate`` does; an unknown field on a row
@@ -460,7 +462,7 @@ def read_predictions(
             continue
         if isinstance(record, dict) and _is_stance_line(record):
             _collect_stance_line(record, number, where, stance_lines, problems)
-            known = {"stance_id", "doc_id", "label"} if "stance_id" in record else {"id", "label"}
+            known = {"stance_id", "doc_id", "label"} if "stance_id" in record else {"id", "label", "quote"}
             _warn_ignored(str(record.get("doc_id") or record.get("id")), f"line {number}", record, known, warnings)
             continue
         if not isinstance(record, dict) or not isinstance(record.get("doc_id"), str):
@@ -554,6 +556,7 @@ def _stance_prediction(
                   "push the article with its quotes and stances in the same command")
         ])
     stances = {s.id: s for s in article.stances}
+    labels = {_stance_of_row(article, schema).get(item_id, item_id): value for item_id, value in labels.items()}
     unknown = [
         Issue(doc_id, f"line {number}", f"the article has no stance {item_id!r}", f"use one of {sorted(stances)}")
         for item_id, (number, _) in labels.items()
@@ -566,6 +569,16 @@ def _stance_prediction(
         {**stance.to_dict(), "label": labels[stance.id][1]} for stance in article.stances if stance.id in labels
     ]
     return Article.from_dict(data, schema)
+
+
+def _stance_of_row(article: Article, schema: LabelSchema) -> dict[str, str]:
+    """Row number (the part after ``#`` of a stance v2.0 row id, ``<doc_id>#<n>``) → the article's stance id;
+    a stance whose id looks like a row number keeps its own id."""
+    from benchmark.tasks import get_task
+
+    own = {s.id for s in article.stances}
+    return {row["id"].rpartition("#")[2]: row["stance_id"] for row in get_task("stance").rows([article], schema)
+            if row["id"].rpartition("#")[2] not in own}
 
 
 def _warn_ignored(

@@ -136,6 +136,13 @@ def test_stance_lines_pre_annotate_the_pushed_articles_stances(make_article, tmp
     assert [(s.id, s.label, s.target) for s in predicted.stances] == [
         ("st-q1", "against", "التعاون"), ("st-article", "favor", "الحوار مع روسيا")]
     assert predicted.quotes == article.quotes and article_to_result(predicted)
+    # stance v2.0 lines (what the baselines write): row ids <doc_id>#<n>, a quote-holder line names its quote
+    v2 = tmp_path / "stance-v2.jsonl"
+    v2.write_text(json.dumps({"id": "doc/1#2", "label": "against", "quote": {"start": 0, "end": 4}}) + "\n"
+                  + json.dumps({"id": "doc/1#1", "label": "favor"}) + "\n", encoding="utf-8")
+    warnings = []
+    (from_v2,) = read_predictions(v2, {}, articles={"doc/1": article}, warnings=warnings).values()
+    assert from_v2.stances == predicted.stances and warnings == []
     bad = tmp_path / "bad-stance.jsonl"
     bad.write_text(json.dumps({"id": "doc/1#st-zz", "label": "favor"}) + "\n"
                    + json.dumps({"id": "doc/9#st-q1", "label": "favor"}) + "\n"
