@@ -2,7 +2,7 @@
 
 Usage::
 
-    python scripts/bench_import.py --tokens 1000000 --workdir /tmp/khabar-bench-import [--repeats 3]
+    python scripts/bench_import.py --tokens 1000000 --workdir work/khabar-bench-import [--repeats 3]
 
 1. Writes ``corpus.conll``: ``token<TAB>POS<TAB>depth-1 tag<TAB>depth-2 tag<TAB>depth-3 tag`` per
    line (made-up Arabic-letter tokens, IOB2, entities nested up to three deep: every 4th outer
@@ -26,6 +26,7 @@ import contextlib
 import io
 import json
 import random
+import tempfile
 import time
 from pathlib import Path
 
@@ -100,7 +101,7 @@ def run_import(path: Path, out: Path) -> tuple[float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--tokens", type=int, default=1_000_000)
-    parser.add_argument("--workdir", type=Path, default=Path("/tmp/khabar-bench-import"))
+    parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "khabar-bench-import")
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
     args.workdir.mkdir(parents=True, exist_ok=True)
