@@ -3,7 +3,7 @@
 Usage::
 
     python scripts/bench_split.py ../shared/data/saudinewsnet --articles 100000 --dup-rate 0.9 \\
-        --workdir /tmp/khabar-bench-split --reference-sizes 3000 6000 12000
+        --workdir work/khabar-bench-split --reference-sizes 3000 6000 12000
 
 1. Writes (once per size, rate and seed) a Label Studio JSON export of ``--articles`` tasks whose
    texts are real SaudiNewsNet articles (read through :mod:`benchmark.importers`), where a
@@ -31,6 +31,7 @@ import os
 import random
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -152,7 +153,7 @@ def main() -> int:
     parser.add_argument("--skew", type=float, default=8.0,
                         help="popularity skew of the copied stories (8: about 40%% of the copies go to the first 10)")
     parser.add_argument("--seed", type=int, default=17)
-    parser.add_argument("--workdir", default="/tmp/khabar-bench-split")
+    parser.add_argument("--workdir", default=str(Path(tempfile.gettempdir()) / "khabar-bench-split"))
     parser.add_argument("--reference-sizes", type=int, nargs="*", default=[3000, 6000, 12000])
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
