@@ -133,7 +133,7 @@ def render_card(record: Mapping[str, Any], visibility: str = "public") -> str:
     parts += [
         f"- dataset revision: `{record['revision']}`",
         f"- Khabar package version: `{record['package_version']}`",
-        f"- annotation guidelines version: `{record['guidelines_version']}`",
+        f"- annotation guidelines: {_guidelines_line(record)}",
         f"- task versions: {', '.join(f'`{k}` {v}' for k, v in sorted(record['tasks'].items())) or '—'}",
         "",
     ]
@@ -284,3 +284,12 @@ _STANCE_NOTE = (
     "gold holder quote (the quotes headline's matching: quotation marks and a leading complementizer trimmed) "
     "and the label is right; article-holder and quote-holder figures are reported apart.",
 )
+
+
+def _guidelines_line(record: Mapping[str, Any]) -> str:
+    """The guidelines versions the annotations follow (from their provenance), and the version current at
+    build time: a release of v1.x annotations built after the guidelines moved on must not claim the new one."""
+    found = sorted({v for d in record["documents"].values() for v in d.get("guidelines_versions", {})})
+    current = f"`{record['guidelines_version']}` current at build time"
+    return f"{', '.join(f'`{v}`' for v in found)} in the annotations ({current})" if found else current
+

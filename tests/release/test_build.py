@@ -162,6 +162,15 @@ def test_card_has_yaml_configs_counts_licence_and_how_to(built):
     assert "PRIVATE GOLD" in private_card
 
 
+def test_card_names_the_guidelines_the_annotations_follow_not_only_the_current_one(built):
+    from benchmark.schema import GUIDELINES_VERSION
+
+    card = (built[0].public / "README.md").read_text(encoding="utf-8")
+    line = next(line for line in card.splitlines() if line.startswith("- annotation guidelines"))
+    # the corpus fixture's articles were annotated under 1.0; the package's current guidelines are newer
+    assert line == f"- annotation guidelines: `1.0` in the annotations (`{GUIDELINES_VERSION}` current at build time)"
+
+
 def test_build_is_reproducible_and_revision_tracks_gold(tmp_path, corpus, make_article, make_story):
     manifest = _manifest(corpus)
     one = build_release([ReleaseSource("khabar", corpus)], manifest, tmp_path / "a", progress=False)
