@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import io
 import json
-from contextlib import redirect_stderr, redirect_stdout
 
 import pytest
 
-from benchmark.cli import main
 from benchmark.io import write_articles
 from benchmark.model import Article, Mention, Provenance, Quote, Span, Stance
 from benchmark.rounds.decisions import DecisionError, load_decisions
+
+from ..support import run_cli
 
 TEXT = "وقالت الشرطة في ولاية كاليفورنيا إن المرأة بخير. وأضاف الوزير أن الخطة جاهزة."
 A, B = "annotator-a@khabar.local", "annotator-b@khabar.local"
@@ -22,11 +21,6 @@ def _span(word: str) -> tuple[int, int]:
     return start, start + len(word)
 
 
-def _run(argv: list[str]) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with redirect_stdout(out), redirect_stderr(err):
-        code = main(argv)
-    return code, out.getvalue(), err.getvalue()
 
 
 @pytest.fixture
@@ -53,7 +47,7 @@ def round_(tmp_path):
 
 
 def _finish(tmp, *extra: str) -> tuple[int, str, str]:
-    return _run(["round", "finish", "--pass", f"annotator-a={tmp / 'a.jsonl'}", "--pass",
+    return run_cli(["round", "finish", "--pass", f"annotator-a={tmp / 'a.jsonl'}", "--pass",
                  f"annotator-b={tmp / 'b.jsonl'}", "--out", str(tmp / "v0.2"), "--work", str(tmp / "work"),
                  "--name", "Khabar v0.2", *extra])
 
@@ -147,11 +141,11 @@ def test_passes_that_differ_in_documents_or_annotator_are_refused(round_):
     (round_ / "b.jsonl").write_text(lines[0] + "\n", encoding="utf-8")
     code, _, errors = _finish(round_)
     assert code == 1 and f"{B}: d/2: not in this pass" in errors
-    code, _, errors = _run(["round", "finish", "--pass", f"annotator-c={round_ / 'a.jsonl'}", "--pass",
+    code, _, errors = run_cli(["round", "finish", "--pass", f"annotator-c={round_ / 'a.jsonl'}", "--pass",
                             f"annotator-b={round_ / 'a.jsonl'}", "--out", str(round_ / "o"), "--work",
                             str(round_ / "w")])
     assert code == 1 and f"annotator-c@khabar.local: d/1: annotated by '{A}'" in errors
-    code, _, errors = _run(["round", "finish", "--pass", "annotator-a", "--out", "o", "--work", "w"])
+    code, _, errors = run_cli(["round", "finish", "--pass", "annotator-a", "--out", "o", "--work", "w"])
     assert code == 2 and "must be NAME=ARTICLES.jsonl" in errors
 
 
@@ -183,7 +177,7 @@ def test_round_agreement_over_the_documents_the_passes_share(round_):
     lines = (round_ / "b.jsonl").read_text("utf-8").splitlines()
     (round_ / "b.jsonl").write_text(lines[0] + "\n", encoding="utf-8")  # B has d/1 only
     out = round_ / "v0.2" / "agreement-from-scratch.json"
-    code, printed, errors = _run(["round", "agreement", "--pass", f"annotator-a={round_ / 'a.jsonl'}",
+    code, printed, errors = run_cli(["round", "agreement", "--pass", f"annotator-a={round_ / 'a.jsonl'}",
                                   "--pass", f"annotator-b={round_ / 'b.jsonl'}", "--out", str(out),
                                   "--name", "Khabar v0.2"])
     assert code == 0, errors

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import io
 import json
 import random
-import zipfile
-from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import pytest
 
-from benchmark.cli import main
 from benchmark.model import Provenance
 from benchmark.rounds.selection import SelectionError, outlet_quotas
 from benchmark.standoff import sha256_text, write_standoff
+
+from ..support import run_cli, write_saudinewsnet
 
 VOCABULARY = ("الوزير المدينة الحكومة المشروع الاقتصاد السوق الشركة المجلس الرياض جدة التعليم الصحة الطلاب "
          "المستشفى الطريق البلدية المواطنين الخطة العام الأسبوع الماضي المقبل الدولة المنطقة النادي الفريق "
@@ -37,17 +35,9 @@ def _corpus(folder: Path, outlets: dict[str, list[str]]) -> Path:
     records = [{"source": outlet, "url": f"http://{outlet}/{i}", "date_extracted": "2015-07-21 10:00:00",
                 "title": "عنوان", "author": "الرياض", "content": text}
                for outlet, texts in sorted(outlets.items()) for i, text in enumerate(texts)]
-    (folder / "dataset").mkdir(parents=True)
-    with zipfile.ZipFile(folder / "dataset" / "2015-07-21.zip", "w") as zf:
-        zf.writestr("2015-07-21.json", json.dumps(records, ensure_ascii=False))
-    return folder
+    return write_saudinewsnet(folder, records)
 
 
-def _run(argv: list[str]) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with redirect_stdout(out), redirect_stderr(err):
-        code = main(argv)
-    return code, out.getvalue(), err.getvalue()
 
 
 @pytest.fixture
@@ -71,7 +61,7 @@ def world(tmp_path):
 
 
 def _select(world, out: Path, *extra: str) -> tuple[int, str, str]:
-    return _run(["round", "select", "--corpus", f"saudinewsnet:{world['corpus']}", "--n", "20", "--seed", "s1",
+    return run_cli(["round", "select", "--corpus", f"saudinewsnet:{world['corpus']}", "--n", "20", "--seed", "s1",
                  "--min-chars", "100", "--max-chars", "5000", "--floor", "2",
                  "--exclude-standoff", str(world["standoff"]), "--out", str(out), *extra])
 
@@ -116,7 +106,7 @@ def test_round_articles_reads_the_selection_back_hash_checked(world):
     selection = world["tmp"] / "selection.json"
     assert _select(world, selection)[0] == 0
     out = world["tmp"] / "raw.jsonl"
-    code, printed, errors = _run(["round", "articles", str(selection), "--corpus",
+    code, printed, errors = run_cli(["round", "articles", str(selection), "--corpus",
                                   f"saudinewsnet:{world['corpus']}", "--out", str(out)])
     assert code == 0, errors
     from benchmark.io import read_articles
@@ -130,7 +120,7 @@ def test_round_articles_reads_the_selection_back_hash_checked(world):
     rows["articles"][1]["doc_id"] = "saudinewsnet/big/2015-07-21/0999"
     selection.write_text(json.dumps(rows), encoding="utf-8")
     out2 = world["tmp"] / "not-written.jsonl"
-    code, _, errors = _run(["round", "articles", str(selection), "--corpus", f"saudinewsnet:{world['corpus']}",
+    code, _, errors = run_cli(["round", "articles", str(selection), "--corpus", f"saudinewsnet:{world['corpus']}",
                             "--out", str(out2)])
     assert code == 1 and not out2.exists()
     assert f"{expected[0]}: text sha256" in errors and "differs from the selection's 000" in errors
@@ -148,7 +138,8 @@ def test_select_refuses_with_the_fix(world):
     world["standoff"].write_text(json.dumps(dict(record, text_sha256="f" * 64)) + "\n", encoding="utf-8")
     code, _, errors = _select(world, out)
     assert code == 1 and "saudinewsnet/big/2015-07-21/0002: your copy's text differs" in errors
-    code, _, errors = _run(["round", "select", "--corpus", "nosuch:/x", "--n", "2", "--seed", "s", "--out", str(out)])
+    code, _, errors = run_cli(["round", "select", "--corpus", "nosuch:/x", "--n", "2", "--seed", "s",
+                               "--out", str(out)])
     assert code == 2 and "no importer named 'nosuch'" in errors
     assert not out.exists()
 
@@ -172,7 +163,7 @@ def test_select_340_from_saudinewsnet_every_outlet_and_no_near_duplicate_of_v01(
     corpus = shared_data / "saudinewsnet"
     gold = repo_root / "annotations" / "v0.1" / "gold.standoff.jsonl"
     out = tmp_path / "selection.json"
-    code, _, errors = _run(["round", "select", "--corpus", f"saudinewsnet:{corpus}", "--n", "340", "--seed",
+    code, _, errors = run_cli(["round", "select", "--corpus", f"saudinewsnet:{corpus}", "--n", "340", "--seed",
                             "khabar-v0.2", "--exclude-standoff", str(gold), "--out", str(out)])
     assert code == 0, errors
     selection = json.loads(out.read_text(encoding="utf-8"))

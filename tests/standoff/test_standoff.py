@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import io
 import json
-import zipfile
-from contextlib import redirect_stderr, redirect_stdout
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from benchmark.cli import main
 from benchmark.io import read_articles
 from benchmark.model import Article, Mention, Provenance, Quote, Span, Stance
 from benchmark.standoff import (
@@ -24,6 +19,8 @@ from benchmark.standoff import (
     to_standoff,
     write_standoff,
 )
+
+from ..support import run_cli, write_saudinewsnet
 
 WORDS = st.text(alphabet="ابتثجحخدرزسشصضطظعغفقكلمنهوي؟،ًٌٍَُِّ😀\u200f", min_size=1, max_size=6).filter(
     lambda w: w[0] != "\u200f" and w[-1] != "\u200f"
@@ -138,24 +135,11 @@ def test_read_standoff_names_bad_lines(tmp_path):
         list(read_standoff(path))
 
 
-def _tiny_saudinewsnet(folder: Path, records: list[dict]) -> Path:
-    """A SaudiNewsNet-shaped folder (dataset/DAY.zip holding DAY.json) written by the test."""
-    (folder / "dataset").mkdir(parents=True)
-    with zipfile.ZipFile(folder / "dataset" / "2015-07-21.zip", "w") as zf:
-        zf.writestr("2015-07-21.json", json.dumps(records, ensure_ascii=False))
-    return folder
-
-
-def _run(argv: list[str]) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with redirect_stdout(out), redirect_stderr(err):
-        code = main(argv)
-    return code, out.getvalue(), err.getvalue()
 
 
 def test_cli_rehydrates_from_the_importer_and_refuses_without_writing(tmp_path):
     texts = ["وقال بوتين إن روسيا مستعدة", "وأكد الوزير أن الخطة جاهزة"]
-    corpus = _tiny_saudinewsnet(tmp_path / "snn", [
+    corpus = write_saudinewsnet(tmp_path / "snn", [
         {"source": "okaz", "url": f"http://okaz/{i}", "date_extracted": "2015-07-21 10:00:00", "title": "عنوان",
          "author": "جدة: فلان", "content": text} for i, text in enumerate(texts)])
     from benchmark.importers import get_importer
@@ -167,7 +151,7 @@ def test_cli_rehydrates_from_the_importer_and_refuses_without_writing(tmp_path):
     standoff = tmp_path / "gold.standoff.jsonl"
     write_standoff(standoff, [gold, originals[1]])
     out = tmp_path / "articles.jsonl"
-    code, printed, _ = _run(["rehydrate", str(standoff), "--corpus", f"saudinewsnet:{corpus}", "--out", str(out),
+    code, printed, _ = run_cli(["rehydrate", str(standoff), "--corpus", f"saudinewsnet:{corpus}", "--out", str(out),
                              "--quiet"])
     assert code == 0 and "rehydrated 2 article(s)" in printed
     assert list(read_articles(out)) == [gold, originals[1]]
@@ -176,17 +160,17 @@ def test_cli_rehydrates_from_the_importer_and_refuses_without_writing(tmp_path):
     records = [json.loads(line) for line in standoff.read_text(encoding="utf-8").splitlines()]
     records.append(dict(records[1], doc_id="saudinewsnet/okaz/2015-07-21/0099"))
     standoff.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
-    changed = _tiny_saudinewsnet(tmp_path / "snn2", [
+    changed = write_saudinewsnet(tmp_path / "snn2", [
         {"source": "okaz", "url": f"http://okaz/{i}", "date_extracted": "2015-07-21 10:00:00", "title": "عنوان",
          "author": "جدة: فلان", "content": text + ("" if i else " ")} for i, text in enumerate(texts)])
     out2 = tmp_path / "not-written.jsonl"
-    code, _, errors = _run(["rehydrate", str(standoff), "--corpus", f"saudinewsnet:{changed}", "--out", str(out2),
+    code, _, errors = run_cli(["rehydrate", str(standoff), "--corpus", f"saudinewsnet:{changed}", "--out", str(out2),
                             "--quiet"])
     assert code == 1 and not out2.exists()
     assert "2 problem(s)" in errors
     assert f"{originals[0].doc_id}: text: your copy of the corpus differs" in errors
     assert "saudinewsnet/okaz/2015-07-21/0099: doc_id: this doc_id is not in your copy of the corpus" in errors
-    code, _, errors = _run(["rehydrate", str(standoff), "--corpus", "nosuch:/x", "--out", str(out2)])
+    code, _, errors = run_cli(["rehydrate", str(standoff), "--corpus", "nosuch:/x", "--out", str(out2)])
     assert code == 2 and "no importer named 'nosuch'" in errors
 
 
@@ -197,7 +181,7 @@ def test_committed_v01_gold_rehydrates_from_shared_data(shared_data, repo_root, 
     if not standoff.exists():
         pytest.skip("annotations/v0.1/gold.standoff.jsonl is not committed yet")
     out = tmp_path / "gold.jsonl"
-    code, _, errors = _run(["rehydrate", str(standoff), "--corpus",
+    code, _, errors = run_cli(["rehydrate", str(standoff), "--corpus",
                                   f"saudinewsnet:{shared_data / 'saudinewsnet'}", "--out", str(out), "--quiet"])
     assert code == 0, errors
     gold = list(read_articles(out))

@@ -4,19 +4,17 @@ annotate pull → round finish (undecided → to-do → decided) → rehydrate t
 
 from __future__ import annotations
 
-import io
 import json
 import random
-import zipfile
-from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import pytest
 
-from benchmark.cli import main
 from benchmark.io import read_articles, write_articles
 from benchmark.model import Mention
 from benchmark.studio.convert import article_to_result
+
+from ..support import run_cli, write_saudinewsnet
 
 pytestmark = pytest.mark.studio
 
@@ -32,17 +30,9 @@ def _corpus(folder: Path) -> Path:
         text = f"قال الوزير إن الشركة ستفتتح فرعا جديدا. وأضاف أن «المشروع جاهز». وأكد أن {words}."
         records.append({"source": "okaz" if i < 2 else "sabq", "url": f"http://x/{i}",
                         "date_extracted": "2015-07-21 10:00:00", "title": "عنوان", "author": "", "content": text})
-    (folder / "dataset").mkdir(parents=True)
-    with zipfile.ZipFile(folder / "dataset" / "2015-07-21.zip", "w") as zf:
-        zf.writestr("2015-07-21.json", json.dumps(records, ensure_ascii=False))
-    return folder
+    return write_saudinewsnet(folder, records)
 
 
-def _run(argv: list[str]) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with redirect_stdout(out), redirect_stderr(err):
-        code = main(argv)
-    return code, out.getvalue(), err.getvalue()
 
 
 def _mention(article, mid: str, word: str, label: str) -> Mention:
@@ -55,18 +45,18 @@ def test_a_round_from_selection_to_rehydrated_gold(studio, tmp_path, monkeypatch
     monkeypatch.setenv("KHABAR_LS_TOKEN", studio.token)
     corpus = f"saudinewsnet:{_corpus(tmp_path / 'snn')}"
     work, out = tmp_path / "work", tmp_path / "annotations" / "v0.2"
-    code, _, errors = _run(["round", "select", "--corpus", corpus, "--n", "3", "--seed", "r", "--floor", "1",
+    code, _, errors = run_cli(["round", "select", "--corpus", corpus, "--n", "3", "--seed", "r", "--floor", "1",
                             "--min-chars", "50", "--out", str(out / "selection.json")])
     assert code == 0, errors
-    assert _run(["round", "articles", str(out / "selection.json"), "--corpus", corpus,
+    assert run_cli(["round", "articles", str(out / "selection.json"), "--corpus", corpus,
                  "--out", str(work / "raw.jsonl")])[0] == 0
     raw = list(read_articles(work / "raw.jsonl"))
     assert len(raw) == 3 and {a.source for a in raw} == {"okaz", "sabq"}
     write_articles(work / "pred.jsonl", [a.replace(entities=(_mention(a, "m1", "الوزير", "PER"),)) for a in raw])
 
     title = "khabar-round-test"
-    assert _run(["annotate", "setup", "--project", title])[0] == 0
-    code, printed, errors = _run(["annotate", "push", str(work / "raw.jsonl"), "--project", title,
+    assert run_cli(["annotate", "setup", "--project", title])[0] == 0
+    code, printed, errors = run_cli(["annotate", "push", str(work / "raw.jsonl"), "--project", title,
                                   "--predictions", str(work / "pred.jsonl"), "--model-version", "crf-0.1"])
     assert code == 0, errors
     client = studio.client()
@@ -81,7 +71,7 @@ def test_a_round_from_selection_to_rehydrated_gold(studio, tmp_path, monkeypatch
         client.sdk.annotations.create(id=tasks[article.doc_id].id,
                                       result=article_to_result(article.replace(entities=(minister,))),
                                       completed_by=sara)
-    code, _, errors = _run(["annotate", "pull", "--project", title, "--out", str(work / "pull")])
+    code, _, errors = run_cli(["annotate", "pull", "--project", title, "--out", str(work / "pull")])
     assert code == 0, errors
 
     finish = ["round", "finish", "--name", "Khabar test", "--out", str(out), "--work", str(work),
@@ -89,18 +79,18 @@ def test_a_round_from_selection_to_rehydrated_gold(studio, tmp_path, monkeypatch
               "--pass", f"sara@khabar.test={work / 'pull' / 'by_annotator' / 'sara-khabar.test.jsonl'}",
               "--predictions", str(work / "pull" / "predictions" / "model-crf-0.1.jsonl"),
               "--model-version", "crf-0.1", "--decisions", str(out / "adjudication.jsonl")]
-    code, _, errors = _run(finish)
+    code, _, errors = run_cli(finish)
     assert code == 1 and "3 of 3 conflict(s) have no decision" in errors
     todo = [json.loads(line) for line in (work / "decisions-todo.jsonl").read_text("utf-8").splitlines()]
     decided = [dict(row, decision="ORG", reason="§3.3: a company is an ORG") for row in todo]
     (out / "adjudication.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in decided),
                                             encoding="utf-8")
-    code, printed, errors = _run(finish)
+    code, printed, errors = run_cli(finish)
     assert code == 0, errors
     assert "3 conflict(s): 3 reviewed, 0 ruled" in printed
     assert "model:crf-0.1" in (out / "agreement-vs-gold.md").read_text("utf-8")
 
-    code, _, errors = _run(["rehydrate", str(out / "gold.standoff.jsonl"), "--corpus", corpus,
+    code, _, errors = run_cli(["rehydrate", str(out / "gold.standoff.jsonl"), "--corpus", corpus,
                             "--out", str(work / "gold.articles.jsonl"), "--quiet"])
     assert code == 0, errors
     gold = list(read_articles(work / "gold.articles.jsonl"))
