@@ -176,6 +176,17 @@ def _not_a_list_hint(head: str) -> str:
     return "export again from Label Studio choosing the JSON format (not CSV/TSV/CoNLL)"
 
 
+def _recording_decoder() -> tuple[json.JSONDecoder, list[str]]:
+    """A JSON decoder that also records every NaN/Infinity/-Infinity constant it reads (in the list)."""
+    constants: list[str] = []
+
+    def constant(name: str) -> float:
+        constants.append(name)
+        return float(name)
+
+    return json.JSONDecoder(parse_constant=constant), constants
+
+
 def iter_json_items(path: str | Path, chunk_bytes: int = 1 << 21) -> Iterator[JsonItem]:
     """Yield every item of a JSON array file as a :class:`JsonItem`, streaming.
 
@@ -191,13 +202,7 @@ def iter_json_items(path: str | Path, chunk_bytes: int = 1 << 21) -> Iterator[Js
     import codecs
 
     path = Path(path)
-    constants: list[str] = []
-
-    def constant(name: str) -> float:
-        constants.append(name)
-        return float(name)
-
-    decoder = json.JSONDecoder(parse_constant=constant)
+    decoder, constants = _recording_decoder()
     text_decoder = codecs.getincrementaldecoder("utf-8-sig")()  # bytes.decode speed, BOM dropped
     with path.open("rb") as handle:
         buffer, pos, eof, offset, base = "", 0, False, 0, 0  # base: the file's character at buffer[0]
@@ -281,13 +286,7 @@ def iter_jsonl_records(path: str | Path) -> Iterator[tuple[int, Any, Issue | Non
     back (NaN/Infinity, a lone surrogate: :func:`unwritable_values`). Blank lines are skipped.
     Streaming."""
     path = Path(path)
-    constants: list[str] = []
-
-    def constant(name: str) -> float:
-        constants.append(name)
-        return float(name)
-
-    decoder = json.JSONDecoder(parse_constant=constant)
+    decoder, constants = _recording_decoder()
     with path.open("r", encoding="utf-8-sig") as handle:
         for number, line in enumerate(handle, start=1):
             if not line.strip():

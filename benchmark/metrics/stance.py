@@ -80,16 +80,21 @@ def stance_scores_from_counts(totals: np.ndarray, columns: Sequence[str],
     k = len(labels)
     matrix = totals.reshape(*totals.shape[:-1], k, k + 1)  # [..., gold, pred (+ missing)]
     tp = np.diagonal(matrix[..., :k], axis1=-2, axis2=-1)
-    n_gold = matrix.sum(axis=-1)
-    n_pred = matrix[..., :k].sum(axis=-2)
+    polar = tuple(polar) if polar is not None else tuple(labels[:2])
+    return _label_figures(labels, tp, matrix[..., :k].sum(axis=-2), matrix.sum(axis=-1), polar)
+
+
+def _label_figures(labels: Sequence[str], tp: np.ndarray, n_pred: np.ndarray, n_gold: np.ndarray,
+                   polar: Sequence[str]) -> dict[str, np.ndarray]:
+    """Per-label and macro precision/recall/F1, F_avg over the polar labels and accuracy, from per-label
+    true positives and prediction/gold totals (last axis = label)."""
     per_label = prf(tp, n_pred, n_gold)
     out: dict[str, np.ndarray] = {}
     for key, value in per_label.items():
         out[f"macro/{key}"] = defined_mean(value)
         for i, label in enumerate(labels):
             out[f"{label}/{key}"] = value[..., i]
-    polar = tuple(polar) if polar is not None else tuple(labels[:2])
-    out["f_avg"] = defined_mean(np.stack([per_label["f1"][..., labels.index(p)] for p in polar], axis=-1))
+    out["f_avg"] = defined_mean(np.stack([per_label["f1"][..., list(labels).index(p)] for p in polar], axis=-1))
     out["accuracy"] = ratio(tp.sum(axis=-1), n_gold.sum(axis=-1))
     return out
 
@@ -280,14 +285,7 @@ def _holder_scores(labels: Sequence[str], right: np.ndarray, wrong: np.ndarray,
     tp = np.diagonal(right[..., :k], axis1=-2, axis2=-1)
     n_gold = right.sum(axis=-1) + wrong.sum(axis=-1)
     n_pred = right[..., :k].sum(axis=-2) + wrong.sum(axis=-2)
-    per_label = prf(tp, n_pred, n_gold)
-    out: dict[str, np.ndarray] = {}
-    for key, value in per_label.items():
-        out[f"macro/{key}"] = defined_mean(value)
-        for i, label in enumerate(labels):
-            out[f"{label}/{key}"] = value[..., i]
-    out["f_avg"] = defined_mean(np.stack([per_label["f1"][..., list(labels).index(p)] for p in polar], axis=-1))
-    out["accuracy"] = ratio(tp.sum(axis=-1), n_gold.sum(axis=-1))
+    out = _label_figures(labels, tp, n_pred, n_gold, polar)
     out["n"] = n_gold.sum(axis=-1).astype(float)
     return out
 
