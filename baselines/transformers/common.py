@@ -41,6 +41,7 @@ __all__ = [
     "RECORD_FILE",
     "BaselineError",
     "TrainOptions",
+    "head_optimizer",
     "load_fast_tokenizer",
     "load_record",
     "load_schema",
@@ -72,6 +73,9 @@ class TrainOptions:
     how many sub-tokens two consecutive windows of one long article share (token tasks), or is
     unused (stance: long inputs are truncated, see :mod:`baselines.transformers.stance`).
     ``max_steps > 0`` overrides ``epochs`` (used by the tests and smoke runs).
+    ``head_learning_rate`` (default: ``learning_rate``) is the rate of the freshly initialised task head
+    alone: an encoder whose last hidden states are small (multilingual-e5-small: final LayerNorm gain
+    ≈ 0.23) leaves a head at the encoder's rate stuck at the class prior for hundreds of steps.
     """
 
     epochs: float = 3.0
@@ -84,6 +88,7 @@ class TrainOptions:
     seed: int = 13
     max_steps: int = -1
     logging_steps: int = 50
+    head_learning_rate: float | None = None
 
     def __post_init__(self) -> None:
         if self.max_length < 8:
@@ -93,6 +98,9 @@ class TrainOptions:
                                 f"({self.max_length}) (fix: lower --stride)")
         if self.batch_size < 1:
             raise BaselineError("batch_size must be at least 1")
+        if self.head_learning_rate is not None and self.head_learning_rate <= 0:
+            raise BaselineError(f"head learning rate {self.head_learning_rate} must be > 0 (fix: drop --head-lr "
+                                "to use --lr for the head too)")
 
 
 # --------------------------------------------------------------------------- schema and record
@@ -309,6 +317,39 @@ def training_arguments(out_dir: str | Path, options: TrainOptions, *, has_dev: b
         dataloader_pin_memory=False,
         disable_tqdm=os.environ.get("KHABAR_NO_PROGRESS") == "1",
     )
+
+
+def head_optimizer(model: Any, options: TrainOptions) -> tuple[Any, None]:
+    """The ``optimizers`` argument of ``Trainer``: ``(None, None)`` (the Trainer's own AdamW) unless
+    ``options.head_learning_rate`` is set; then an AdamW whose task-head parameters (everything outside
+    the pretrained encoder, ``model.base_model_prefix``) run at that rate and the encoder at
+    ``options.learning_rate``. Biases and LayerNorm weights are not decayed, as in the Trainer.
+
+    >>> from transformers import BertConfig, BertForSequenceClassification
+    >>> model = BertForSequenceClassification(BertConfig(vocab_size=30, hidden_size=8, num_hidden_layers=1,
+    ...                                                  num_attention_heads=2, intermediate_size=16))
+    >>> optimizer, _ = head_optimizer(model, TrainOptions(learning_rate=5e-5, head_learning_rate=2e-3))
+    >>> sorted({group["lr"] for group in optimizer.param_groups})
+    [5e-05, 0.002]
+    >>> head_optimizer(model, TrainOptions())
+    (None, None)
+    """
+    if options.head_learning_rate is None:
+        return None, None
+    import torch
+
+    prefix = f"{model.base_model_prefix}."
+    groups: dict[tuple[bool, bool], list[Any]] = {}
+    for name, parameter in model.named_parameters():
+        if parameter.requires_grad:
+            decayed = not (name.endswith("bias") or "LayerNorm" in name or "layer_norm" in name)
+            groups.setdefault((name.startswith(prefix), decayed), []).append(parameter)
+    param_groups = [
+        {"params": params, "weight_decay": options.weight_decay if decayed else 0.0,
+         "lr": options.learning_rate if in_encoder else options.head_learning_rate}
+        for (in_encoder, decayed), params in sorted(groups.items())
+    ]
+    return torch.optim.AdamW(param_groups, lr=options.learning_rate), None
 
 
 def write_submission(path: str | Path, lines: Iterable[Mapping[str, Any]]) -> int:

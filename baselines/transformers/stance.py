@@ -33,6 +33,7 @@ from baselines.selection import ManifestSplits
 from baselines.transformers.common import (
     BaselineError,
     TrainOptions,
+    head_optimizer,
     load_fast_tokenizer,
     load_record,
     load_schema,
@@ -114,6 +115,7 @@ def train_stance(train_path: str | Path, *, base_model: str, out_dir: str | Path
         str(base_model), num_labels=len(labels), id2label=dict(enumerate(labels)), label2id=label2id,
         ignore_mismatched_sizes=True)
     trainer = Trainer(model=model, args=training_arguments(out_dir, options, has_dev=bool(dev)),
+                      optimizers=head_optimizer(model, options),
                       train_dataset=train, eval_dataset=dev, processing_class=tokenizer,
                       data_collator=DataCollatorWithPadding(tokenizer))
     trainer.train()

@@ -239,7 +239,7 @@ def train_tagger(base_model: str, train_docs: Sequence[EncodedDoc], dev_docs: Se
     """
     from transformers import AutoModelForTokenClassification, DataCollatorForTokenClassification, Trainer, set_seed
 
-    from baselines.transformers.common import training_arguments
+    from baselines.transformers.common import head_optimizer, training_arguments
 
     set_seed(options.seed)
     id2label = dict(enumerate(label_names))
@@ -251,6 +251,7 @@ def train_tagger(base_model: str, train_docs: Sequence[EncodedDoc], dev_docs: Se
     if not train:
         raise ValueError("no training windows: the training file has no text")
     trainer = Trainer(model=model, args=training_arguments(out_dir, options, has_dev=bool(dev)),
+                      optimizers=head_optimizer(model, options),
                       train_dataset=train, eval_dataset=dev, processing_class=tokenizer,
                       data_collator=DataCollatorForTokenClassification(tokenizer))
     trainer.train()

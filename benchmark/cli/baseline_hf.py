@@ -65,6 +65,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
         train.add_argument("--max-steps", type=int, default=-1, help="stop after this many steps (overrides --epochs)")
         train.add_argument("--batch-size", type=int, default=8, help="batch size (default 8)")
         train.add_argument("--lr", type=float, default=5e-5, help="learning rate (default 5e-5)")
+        train.add_argument("--head-lr", type=float, default=None,
+                           help="learning rate of the new task head alone (default: --lr); e.g. 2e-3 for e5-small")
         train.add_argument("--max-length", type=int, default=256,
                            help="sub-tokens per window / pair, special tokens included (default 256)")
         if task != "stance":
@@ -124,7 +126,8 @@ def _run(args: argparse.Namespace) -> int:
             dev_splits = (ManifestSplits.from_args(args.manifest, args.dev_split, flag="--dev-split")
                           if args.dev_split else None)
             options = TrainOptions(epochs=args.epochs, max_steps=args.max_steps, batch_size=args.batch_size,
-                                   learning_rate=args.lr, max_length=args.max_length,
+                                   learning_rate=args.lr, head_learning_rate=args.head_lr,
+                                   max_length=args.max_length,
                                    stride=getattr(args, "stride", 0), seed=args.seed)
             summary = train(args.train, base_model=args.model, out_dir=args.out, schema=args.schema,
                             dev_path=args.dev, options=options, where=args.where, exclude=args.exclude,

@@ -60,3 +60,17 @@ def test_cli_stance_selects_articles_by_meta(tiny_model: Path, toy, tmp_path: Pa
     assert main(["baseline-hf", "stance", "predict", "--model", str(out), "--input", str(data),
                  "--where", "split=tset", "--out", str(submission)]) == 2
     assert "split takes ['test', 'train']" in capsys.readouterr().err
+
+
+def test_cli_head_lr_trains_the_head_at_its_own_rate(tiny_model: Path, stance_file: Path, tmp_path: Path,
+                                                     capsys) -> None:
+    out = tmp_path / "model"
+    assert main(["baseline-hf", "stance", "train", "--model", str(tiny_model), "--train", str(stance_file),
+                 "--out", str(out), "--max-steps", "3", "--lr", "1e-4", "--head-lr", "3e-3",
+                 "--max-length", "32"]) == 0
+    record = json.loads((out / "khabar_baseline.json").read_text(encoding="utf-8"))
+    assert record["options"]["learning_rate"] == 1e-4 and record["options"]["head_learning_rate"] == 3e-3
+    capsys.readouterr()
+    assert main(["baseline-hf", "stance", "train", "--model", str(tiny_model), "--train", str(stance_file),
+                 "--out", str(tmp_path / "bad"), "--head-lr", "0"]) == 2
+    assert "head learning rate 0.0 must be > 0" in capsys.readouterr().err
