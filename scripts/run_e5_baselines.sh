@@ -15,7 +15,7 @@ khabar() { python -m benchmark "$@"; }
 if [ "$what" = stance ] || [ "$what" = all ]; then
   [ -f "$work/ans.jsonl" ] || khabar import ans ../shared/data/ans --out "$work/ans.jsonl"
   time khabar baseline-hf stance train --model "$work/e5-small" --train "$work/ans.jsonl" --schema ans \
-      --where split=train --out "$work/ans-e5" --epochs 2 --batch-size 16 --lr 5e-5 --max-length 128 --seed 0
+      --where split=train --out "$work/ans-e5" --epochs 2 --batch-size 16 --lr 5e-5 --head-lr 2e-3 --max-length 128 --seed 0
   khabar baseline-hf stance predict --model "$work/ans-e5" --input "$work/ans.jsonl" --where split=test \
       --out "$work/ans-e5-test.sub.jsonl" --gold-out "$work/ans-test.gold.jsonl"
   khabar evaluate --task stance --submission "$work/ans-e5-test.sub.jsonl" --gold "$work/ans-test.gold.jsonl" \
