@@ -122,23 +122,24 @@ def soft_match(word: str, others: Iterable[str]) -> float:
     return best
 
 
-def _lexicon(words: str) -> frozenset[str]:
+def stem_lexicon(words: str) -> frozenset[str]:
+    """The light stems of the normalised, space-separated ``words`` (a hand-written word list)."""
     return frozenset(light_stem(normalise_token(w)) for w in words.split())
 
 
 #: Rise/grow/win words and fall/shrink/lose words (news headlines' commonest contradiction).
-UP_WORDS = _lexicon(
+UP_WORDS = stem_lexicon(
     "ارتفاع ارتفع يرتفع ترتفع مرتفع مرتفعة ارتفاعا صعود صعد يصعد تصعد صاعد قفز يقفز تقفز قفزة زيادة زاد "
     "يزيد تزيد يزداد تزداد ازدياد نمو نما ينمو تنمو مكاسب يكسب تكسب ربح أرباح يربح تربح تحسن يتحسن "
     "تتحسن انتعاش ينتعش تنتعش أعلى قياسي تعافي يتعافى تتعافى يتخطى تتخطى يتجاوز تتجاوز تقدم يتقدم تتقدم "
     "مكسب ارتفاعات يقوى تقوى قوة")
-DOWN_WORDS = _lexicon(
+DOWN_WORDS = stem_lexicon(
     "انخفاض انخفض ينخفض تنخفض منخفض منخفضة انخفاضا هبوط هبط يهبط تهبط هابط تراجع يتراجع تتراجع تراجعت "
     "تدهور يتدهور تتدهور خسائر خسارة يخسر تخسر خسر نقص ينقص تنقص يقل تقل قلة تقلص يتقلص تتقلص انكماش "
     "ينكمش تنكمش أدنى هوى يهوي تهوي انهيار ينهار تنهار يخفض تخفض خفض تخفيض ضعف يضعف تضعف تباطؤ يتباطأ "
     "تتباطأ تهاوي يتهاوى تتهاوى أقل")
 #: Pairs of opposed word sets: a dropped word from one side and an added word from the other is a swap.
-ANTONYMS = tuple((_lexicon(a), _lexicon(b)) for a, b in (
+ANTONYMS = tuple((stem_lexicon(a), stem_lexicon(b)) for a, b in (
     ("فوز يفوز تفوز فاز", "خسارة يخسر تخسر خسر هزيمة"),
     ("اتفاق اتفق يتفق تتفق توافق", "خلاف يختلف تختلف اختلاف فشل"),
     ("نجاح ينجح تنجح نجح", "فشل يفشل تفشل إخفاق"),
@@ -161,7 +162,7 @@ ANTONYMS = tuple((_lexicon(a), _lexicon(b)) for a, b in (
     ("تجدد يتجدد", "تبدد يتبدد"),
     ("يطمئن طمأنة", "قلق يقلق مخاوف"),
 ))
-_NEGATION_PARTICLES = _lexicon("لا لم لن ليس ليست غير عدم دون بلا")
+_NEGATION_PARTICLES = stem_lexicon("لا لم لن ليس ليست غير عدم دون بلا")
 
 
 def pair_text(row: Mapping[str, Any]) -> str:

@@ -26,20 +26,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from baselines.sklearn.features import normalise_token
+from baselines.sklearn.stance import _words, light_stem, stem_lexicon
 
 __all__ = ["NEGATIVE", "NEGATIVE_CUES", "NEGATORS", "POSITIVE", "POSITIVE_CUES", "LearnedLexicon",
            "cue_words", "polarity_scalars"]
 
 
-def _stems(words: str) -> frozenset[str]:
-    from baselines.sklearn.stance import light_stem
-
-    return frozenset(light_stem(normalise_token(w)) for w in words.split())
-
-
 #: Words that evaluate well (support, success, welcome, praise).
-POSITIVE = _stems(
+POSITIVE = stem_lexicon(
     "دعم يدعم تدعم داعم مساندة يساند تساند تأييد يؤيد تؤيد نجاح ناجح ناجحة ينجح إنجاز إنجازات مميز مميزة "
     "متميز متميزة أفضل رائع رائعة عظيم عظيمة كبير ممتاز ممتازة ترحب يرحب رحب ترحيب إشادة يشيد أشاد شكر تقدير "
     "حرص حريص حريصة جهود جهد خدمة خدمات تعاون تطوير تنمية ثقة أثق نثق فخر فخور سعيد سعادة أحب يحب أمن أمان "
@@ -47,7 +41,7 @@ POSITIVE = _stems(
     "الشرعية الأبطال أبطال بطولي شجاع فرحة تهنئة التهاني الخير يحفظ الحكيمة رائد ريادة قدوة تفوق ابتكار إبداع "
     "نتحدى الشقيق الشقيقة الأخوية الأخوة التضامن صحيح صحيحا مهم مهمة فرصة حلول")
 #: Words that evaluate ill (attack, threat, failure, condemnation).
-NEGATIVE = _stems(
+NEGATIVE = stem_lexicon(
     "إرهاب إرهابي إرهابية الإرهاب تطرف متطرف التطرف تخريب تفجير تفجيرات الجبان جبان فاسد فساد خطر خطير خطيرة "
     "تهديد يهدد تهدد عدو لدود أعداء حاقد الحاقدين إساءة إساءات الإساءات ندين يدين تدين إدانة استنكار يستنكر "
     "رفض يرفض ترفض نرفض انتقاد ينتقد انتقد مسعورة المأجورة زعزعة الرعب الطائفية فتنة الفتنة ضحايا ضحية حرب "
@@ -55,26 +49,18 @@ NEGATIVE = _stems(
     "قلق مخاوف كارثة ظلم الظالمين الظلمة اعتداء عدوان المعتدين احتلال الاحتلال الأشرار جردوا تهديدا خيبة "
     "غير معقولة متحامل التدخلات تدخل ينشغل عقوبات يخاطر خطأ كاذب كذب ادعاء مزاعم تضليل")
 #: Negations that flip the next two words' polarity.
-NEGATORS = _stems("لا لم لن ليس ليست غير عدم دون بلا ما")
+NEGATORS = stem_lexicon("لا لم لن ليس ليست غير عدم دون بلا ما")
 #: Cue verbs that report criticism, denial or warning / support and praise.
-NEGATIVE_CUES = _stems("نفى نفت ينفي رفض رفضت يرفض انتقد انتقدت ينتقد حذر حذرت يحذر محذرا اتهم اتهمت يتهم "
-                       "ندد نددت استنكر استنكرت أدان أدانت هاجم هاجمت معترفا اعترف أقر")
-POSITIVE_CUES = _stems("أشاد أشادت يشيد مشيدا رحب رحبت يرحب مرحبا ثمن ثمنت أثنى أثنت شكر شكرت دعا دعت "
-                       "أكد أكدت مؤكدا")
-
-
-def _stem(word: str) -> str:
-    from baselines.sklearn.stance import light_stem
-
-    return light_stem(word)
+NEGATIVE_CUES = stem_lexicon("نفى نفت ينفي رفض رفضت يرفض انتقد انتقدت ينتقد حذر حذرت يحذر محذرا اتهم اتهمت يتهم "
+                             "ندد نددت استنكر استنكرت أدان أدانت هاجم هاجمت معترفا اعترف أقر")
+POSITIVE_CUES = stem_lexicon("أشاد أشادت يشيد مشيدا رحب رحبت يرحب مرحبا ثمن ثمنت أثنى أثنت شكر شكرت دعا دعت "
+                             "أكد أكدت مؤكدا")
 
 
 def cue_words(text: str, start: int, window: int = 60) -> list[str]:
     """The normalised words of the ``window`` characters before a quote span (where its cue stands)."""
     if start <= 0:
         return []
-    from baselines.sklearn.stance import _words
-
     return _words(text[max(0, start - window):start])[-6:]
 
 
@@ -92,9 +78,9 @@ def _signed_counts(stems: Sequence[str]) -> tuple[int, int]:
 def polarity_scalars(words: Sequence[str], cue: Sequence[str], target_stems: set[str] | frozenset[str]
                      ) -> dict[str, float]:
     """Lexicon, negation, cue and target-position scalars of one quote (all in [0, 1])."""
-    stems = [_stem(w) for w in words]
+    stems = [light_stem(w) for w in words]
     positive, negative = _signed_counts(stems)
-    cue_stems = {_stem(w) for w in cue}
+    cue_stems = {light_stem(w) for w in cue}
     near = [i for i, s in enumerate(stems) if s in target_stems]
     near_window = {j for i in near for j in range(max(0, i - 4), min(len(stems), i + 5))}
     near_positive, near_negative = _signed_counts([s for j, s in enumerate(stems) if j in near_window])
@@ -175,6 +161,4 @@ def out_of_fold_lexicon_scalars(documents: Sequence[Sequence[str]], labels: Sequ
 
 def row_stems(row: Mapping[str, Any], text: str) -> list[str]:
     """The light stems of a row's quote text."""
-    from baselines.sklearn.stance import _words
-
-    return [_stem(w) for w in _words(text)]
+    return [light_stem(w) for w in _words(text)]
