@@ -213,9 +213,9 @@ def render_card(record: Mapping[str, Any], visibility: str = "public") -> str:
         if source.get("citation"):
             parts += [f"  Citation: {source['citation']}"]
     parts += [""]
-    guidelines = {v for d in record["documents"].values() for v in d.get("guidelines_versions", {})}
+    guidelines = _guidelines_found(record)
     if guidelines:
-        parts += [f"Guidelines versions found in the annotations: {', '.join(sorted(guidelines))}.", ""]
+        parts += [f"Guidelines versions found in the annotations: {', '.join(guidelines)}.", ""]
 
     example = next(iter(configs), "articles")
     parts += [
@@ -289,7 +289,11 @@ _STANCE_NOTE = (
 def _guidelines_line(record: Mapping[str, Any]) -> str:
     """The guidelines versions the annotations follow (from their provenance), and the version current at
     build time: a release of v1.x annotations built after the guidelines moved on must not claim the new one."""
-    found = sorted({v for d in record["documents"].values() for v in d.get("guidelines_versions", {})})
+    found = _guidelines_found(record)
     current = f"`{record['guidelines_version']}` current at build time"
     return f"{', '.join(f'`{v}`' for v in found)} in the annotations ({current})" if found else current
 
+
+def _guidelines_found(record: Mapping[str, Any]) -> list[str]:
+    """The guidelines versions recorded in the annotations' provenance, over every source, sorted."""
+    return sorted({v for d in record["documents"].values() for v in d.get("guidelines_versions", {})})
