@@ -7,6 +7,7 @@ A :class:`LabelSchema` is a small file (JSON, or YAML when PyYAML is installed):
      "quote_kinds": ["direct", "indirect"],         # [] or left out: no quotes
      "stance_labels": ["pro", "con", "none"],       # null: any label; [] or left out: no stances
      "stance_polar_labels": ["pro", "con"],         # optional: the two labels F_avg averages
+     "source_labels": ["SOURCE"],                   # optional: speaker-only mention labels (not entities)
      "description": "free text"}                    # optional
 
 The built-in schemas are files of that same form in ``benchmark/resources/schemas/`` (Khabar's
@@ -53,7 +54,7 @@ ARTICLE_HOLDER = "article"
 GUIDELINES_VERSION = "2.0"
 """The version of ``annotations/guidelines.md`` new annotations follow (recorded in their provenance)."""
 
-_LABEL_KEYS = ("entity_labels", "quote_kinds", "stance_labels")
+_LABEL_KEYS = ("entity_labels", "quote_kinds", "stance_labels", "source_labels")
 _OPEN_KEYS = ("entity_labels", "stance_labels")  # may be null (any label)
 _KEYS = ("name", *_LABEL_KEYS, "stance_polar_labels", "description")
 
@@ -69,6 +70,12 @@ class LabelSchema:
     ``entity_labels``/``stance_labels`` of ``None`` mean "any non-empty string" (used only by
     tools that must read foreign data before a schema is known). ``stance_polar_labels`` are the
     two labels the stance F_avg averages (default: the first two stance labels).
+    ``source_labels`` are mention labels that are not entity labels: an unnamed source annotated
+    only as a quote's speaker (Khabar's ``SOURCE``, guidelines 2.0 §5.7; ``docs/design-v0.2.md``).
+    The NER task never sees them.
+
+    >>> KHABAR.source_labels, KHABAR.mention_labels[-2:]
+    (('SOURCE',), ('MISC', 'SOURCE'))
     """
 
     name: str
@@ -77,6 +84,15 @@ class LabelSchema:
     stance_labels: tuple[str, ...] | None = ("favor", "against", "neutral")
     stance_polar_labels: tuple[str, ...] | None = None
     description: str = field(default="", compare=False)
+    source_labels: tuple[str, ...] = ()
+
+    @property
+    def mention_labels(self) -> tuple[str, ...] | None:
+        """Every label a mention may carry: the entity labels, then the source labels
+        (``None`` when the entity labels are open)."""
+        if self.entity_labels is None:
+            return None
+        return self.entity_labels + self.source_labels
 
 
 def schema_from_dict(data: Any, source: str = "schema") -> LabelSchema:
@@ -111,6 +127,10 @@ def schema_from_dict(data: Any, source: str = "schema") -> LabelSchema:
                                                   and not set(polar) <= set(values["stance_labels"]))):
         raise SchemaError(f'{source}: "stance_polar_labels" must be two of the stance labels '
                           f"{list(values['stance_labels'] or [])}, got {list(polar)}")
+    shared = sorted(set(values["source_labels"]) & set(values["entity_labels"] or ()))
+    if shared:
+        raise SchemaError(f'{source}: {shared} is both an entity label and a source label; a source label '
+                          "(a speaker-only mention, e.g. SOURCE) must not be an entity label")
     description = data.get("description", "")
     if not isinstance(description, str):
         raise SchemaError(f'{source}: "description" must be a string')
@@ -124,6 +144,8 @@ def schema_to_dict(schema: LabelSchema) -> dict[str, Any]:
         record["description"] = schema.description
     for key in _LABEL_KEYS:
         value = getattr(schema, key)
+        if key == "source_labels" and not value:
+            continue
         record[key] = None if value is None else list(value)
     if schema.stance_polar_labels is not None:
         record["stance_polar_labels"] = list(schema.stance_polar_labels)

@@ -32,7 +32,8 @@ MINE = {"name": "mine", "entity_labels": ["PERSON", "PLACE"], "stance_labels": [
 def test_builtin_schemas_are_files_that_keep_todays_label_sets():
     assert builtin_schema_names() == ["anercorp", "ans", "any", "baly2018", "khabar", "mawqif", "newsfane",
                                       "newsfane_coarse", "newsfane_fine", "saudinewsnet"]
-    assert LabelSchema("khabar") == KHABAR  # the dataclass defaults are Khabar's own sets
+    # the dataclass defaults are Khabar's own label sets; source labels are opt-in (imported corpora have none)
+    assert LabelSchema("khabar", source_labels=("SOURCE",)) == KHABAR
     assert builtin_schema("any").entity_labels is None and builtin_schema("any").stance_labels is None
     assert builtin_schema("anercorp").entity_labels == ("PER", "LOC", "ORG", "MISC")
     for path in SCHEMA_DIR.glob("*.json"):  # each file reads back to itself
@@ -136,3 +137,18 @@ def test_a_schema_saved_with_a_transformer_model_keeps_its_polar_labels():
 
     schema = schema_from_dict(MINE)
     assert schema_from_record(json.loads(json.dumps(schema_record(schema)))) == schema
+
+
+def test_source_labels_are_mention_labels_but_not_entity_labels():
+    from benchmark.schema import KHABAR, SchemaError, schema_from_dict, schema_to_dict
+
+    assert KHABAR.source_labels == ("SOURCE",)
+    assert "SOURCE" not in KHABAR.entity_labels
+    assert KHABAR.mention_labels == (*KHABAR.entity_labels, "SOURCE")
+    assert schema_from_dict(schema_to_dict(KHABAR)) == KHABAR
+    plain = schema_from_dict({"name": "mine", "entity_labels": ["PER"]})
+    assert plain.source_labels == () and "source_labels" not in schema_to_dict(plain)
+    with pytest.raises(SchemaError, match="both an entity label and a source label"):
+        schema_from_dict({"name": "x", "entity_labels": ["PER", "SOURCE"], "source_labels": ["SOURCE"]})
+    with pytest.raises(SchemaError, match='"source_labels" must be a list'):
+        schema_from_dict({"name": "x", "entity_labels": ["PER"], "source_labels": None})
