@@ -9,7 +9,9 @@ Examples::
 Inputs: Khabar JSONL, a Label Studio JSON export, or ``CORPUS:PATH`` (a registered importer; its
 official ``meta["split"]`` is kept). Pass every article (old and new): near-duplicates of old
 articles are found among the texts given. ``--ratios``/``--salt``/``--threshold``/
-``--shingle-size`` start a new manifest; an existing manifest fixes them. Exit code 1 when a
+``--shingle-size``/``--stratify`` start a new manifest; an existing manifest fixes them.
+``--stratify source`` keeps the ratios per outlet; ``--inherit OLD.json`` starts a new manifest
+from an older release's assignments (its test documents stay in test). Exit code 1 when a
 near-duplicate cluster straddles splits and cannot be fixed without moving old articles (the
 manifest is still written; the conflicts are listed).
 """
@@ -45,6 +47,14 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--shingle-size", type=int, default=None, help="new manifest only: words per shingle (default 5)"
     )
+    parser.add_argument(
+        "--stratify", default=None, metavar="FIELD",
+        help="new manifest only: keep the ratios inside each value of this article field (e.g. source: the outlet)",
+    )
+    parser.add_argument(
+        "--inherit", default=None, metavar="MANIFEST",
+        help="new manifest only: start from this manifest's assignments (they keep their splits)",
+    )
     parser.add_argument("--dry-run", action="store_true", help="report what would change; write nothing")
     add_schema_option(parser)  # the label schema of FILE.jsonl inputs
     add_progress_option(parser)
@@ -73,8 +83,10 @@ def run(args: argparse.Namespace) -> int:
         specs = [parse_source(text) for text in args.inputs]
         schema = schema_from_args(args)
         articles = itertools.chain.from_iterable(read_source(spec, texts_only=True, schema=schema) for spec in specs)
+        inherit = Manifest.load(args.inherit) if args.inherit else None
         report = assign_splits(
-            articles, manifest, ratios=args.ratios, salt=args.salt, dedup=dedup, progress=args.progress
+            articles, manifest, ratios=args.ratios, salt=args.salt, dedup=dedup, stratify=args.stratify,
+            inherit=inherit, progress=args.progress,
         )
     except (ManifestError, SourceError, ArticleError, ValueError, FileNotFoundError) as error:
         print(f"khabar split: {error}", file=sys.stderr)

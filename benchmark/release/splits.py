@@ -9,7 +9,13 @@ near-duplicate *cluster*. Assignment is deterministic and append-only:
 - an article whose importer set ``meta["split"]`` (a corpus' official split) keeps it
   (``by = "official"``);
 - any other group of new near-duplicates is one new cluster, named by its smallest doc_id, and
-  goes to the split picked by ``sha256(salt, cluster id)`` against the ratios (``by = "hash"``).
+  goes to the split picked by ``sha256(salt, cluster id)`` against the ratios (``by = "hash"``);
+- or, in a manifest made with ``stratify`` (an article field such as ``source``, the outlet), to
+  the split furthest below its ratio *inside the cluster's stratum*, counting the documents the
+  stratum already has; clusters are taken in ``sha256(salt, cluster id)`` order
+  (``by = "stratified"``). The ratios then hold per outlet, for every later addition too;
+- a new manifest may start from another one's assignments (``inherit``): those documents keep their
+  split (``by = "inherited"``), e.g. a release's test documents stay in the next release's test.
 
 When old or official assignments disagree inside one near-duplicate cluster nothing is moved;
 the disagreement is reported as a :class:`Conflict` (and ``khabar leakage`` flags the pair).
@@ -61,7 +67,7 @@ MANIFEST_FORMAT_VERSION = 1
 DEFAULT_RATIOS: dict[str, float] = {"train": 0.7, "validation": 0.1, "test": 0.2}
 DEFAULT_SALT = "khabar-splits-v1"
 SPLIT_NAME = re.compile(r"^\w+(\.\w+)*$")  # what the Hub accepts as a split name
-ASSIGNED_BY = ("hash", "cluster", "official")
+ASSIGNED_BY = ("hash", "cluster", "official", "stratified", "inherited")
 
 
 class ManifestError(ValueError):
@@ -179,6 +185,7 @@ class Manifest:
     salt: str = DEFAULT_SALT
     dedup: DedupConfig = field(default_factory=DedupConfig)
     documents: Mapping[str, Assignment] = field(default_factory=dict)
+    stratify: str | None = None
 
     def __len__(self) -> int:
         return len(self.documents)
@@ -219,6 +226,8 @@ class Manifest:
             "ratios": dict(self.ratios),
             "dedup": self.dedup.to_dict(),
         }
+        if self.stratify:
+            header["stratify"] = self.stratify
         lines = ["{"]
         for key, value in header.items():
             lines.append(f"  {json.dumps(key)}: {json.dumps(value, ensure_ascii=False, sort_keys=False)},")
@@ -260,6 +269,9 @@ class Manifest:
             raise ManifestError(
                 f"{where}: salt is missing; it fixes the hash assignment and must never change"
             )
+        stratify = data.get("stratify")
+        if stratify is not None and (not isinstance(stratify, str) or not stratify):
+            raise ManifestError(f"{where}: stratify must be an article field name such as \"source\"")
         raw_documents = data.get("documents")
         if not isinstance(raw_documents, Mapping):
             raise ManifestError(f"{where}: documents must be an object doc_id → assignment")
@@ -282,13 +294,13 @@ class Manifest:
                 raise ManifestError(
                     f"{where}: documents[{doc_id!r}] by={assignment.by!r} is not one of {list(ASSIGNED_BY)}"
                 )
-            if assignment.by == "hash" and assignment.split not in ratios:
+            if assignment.by in ("hash", "stratified") and assignment.split not in ratios:
                 raise ManifestError(
                     f"{where}: documents[{doc_id!r}] split {assignment.split!r} is not one of "
                     f"the manifest ratios {list(ratios)}"
                 )
             documents[doc_id] = assignment
-        return cls(ratios=ratios, salt=salt, dedup=dedup, documents=documents)
+        return cls(ratios=ratios, salt=salt, dedup=dedup, documents=documents, stratify=stratify)
 
     @classmethod
     def load(cls, path: str | Path) -> Manifest:
@@ -335,13 +347,16 @@ def assign_splits(
     ratios: Mapping[str, float] | None = None,
     salt: str | None = None,
     dedup: DedupConfig | None = None,
+    stratify: str | None = None,
+    inherit: Manifest | None = None,
     progress: bool = True,
 ) -> AssignmentReport:
     """Assign every article not yet in ``manifest`` to a split; never move assigned ones.
 
     Pass *all* the articles (old and new): near-duplicates of old articles can only be found
-    among the texts given. ``ratios``/``salt``/``dedup`` start a new manifest; for an existing
-    one they must be left out or equal to the manifest's (changing them would move documents).
+    among the texts given. ``ratios``/``salt``/``dedup``/``stratify`` start a new manifest; for an
+    existing one they must be left out or equal to the manifest's (changing them would move
+    documents). ``inherit`` (new manifest only) copies another manifest's assignments first.
     """
     from tqdm.auto import tqdm
 
@@ -350,12 +365,18 @@ def assign_splits(
             ratios=parse_ratios(ratios or DEFAULT_RATIOS),
             salt=salt or DEFAULT_SALT,
             dedup=dedup or DedupConfig(),
+            stratify=stratify or None,
         )
+        if inherit is not None:
+            manifest = _inherited(manifest, inherit)
     else:
+        if inherit is not None:
+            raise ManifestError("inherit starts a new manifest; this one exists already (leave the option out)")
         for name, asked, fixed in (
             ("ratios", ratios and parse_ratios(ratios), dict(manifest.ratios)),
             ("salt", salt, manifest.salt),
             ("dedup", dedup, manifest.dedup),
+            ("stratify", stratify, manifest.stratify),
         ):
             if asked is not None and asked != fixed:
                 raise ManifestError(
@@ -366,6 +387,7 @@ def assign_splits(
     old = manifest.documents
     clusters = NearDuplicateClusters(manifest.dedup)
     official: dict[str, str] = {}
+    strata: dict[str, str] = {}
     fingerprints: dict[str, str | None] = {}
     report = AssignmentReport(manifest=manifest)
     for article in tqdm(articles, desc="fingerprinting", unit="doc", disable=not progress):
@@ -377,6 +399,8 @@ def assign_splits(
         normalised = normalise_for_matching(article.text)
         fingerprint = hashlib.sha256(normalised.encode("utf-8")).hexdigest()[:16] if normalised else None
         fingerprints[doc_id] = fingerprint
+        if manifest.stratify:
+            strata[doc_id] = _stratum(article, manifest.stratify)
         clusters.add(doc_id, normalised, anchor=old[doc_id].cluster if doc_id in old else None)
         split = official_split(article)
         if doc_id in old:
@@ -401,6 +425,7 @@ def assign_splits(
         cluster_size[assignment.cluster] += 1
 
     documents = dict(old)
+    pending: list[list[str]] = []  # new clusters of a stratified manifest, assigned after the rest
     for found in clusters.clusters(progress=progress):
         new_members = sorted(found.members)
         old_clusters = sorted(found.anchors, key=lambda c: (-cluster_size[c], c))
@@ -433,6 +458,9 @@ def assign_splits(
                             f"{[split, *disagreeing]}; each keeps its own",
                         )
                     )
+            elif manifest.stratify:
+                pending.append(new_members)
+                continue
             else:
                 split, by = hash_split(cluster, manifest.ratios, manifest.salt), "hash"
         for doc_id in new_members:
@@ -449,11 +477,69 @@ def assign_splits(
             else:
                 documents[doc_id] = Assignment(split, cluster, by, fingerprints[doc_id])
             report.added.append(doc_id)
+    for members, split in _stratified_splits(pending, documents, strata, manifest).items():
+        for doc_id in members:
+            documents[doc_id] = Assignment(split, members[0], "stratified", fingerprints[doc_id])
+            report.added.append(doc_id)
     report.added.sort()
     report.manifest = Manifest(
         ratios=dict(manifest.ratios),
         salt=manifest.salt,
         dedup=manifest.dedup,
         documents=dict(sorted(documents.items())),
+        stratify=manifest.stratify,
     )
     return report
+
+
+def _stratum(article: Article, name: str) -> str:
+    """The value of field ``name`` (an Article attribute, else ``meta[name]``) that stratifies splits."""
+    value = getattr(article, name, None) if name in Article.__dataclass_fields__ else article.meta.get(name)
+    if not isinstance(value, str) or not value:
+        raise ManifestError(
+            f"{article.doc_id}: the manifest stratifies splits by {name!r} but this article has "
+            f"{name} = {value!r}; give every article a non-empty {name} (or start a manifest without stratify)"
+        )
+    return value
+
+
+def _inherited(manifest: Manifest, inherit: Manifest) -> Manifest:
+    """``manifest`` (new, empty) holding ``inherit``'s documents in their splits, marked inherited."""
+    outside = sorted({a.split for a in inherit.documents.values()} - set(manifest.ratios))
+    if outside:
+        raise ManifestError(f"the inherited manifest has split(s) {outside} that the new ratios "
+                            f"{list(manifest.ratios)} lack; add them to the ratios")
+    documents = {doc_id: Assignment(a.split, a.cluster, "inherited", a.fingerprint)
+                 for doc_id, a in inherit.documents.items()}
+    return Manifest(ratios=manifest.ratios, salt=manifest.salt, dedup=manifest.dedup,
+                    documents=documents, stratify=manifest.stratify)
+
+
+def _stratified_splits(pending: list[list[str]], documents: Mapping[str, Assignment],
+                       strata: Mapping[str, str], manifest: Manifest) -> dict[tuple[str, ...], str]:
+    """Each new cluster (its sorted members) → the split furthest below its ratio in the cluster's
+    stratum (the stratum of its first member), clusters taken in ``sha256(salt, cluster)`` order;
+    ties go to the split listed first in the ratios. Documents of unknown stratum are not counted.
+
+    >>> m = Manifest(ratios={"train": 0.5, "test": 0.5}, stratify="source")
+    >>> out = _stratified_splits([["a"], ["b"], ["c"], ["d"]], {}, dict.fromkeys("abcd", "x"), m)
+    >>> sorted(out.values())
+    ['test', 'test', 'train', 'train']
+    """
+    names = list(manifest.ratios)
+    counts: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(names, 0))
+    for doc_id, assignment in documents.items():
+        if doc_id in strata and assignment.split in counts[strata[doc_id]]:
+            counts[strata[doc_id]][assignment.split] += 1
+
+    def order(members: list[str]) -> bytes:
+        return hashlib.sha256(f"{manifest.salt}\x00{members[0]}".encode()).digest()
+
+    chosen: dict[tuple[str, ...], str] = {}
+    for members in sorted(pending, key=order):
+        stratum = counts[strata[members[0]]]
+        total = sum(stratum.values()) + len(members)
+        split = max(names, key=lambda n: (manifest.ratios[n] * total - stratum[n], -names.index(n)))
+        stratum[split] += len(members)
+        chosen[tuple(members)] = split
+    return chosen

@@ -82,6 +82,25 @@ def test_publish_refuses_private_gold_and_tampered_folders(tmp_path, corpus):
     assert main(["publish", str(result.public), "--repo", "org/name", "--check"]) == 1
 
 
+def test_split_command_stratifies_and_inherits(tmp_path, corpus, capsys):
+    from dataclasses import replace
+
+    articles = tmp_path / "articles.jsonl"
+    outlets = [replace(a, source=("east" if i % 2 else "west")) for i, a in enumerate(corpus)]
+    write_articles(articles, outlets[:10])
+    old = tmp_path / "v1.json"
+    assert main(["split", str(articles), "--manifest", str(old), "--quiet"]) == 0
+    write_articles(articles, outlets)
+    new = tmp_path / "v2.json"
+    assert main(["split", str(articles), "--manifest", str(new), "--quiet", "--stratify", "source",
+                 "--inherit", str(old), "--ratios", "train=0.6,validation=0.1,test=0.3"]) == 0
+    first, second = Manifest.load(old), Manifest.load(new)
+    assert second.stratify == "source" and len(second) == len(corpus)
+    assert all(second.split_of(d) == a.split for d, a in first.documents.items())
+    assert main(["split", str(articles), "--manifest", str(new), "--quiet", "--inherit", str(old)]) == 2
+    assert "new manifest" in capsys.readouterr().err
+
+
 def test_split_then_build_commands(tmp_path, corpus, capsys):
     articles = tmp_path / "articles.jsonl"
     write_articles(articles, corpus[:20])

@@ -201,3 +201,60 @@ def test_a_chain_of_new_articles_joins_the_old_cluster_at_its_far_end():
     report = _assign(articles[::-1], first)
     assert report.joined == {"doc-1": "doc-0", "doc-2": "doc-0", "doc-3": "doc-0"}
     assert {report.manifest.split_of(a.doc_id) for a in articles} == {first.split_of("doc-0")}
+
+
+def _outlet_articles(prefix, sizes):
+    return [Article(doc_id=f"{prefix}-{outlet}-{i:03d}", text=f"خبر {prefix} {outlet} رقم {i}", source=outlet)
+            for outlet, n in sizes.items() for i in range(n)]
+
+
+def _per_outlet(manifest, articles):
+    table: dict = {}
+    for article in articles:
+        row = table.setdefault(article.source, dict.fromkeys(manifest.ratios, 0))
+        row[manifest.split_of(article.doc_id)] += 1
+    return table
+
+
+def test_stratified_manifest_keeps_the_ratios_inside_every_outlet_and_later_additions_too():
+    ratios = "train=0.6,validation=0.1,test=0.3"
+    first = _outlet_articles("a", {"big": 50, "mid": 20, "tiny": 3})
+    dedup = DedupConfig(shingle_size=1)
+    manifest = _assign(first, ratios=ratios, stratify="source", dedup=dedup).manifest
+    table = _per_outlet(manifest, first)
+    assert table["big"] == {"train": 30, "validation": 5, "test": 15}
+    assert table["mid"] == {"train": 12, "validation": 2, "test": 6}
+    assert sum(table["tiny"].values()) == 3 and table["tiny"]["test"] == 1
+    assert {a.by for a in manifest.documents.values()} == {"stratified"}
+    assert Manifest.from_dict(json.loads(manifest.to_json())) == manifest  # stratify survives the file
+    assert json.loads(manifest.to_json())["stratify"] == "source"
+    # append-only: the first documents never move, and the ratios still hold per outlet
+    more = first + _outlet_articles("b", {"big": 50, "mid": 20})
+    grown = _assign(more, manifest).manifest
+    assert all(grown.split_of(d) == manifest.split_of(d) for d in manifest.documents)
+    assert _per_outlet(grown, more)["big"] == {"train": 60, "validation": 10, "test": 30}
+    assert _assign(list(reversed(more)), manifest).manifest.to_json() == grown.to_json()
+
+
+def test_a_new_manifest_can_inherit_an_older_releases_assignments():
+    old_articles = _outlet_articles("old", {"x": 10})
+    old = _assign(old_articles, dedup=DedupConfig(shingle_size=1)).manifest
+    articles = old_articles + _outlet_articles("new", {"x": 30, "y": 10})
+    new = _assign(articles, ratios="train=0.6,validation=0.1,test=0.3", stratify="source",
+                  inherit=old, dedup=DedupConfig(shingle_size=1)).manifest
+    for doc_id, assignment in old.documents.items():
+        assert new.split_of(doc_id) == assignment.split and new.documents[doc_id].by == "inherited"
+    table = _per_outlet(new, articles)
+    assert table["x"]["test"] == 12 and table["y"]["test"] == 3  # 0.3 of 40 and of 10, the inherited counted
+    with pytest.raises(ManifestError, match="lack"):
+        _assign(articles, ratios="train=0.5,dev=0.5", inherit=old)
+    with pytest.raises(ManifestError, match="new manifest"):
+        _assign(articles, new, inherit=old)
+    with pytest.raises(ManifestError, match="stratify"):
+        _assign(articles, new, stratify="published")
+
+
+def test_stratified_manifest_names_an_article_without_the_field():
+    articles = [Article(doc_id="no-source", text="نص بلا مصدر")]
+    with pytest.raises(ManifestError, match=r"no-source.*stratifies splits by 'source'"):
+        _assign(articles, stratify="source")
