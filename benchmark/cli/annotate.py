@@ -188,8 +188,9 @@ def _client(args: argparse.Namespace):
 def _config(args: argparse.Namespace) -> int:
     from benchmark.studio.config import check_config, committed_config_path, labeling_config
 
-    xml = labeling_config(schema_from_args(args))
-    problems = check_config(xml)
+    schema = schema_from_args(args)
+    xml = labeling_config(schema)
+    problems = check_config(xml, schema)
     if problems:
         print("\n".join(f"error: {p}" for p in problems), file=sys.stderr)
         return 1
