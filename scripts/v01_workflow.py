@@ -9,9 +9,10 @@ Steps (each idempotent; docs/corpus-v0.1.md explains them with the exact command
                    ``--url`` points at a running one.
 3. ``setup``/``push`` — create the project and push the raw articles (with baseline predictions
                    when ``--predictions``/``--model-version`` are given).
-4. ``annotate``  — create the users ``annotator-a@khabar.local`` / ``annotator-b@khabar.local``, log in
-                   as each (its own API token) and submit that pass's articles as annotations on the
-                   tasks (``article_to_result``); a task the user already annotated is left alone.
+4. ``annotate``  — create the users ``annotator-a@khabar.local`` / ``annotator-b@khabar.local`` and
+                   submit each pass's articles as that user's annotations of the tasks
+                   (:func:`benchmark.studio.submit.submit_annotations`, what ``khabar annotate submit``
+                   runs); a task the user already annotated is left alone.
 5. ``pull``      — snapshot export (full predictions) → ``WORK/export.json`` (it holds text: never
                    committed) → ``export_to_articles`` (strict validation) per annotator.
 6. ``agreement`` — per layer and per label: ``annotations/v0.1/agreement.{json,md}``.
@@ -112,75 +113,6 @@ def load_selection(corpus: Path) -> list:
 # --------------------------------------------------------------------------- 4. annotate as users
 
 
-def local_user_token(data_dir: Path, email: str) -> str:
-    """A user's own API token, read from a local server's database with ``label-studio user``."""
-    import ast
-    import shutil
-    import subprocess
-
-    env = {**os.environ, "LABEL_STUDIO_ENABLE_LEGACY_API_TOKEN": "true", "SENTRY_DSN": "",
-           "LATEST_VERSION_CHECK": "false", "COLLECT_ANALYTICS": "false",
-           "XDG_DATA_HOME": str(data_dir / "xdg"), "LABEL_STUDIO_BASE_DATA_DIR": str(data_dir)}
-    answer = subprocess.run([shutil.which("label-studio") or "label-studio", "user", "--username", email,
-                             "--data-dir", str(data_dir)], env=env, capture_output=True, text=True, check=False)
-    for line in answer.stdout.splitlines():
-        if line.startswith("{") and "'token'" in line:
-            return str(ast.literal_eval(line)["token"])
-    raise SystemExit(f"error: no API token for {email} in {data_dir} (label-studio user said: "
-                     f"{(answer.stdout + answer.stderr)[-500:]})")
-
-
-def user_token(url: str, email: str, password: str) -> str:
-    """Log in as a user (the web form, with its CSRF cookie) and read that user's own API token."""
-    import httpx
-
-    with httpx.Client(base_url=url, follow_redirects=True, timeout=60) as web:
-        web.get("/user/login/")
-        csrf = web.cookies.get("csrftoken", "")
-        answer = web.post(
-            "/user/login/",
-            data={"email": email, "password": password, "csrfmiddlewaretoken": csrf},
-            headers={"Referer": f"{url}/user/login/", "X-CSRFToken": csrf},
-        )
-        answer.raise_for_status()
-        token = web.get("/api/current-user/token")
-        if token.status_code != 200:
-            raise SystemExit(f"error: cannot log in to {url} as {email} (HTTP {token.status_code})")
-        return str(token.json()["token"])
-
-
-def submit_pass(client, project: int, articles: Sequence, email: str) -> tuple[int, int]:
-    """Submit each article as an annotation by the client's user; skip tasks they already annotated."""
-    from tqdm.auto import tqdm
-
-    from benchmark.studio.convert import article_to_result
-
-    me = client.sdk.users.whoami()
-    if str(me.email) != email:
-        raise SystemExit(f"error: logged in as {me.email}, expected {email}")
-    tasks, _ = client.existing_tasks(project)
-    done = set()
-    for task in client.sdk.tasks.list(project=project, page_size=1000, fields="all"):
-        for annotation in getattr(task, "annotations", None) or []:
-            who = annotation.get("completed_by") if isinstance(annotation, dict) else None
-            if who == me.id or (isinstance(who, dict) and who.get("id") == me.id):
-                done.add(task.id)
-    created = skipped = 0
-    for article in tqdm(articles, desc=f"annotate as {email}", unit="task"):
-        info = tasks.get(article.doc_id)
-        if info is None:
-            raise SystemExit(f"error: {article.doc_id}: no task on the server (run the push step)")
-        if info.text != article.text:
-            raise SystemExit(f"error: {article.doc_id}: the pass's text differs from the task's")
-        if info.id in done:
-            skipped += 1
-            continue
-        client.sdk.annotations.create(id=info.id, result=article_to_result(article))
-        created += 1
-    return created, skipped
-
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", type=Path, required=True, help="your SaudiNewsNet folder")
@@ -220,6 +152,7 @@ def main(argv: list[str] | None = None) -> int:
     from benchmark.studio.client import StudioClient, read_predictions
     from benchmark.studio.convert import export_to_articles, write_export
     from benchmark.studio.server import start_server
+    from benchmark.studio.submit import SubmitError, submit_annotations
 
     work: Path = args.work
     work.mkdir(parents=True, exist_ok=True)
@@ -270,13 +203,11 @@ def main(argv: list[str] | None = None) -> int:
         # 4. annotate as each user
         for email, articles in passes.items():
             admin.ensure_user(email, secrets_["users"][email])
-            if server is not None:
-                own_token = local_user_token(server.data_dir, email)
-            else:
-                own_token = user_token(url, email, secrets_["users"][email])
-            as_user = StudioClient(url, own_token)
-            done, skipped = submit_pass(as_user, project, articles, email)
-            print(f"[annotate] {email}: {done} annotation(s) submitted, {skipped} already there")
+            try:
+                submitted = submit_annotations(admin, project, articles, email, existing="skip")
+            except SubmitError as error:
+                raise SystemExit(f"error: {error}") from None
+            print(f"[annotate] {email}: {submitted.summary()}")
         # 5. pull
         tasks = admin.export_snapshot(project)
         export_path = write_export(work / "export.json", tasks)

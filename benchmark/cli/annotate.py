@@ -7,6 +7,7 @@
     khabar annotate setup [--project TITLE]                # create/update the project (idempotent)
     khabar annotate push ARTICLES.jsonl [--predictions P.jsonl --model-version V]
     khabar annotate pull [--out annotations/exports/]      # snapshot export + per-annotator Article JSONL
+    khabar annotate submit FILE --user EMAIL [--texts RAW.jsonl] [--replace]   # annotations made outside the UI
     khabar annotate agreement EXPORT.json [--gold GOLD.jsonl] [--report OUT.json]
     khabar annotate adjudicate EXPORT.json --rule majority|lead|unanimous [--lead EMAIL] --out GOLD.jsonl
 
@@ -28,7 +29,7 @@ from benchmark.cli._options import add_progress_option
 from benchmark.cli._schema_option import add_schema_option, schema_from_args
 
 NAME = "annotate"
-HELP = "Label Studio workflow: config, serve, users, setup, push, pull, agreement, adjudicate"
+HELP = "Label Studio workflow: config, serve, users, setup, push, pull, submit, agreement, adjudicate"
 
 DEFAULT_PROJECT = "Khabar"
 
@@ -119,6 +120,17 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     add_progress_option(p, help="no progress bars (download, conversion; stderr)")
 
+    p = sub.add_parser("submit", help="submit annotations made outside the UI (Article or locator JSONL) as a "
+                       "user's annotations of the project's tasks (by doc_id)")
+    _connection_args(p)
+    p.add_argument("file", type=Path, help="Article JSONL, or locator JSONL with --texts (benchmark.authoring)")
+    p.add_argument("--user", required=True, help="the annotator's e-mail (an existing account: annotate users add)")
+    p.add_argument("--texts", type=Path, default=None,
+                   help="Article JSONL of the raw articles: FILE is then locator JSONL, resolved against these texts")
+    p.add_argument("--replace", action="store_true",
+                   help="replace this user's existing annotation of a task (default: refuse such a doc_id)")
+    add_schema_option(p)
+
     p = sub.add_parser("agreement", help="inter-annotator agreement per layer from an export")
     p.add_argument("export", type=Path, help="Label Studio JSON export")
     p.add_argument(
@@ -153,6 +165,7 @@ def run(args: argparse.Namespace) -> int:
         "setup": _setup,
         "push": _push,
         "pull": _pull,
+        "submit": _submit,
         "agreement": _agreement,
         "adjudicate": _adjudicate,
     }
@@ -188,8 +201,9 @@ def _client(args: argparse.Namespace):
 def _config(args: argparse.Namespace) -> int:
     from benchmark.studio.config import check_config, committed_config_path, labeling_config
 
-    xml = labeling_config(schema_from_args(args))
-    problems = check_config(xml)
+    schema = schema_from_args(args)
+    xml = labeling_config(schema)
+    problems = check_config(xml, schema)
     if problems:
         print("\n".join(f"error: {p}" for p in problems), file=sys.stderr)
         return 1
@@ -415,6 +429,19 @@ def _pull(args: argparse.Namespace) -> int:
     if len(result.problems) > 50:
         print(f"  … {len(result.problems) - 50} more in {problems_path}", file=sys.stderr)
     return 1 if result.rejected else 0
+
+
+def _submit(args: argparse.Namespace) -> int:
+    from benchmark.studio.submit import read_submission, submit_annotations
+
+    schema = schema_from_args(args)
+    articles = read_submission(args.file, texts=args.texts, schema=schema)
+    client = _client(args)
+    project = client.project_id(args.project)
+    report = submit_annotations(client, project, articles, args.user,
+                                existing="replace" if args.replace else "refuse", schema=schema)
+    print(f"{args.file}: {report.summary()} (project {args.project!r})")
+    return 0
 
 
 def _load(args: argparse.Namespace):

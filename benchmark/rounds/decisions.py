@@ -41,7 +41,7 @@ __all__ = [
 ]
 
 DECISION_FIELDS = ("doc_id", "layer", "start", "end", "options", "decision", "reason")
-LAYER_ORDER = ("entity", "quote", "quote speaker", "quote speaker_elided", "quote cue",
+LAYER_ORDER = ("entity", "source", "quote", "quote speaker", "quote speaker_elided", "quote cue",
                "stance (quote)", "stance (article)", "stance target", "stance target_mention", "coreference")
 """The order decisions are applied in, inside a document (a quote before its speaker, ...)."""
 
@@ -139,7 +139,12 @@ class GoldBuilder:
     Decisions (``decision`` field) per layer:
 
     - ``entity`` at a span: a label (the mention at that span gets it, added when missing) or
-      ``null`` (removed; quotes/stances pointing at it must have been decided too);
+      ``null`` (the entity mention there is removed; quotes/stances pointing at it must have been
+      decided too);
+    - ``source`` at a span (guidelines 2.0 §5.7): a source label (``"SOURCE"``) the same way, or
+      ``null`` (the source mention there is removed). A mention whose decision turns it from an
+      entity into a source or back leaves its cluster (a cluster never holds both); one span
+      decided as an entity by one layer and as a source by the other is refused;
     - ``quote`` at a span: ``{"take": ANNOTATOR, "kind": KIND}`` (that annotator's quote — cue,
       speaker, elided — with this kind) or ``"drop"`` (its stance goes too);
     - ``quote speaker`` at a quote span: ``{"start", "end"}`` of the speaker mention, or ``null``;
@@ -151,7 +156,11 @@ class GoldBuilder:
       keeps the lead's clusters (a lead cluster is not split here).
     """
 
-    def __init__(self, articles: Mapping[str, Any], lead: str):
+    def __init__(self, articles: Mapping[str, Any], lead: str, schema: Any = None):
+        from benchmark.schema import KHABAR
+
+        self.sources = frozenset((schema or KHABAR).source_labels)
+        self.labelled: dict[tuple[int, int], tuple[str, str]] = {}  # span → (layer, label) decided
         self.by = dict(articles)
         self.lead = lead
         base = articles[lead]
@@ -202,15 +211,8 @@ class GoldBuilder:
         from benchmark.model import Mention
 
         span = None if span is None else tuple(span)
-        if layer == "entity":
-            old = self.entities.get(span)
-            if decision is None:
-                self.entities.pop(span, None)
-            elif old is None:
-                new_id = f"x{span[0]}-{span[1]}"
-                self.entities[span] = Mention(new_id, *span, decision, cluster=new_id)
-            else:
-                self.entities[span] = Mention(old.id, old.start, old.end, decision, cluster=old.cluster)
+        if layer in ("entity", "source"):
+            self._label(layer, span, decision)
         elif layer == "quote":
             if decision == "drop":
                 self.quotes.pop(span, None)
@@ -276,12 +278,50 @@ class GoldBuilder:
             if decision["same"]:
                 if x not in self.entities or y not in self.entities:
                     raise ValueError(f"{self.base.doc_id}: coreference {x} ~ {y}: both must be gold mentions")
+                if self._is_source(self.entities[x].label) != self._is_source(self.entities[y].label):
+                    raise ValueError(f"{self.base.doc_id}: coreference {x} ~ {y} joins a source and an entity "
+                                     "mention; a cluster holds one kind (guidelines §5.7) (fix: decide same: false)")
                 keep, move = self.entities[x].cluster, self.entities[y].cluster
                 for span, m in self.entities.items():
                     if m.cluster == move:
                         self.entities[span] = Mention(m.id, m.start, m.end, m.label, cluster=keep)
         else:
             raise ValueError(f"unknown conflict layer {layer!r}")
+
+    def _is_source(self, label: str) -> bool:
+        return label in self.sources
+
+    def _label(self, layer: str, span: tuple[int, int], decision: str | None) -> None:
+        """An ``entity`` or ``source`` decision at ``span`` (see the class docstring)."""
+        from benchmark.model import Mention
+
+        old = self.entities.get(span)
+        if decision is None:
+            if old is not None and self._is_source(old.label) == (layer == "source"):
+                self.entities.pop(span)
+            return
+        if self._is_source(decision) != (layer == "source"):
+            raise ValueError(f"{self.base.doc_id}: {layer} decision {decision!r} at {span} is "
+                             f"{'a source' if self._is_source(decision) else 'an entity'} label (fix: decide it "
+                             f"in the {'source' if self._is_source(decision) else 'entity'} layer)")
+        other = self.labelled.get(span)
+        if other is not None and other[0] != layer:
+            raise ValueError(f"{self.base.doc_id}: {span} is decided {other[1]!r} ({other[0]}) and {decision!r} "
+                             f"({layer}); a span is an entity or a source (fix: set one of the two decisions to null)")
+        self.labelled[span] = (layer, decision)
+        if old is None:
+            new_id = f"x{span[0]}-{span[1]}"
+            self.entities[span] = Mention(new_id, *span, decision, cluster=new_id)
+        elif self._is_source(old.label) == self._is_source(decision):
+            self.entities[span] = Mention(old.id, old.start, old.end, decision, cluster=old.cluster)
+        else:  # entity ↔ source: it leaves its cluster, whose other members keep theirs
+            rest = sorted(s for s, m in self.entities.items() if m.cluster == old.cluster and s != span)
+            if rest and old.cluster == old.id:
+                head = self.entities[rest[0]].id
+                for s in rest:
+                    m = self.entities[s]
+                    self.entities[s] = Mention(m.id, m.start, m.end, m.label, cluster=head)
+            self.entities[span] = Mention(old.id, old.start, old.end, decision, cluster=old.id)
 
     def add_unopposed_stances(self, other: str) -> int:
         """Union rule: ``other``'s stance on a holder the gold has no stance for (its quote kept)."""
@@ -316,6 +356,7 @@ class GoldBuilder:
                 head_of[span] = head
         mentions = [Mention(ids[span], *span, self.entities[span].label, cluster=ids[head_of[span]])
                     for span in spans]
+        self._check_sources(mentions, {q["speaker"] for q in self.quotes.values()}, ids)
 
         def mention_id(span, what):
             if span not in ids:
@@ -345,16 +386,26 @@ class GoldBuilder:
             entities=tuple(mentions), quotes=tuple(quotes), stances=tuple(stances), provenance=provenance
         )
 
+    def _check_sources(self, mentions: Sequence, speakers: set, ids: Mapping[tuple[int, int], str]) -> None:
+        """Every source cluster of the gold speaks a quote (guidelines §5.7), else a named error."""
+        spoken = {m.cluster for m in mentions if (m.start, m.end) in speakers}
+        for m in mentions:
+            if self._is_source(m.label) and m.cluster not in spoken:
+                raise ValueError(f"{self.base.doc_id}: the source {self.text[m.start:m.end]!r} [{m.start}, {m.end}) "
+                                 "speaks no gold quote; a source is annotated only as a speaker (guidelines §5.7) "
+                                 "(fix: decide the source at that span null, or a quote speaker to it)")
+
 
 
 def apply_decisions(articles: Sequence, conflicts: Sequence, decisions: Mapping[tuple, dict], lead: str,
-                    union_stances_from: str | None, *, lead_decides_the_rest: bool = True):
+                    union_stances_from: str | None, *, lead_decides_the_rest: bool = True, schema: Any = None):
     """Gold articles: the lead's article, every reviewed conflict decided by the reviewer, the other
     conflicts by the lead rule, plus (when ``union_stances_from``) that annotator's unopposed stances.
 
     With ``lead_decides_the_rest=False`` every conflict must have a decision (:class:`DecisionError`
     lists the undecided ones); the lead's article is then only the starting point.
     Returns ``(gold, ledger)``; the ledger lists each conflict with ``reviewed`` or ``ruled``.
+    ``schema`` (default Khabar's) says which mention labels are sources.
     """
     from benchmark.model import Provenance
 
@@ -374,7 +425,7 @@ def apply_decisions(articles: Sequence, conflicts: Sequence, decisions: Mapping[
     gold, ledger = [], []
     order = list(LAYER_ORDER)
     for doc_id in sorted(by_doc):
-        builder = GoldBuilder(by_doc[doc_id], lead)
+        builder = GoldBuilder(by_doc[doc_id], lead, schema)
         todo = sorted(per_doc_conflicts[doc_id], key=lambda c: order.index(c.layer) if c.layer in order else 99)
         for conflict in todo:
             decision = decisions.get(conflict_key(conflict))

@@ -12,6 +12,10 @@ Items and how they are compared (ids differ between annotators, so spans are the
 - entity mention: its span, then the label that passes the rule among the annotators (one who
   did not mark the span counts as absent); coreference: a pair of kept mention spans is in one
   cluster when the rule holds for "these two spans are in the same cluster";
+- source mention (a label of ``schema.source_labels``: ``SOURCE``, guidelines 2.0 §5.7): the same,
+  in a layer of its own (``source``), so that an entity-versus-source disagreement at one span is
+  one ``entity`` and one ``source`` conflict; a source and an entity mention are never put in one
+  cluster, and a kept source cluster that speaks no kept quote is dropped (a conflict says so);
 - quote: its span, then its kind the same way; then, over the annotators who marked the span
   (whatever kind they gave), each attribute by the same rule:
   cue span, speaker (by cluster: an annotator supports a speaker span when it is in the cluster
@@ -35,6 +39,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from benchmark.model import Article, Mention, Provenance, Quote, Span, Stance
+from benchmark.schema import KHABAR, LabelSchema
 
 __all__ = ["RULES", "AdjudicationResult", "Conflict", "adjudicate", "adjudicate_document"]
 
@@ -201,9 +206,10 @@ class _Voting:
 
 
 def adjudicate_document(
-    articles: Sequence[Article], rule: str = "majority", *, lead: str | None = None
+    articles: Sequence[Article], rule: str = "majority", *, lead: str | None = None, schema: LabelSchema = KHABAR
 ) -> tuple[Article | None, list[Conflict], str | None]:
-    """One document's gold article, its conflicts, and the reason when there is no gold."""
+    """One document's gold article, its conflicts, and the reason when there is no gold
+    (``schema.source_labels`` say which mentions are sources)."""
     if rule not in RULES:
         raise ValueError(f"unknown rule {rule!r} (fix: use one of {', '.join(RULES)})")
     by_annotator: dict[str, Article] = {}
@@ -221,17 +227,22 @@ def adjudicate_document(
     annotators = sorted(by_annotator)
     vote = _Voting(first.doc_id, first.text, annotators, "majority" if rule == "lead" else rule)
 
-    # -- entities -------------------------------------------------------------------------
-    ent_labels: dict[tuple[int, int], dict[str, str]] = defaultdict(dict)
+    # -- entities and sources -----------------------------------------------------------
+    sources = frozenset(schema.source_labels)
+    labels_at: dict[tuple[str, tuple[int, int]], dict[str, str]] = defaultdict(dict)
     for name, article in by_annotator.items():
         for m in article.entities:
-            ent_labels[(m.start, m.end)][name] = m.label
-    kept_spans: list[tuple[int, int, str]] = []
-    for span in sorted(ent_labels):
-        label = vote.choose("entity", span, ent_labels[span])
-        if label is not None:
-            kept_spans.append((*span, label))
+            labels_at[("source" if m.label in sources else "entity", (m.start, m.end))][name] = m.label
+    kept_at: dict[tuple[int, int], str] = {}
+    for layer, span in sorted(labels_at, key=lambda key: (key[1], key[0])):
+        label = vote.choose(layer, span, labels_at[(layer, span)])
+        if label is not None and span in kept_at:  # an entity and a source at one span, both kept
+            vote.conflict(layer, span, labels_at[(layer, span)], f"dropped (the span is kept as {kept_at[span]!r})")
+        elif label is not None:
+            kept_at[span] = label
+    kept_spans = [(*span, kept_at[span]) for span in sorted(kept_at)]
     mention_id = {(s, e): f"m{i + 1}" for i, (s, e, _) in enumerate(kept_spans)}
+    is_source = {span: kept_at[span] in sources for span in kept_at}
     # coreference: pairs of kept spans in one cluster
     pair_support: dict[tuple, dict[str, Any]] = defaultdict(dict)
     for name, article in by_annotator.items():
@@ -254,6 +265,11 @@ def adjudicate_document(
     for pair in sorted(pair_support):
         x, y = pair
         surface = f"{first.text[x[0] : x[1]]} [{x[0]}, {x[1]}) ~ {first.text[y[0] : y[1]]} [{y[0]}, {y[1]})"
+        if is_source[x] != is_source[y]:  # kept as a source and as an entity: never one cluster (§5.7)
+            votes = {a: pair_support[pair].get(a, "different entities") for a in vote.annotators}
+            vote.conflict("coreference", None, votes, "dropped (one is kept as a source, the other as an entity)",
+                          surface)
+            continue
         if vote.keep("coreference", None, pair_support[pair], "different entities", surface):
             a, b = find(pair[0]), find(pair[1])
             if a != b:
@@ -341,6 +357,8 @@ def adjudicate_document(
             )
         )
 
+    mentions = _drop_silent_sources(vote, mentions, quotes, sources, labels_at)
+
     provenance = Provenance(
         annotator=f"adjudicated:{rule}" + (f":{lead}" if rule == "lead" else ""),
         annotation_ids=tuple(i for a in annotators for i in by_annotator[a].provenance.annotation_ids),
@@ -356,6 +374,24 @@ def adjudicate_document(
         entities=mentions, quotes=tuple(quotes), stances=tuple(stances), provenance=provenance
     )
     return gold, vote.conflicts, None
+
+
+def _drop_silent_sources(
+    vote: _Voting, mentions: tuple[Mention, ...], quotes: Sequence[Quote], sources: frozenset[str],
+    labels_at: dict[tuple[str, tuple[int, int]], dict[str, str]],
+) -> tuple[Mention, ...]:
+    """The mentions without the kept source clusters that speak no kept quote (a source is
+    annotated only as a speaker, guidelines §5.7), each dropped one recorded as a ``source`` conflict."""
+    spoken = {m.cluster for m in mentions for q in quotes if q.speaker == m.id}
+    kept = []
+    for m in mentions:
+        if m.label in sources and m.cluster not in spoken:
+            said = labels_at.get(("source", (m.start, m.end)), {})
+            vote.conflict("source", (m.start, m.end), {a: said.get(a) for a in vote.annotators},
+                          "dropped (its cluster speaks no kept quote; guidelines §5.7)")
+        else:
+            kept.append(m)
+    return tuple(kept)
 
 
 def _lead_resolution(conflict: Conflict, lead: str) -> Conflict:
@@ -439,7 +475,7 @@ def _speaker(
 
 
 def adjudicate(
-    articles: Iterable[Article], rule: str = "majority", *, lead: str | None = None
+    articles: Iterable[Article], rule: str = "majority", *, lead: str | None = None, schema: LabelSchema = KHABAR
 ) -> AdjudicationResult:
     """Group annotator articles by doc_id and adjudicate each document (see the module docstring)."""
     if rule == "lead" and not lead:
@@ -449,7 +485,7 @@ def adjudicate(
         groups[article.doc_id].append(article)
     result = AdjudicationResult(rule=rule)
     for doc_id in sorted(groups):
-        gold, conflicts, reason = adjudicate_document(groups[doc_id], rule, lead=lead)
+        gold, conflicts, reason = adjudicate_document(groups[doc_id], rule, lead=lead, schema=schema)
         result.conflicts.extend(conflicts)
         if gold is None:
             result.unresolved[doc_id] = reason or "no gold"

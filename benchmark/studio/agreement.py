@@ -5,12 +5,18 @@ Annotators are compared on the documents both annotated (pairs), or all annotate
 - **Entities** — span F1 between two annotators (symmetric: F1 does not depend on which one is
   the reference). *strict*: same ``(start, end, label)``; *partial*: same label and overlapping
   spans, matched one-to-one (greedy by overlap length, then position). Also per label (strict).
+  Over the schema's **entity labels only**, so the figure stays comparable with v0.1.
+- **Sources** — the ``SOURCE`` mentions (``schema.source_labels``, guidelines 2.0 §5.7): their own
+  span F1, strict and partial, beside the entity F1.
 - **Quotes** — quote span F1, *strict* ``(start, end)`` and *partial* (overlap, one-to-one);
   on strictly matched quote pairs: kind agreement and **speaker agreement**. Two speakers agree
   when both are ``None``, or when the two speaker *clusters* share a surface span: the set of
   ``(start, end)`` of all mentions in A's speaker cluster intersects B's. So ``بوتين`` and
   ``الرئيس الروسي`` agree when either annotator joined them with ``same_entity`` and the other
-  picked any mention of that cluster (DESIGN §2: speakers are scored by cluster).
+  picked any mention of that cluster (DESIGN §2: speakers are scored by cluster). Speaker
+  agreement is also given by speaker type: ``entity``, ``source`` (a ``SOURCE`` cluster) and
+  ``none``; a quote pair counts under the type of each annotator's speaker (a pair where one
+  picked an entity and the other a source counts under both, as a disagreement).
 - **Stance** — nominal labels on *items*: the article (``(doc_id, "article")``) and each quote,
   identified by its span (``(doc_id, start, end)``), so ids may differ between annotators. An item
   an annotator did not label is missing. Cohen's kappa per pair (items both labelled), Fleiss'
@@ -40,6 +46,7 @@ from typing import Any
 import numpy as np
 
 from benchmark.model import Article, Quote
+from benchmark.schema import KHABAR, LabelSchema
 
 __all__ = [
     "AgreementReport",
@@ -50,6 +57,7 @@ __all__ = [
     "fleiss_kappa",
     "krippendorff_alpha",
     "quote_scores",
+    "speaker_type",
     "speakers_agree",
     "stance_items",
 ]
@@ -183,10 +191,17 @@ def _strict(a: Iterable[Hashable], b: Iterable[Hashable]) -> SpanScores:
     return SpanScores(sum(ca.values()), sum(cb.values()), sum((ca & cb).values()))
 
 
-def entity_scores(a: Article, b: Article) -> dict[str, Any]:
-    """Strict and partial entity span agreement of two annotations of one document, and per label."""
-    ka = [(m.start, m.end, m.label) for m in a.entities]
-    kb = [(m.start, m.end, m.label) for m in b.entities]
+SPEAKER_TYPES = ("entity", "source", "none")
+
+
+def entity_scores(a: Article, b: Article, schema: LabelSchema = KHABAR) -> dict[str, Any]:
+    """Strict and partial entity span agreement of two annotations of one document, and per label,
+    over the entity mentions only; ``source``: the same (strict, partial) for the source mentions."""
+    sources = set(schema.source_labels)
+    ka = [(m.start, m.end, m.label) for m in a.entities if m.label not in sources]
+    kb = [(m.start, m.end, m.label) for m in b.entities if m.label not in sources]
+    sa = [(m.start, m.end, m.label) for m in a.entities if m.label in sources]
+    sb = [(m.start, m.end, m.label) for m in b.entities if m.label in sources]
     per_label = {
         label: _strict([k for k in ka if k[2] == label], [k for k in kb if k[2] == label])
         for label in sorted({k[2] for k in ka + kb})
@@ -195,6 +210,7 @@ def entity_scores(a: Article, b: Article) -> dict[str, Any]:
         "strict": _strict(ka, kb),
         "partial": SpanScores(len(ka), len(kb), len(_match_overlap(ka, kb))),
         "per_label": per_label,
+        "source": {"strict": _strict(sa, sb), "partial": SpanScores(len(sa), len(sb), len(_match_overlap(sa, sb)))},
     }
 
 
@@ -213,27 +229,41 @@ def speakers_agree(a: Article, qa: Quote, b: Article, qb: Quote) -> bool:
     return bool(sa & sb)
 
 
-def quote_scores(a: Article, b: Article) -> dict[str, Any]:
-    """Quote span agreement (strict/partial) and, on strictly matched quotes, kind and speaker agreement."""
+def speaker_type(article: Article, quote: Quote, schema: LabelSchema = KHABAR) -> str:
+    """``"none"`` (no speaker), ``"source"`` (a source mention, e.g. ``SOURCE``) or ``"entity"``."""
+    if quote.speaker is None:
+        return "none"
+    return "source" if article.mention(quote.speaker).label in schema.source_labels else "entity"
+
+
+def quote_scores(a: Article, b: Article, schema: LabelSchema = KHABAR) -> dict[str, Any]:
+    """Quote span agreement (strict/partial) and, on strictly matched quotes, kind and speaker
+    agreement, overall and by speaker type (``speaker_by_type``: type → [pairs, agreeing])."""
     spans_a = [(q.start, q.end, None) for q in a.quotes]
     spans_b = [(q.start, q.end, None) for q in b.quotes]
     strict = _strict([(q.start, q.end) for q in a.quotes], [(q.start, q.end) for q in b.quotes])
     partial = SpanScores(len(spans_a), len(spans_b), len(_match_overlap(spans_a, spans_b)))
     by_span = {(q.start, q.end): q for q in b.quotes}
     kind = speaker = pairs = 0
+    by_type = {t: [0, 0] for t in SPEAKER_TYPES}
     for qa in a.quotes:
         qb = by_span.get((qa.start, qa.end))
         if qb is None:
             continue
         pairs += 1
         kind += qa.kind == qb.kind
-        speaker += speakers_agree(a, qa, b, qb)
+        agree = speakers_agree(a, qa, b, qb)
+        speaker += agree
+        for t in {speaker_type(a, qa, schema), speaker_type(b, qb, schema)}:
+            by_type[t][0] += 1
+            by_type[t][1] += agree
     return {
         "strict": strict,
         "partial": partial,
         "matched_pairs": pairs,
         "kind_agree": kind,
         "speaker_agree": speaker,
+        "speaker_by_type": by_type,
     }
 
 
@@ -308,6 +338,9 @@ class AgreementReport:
             f"{st.get('alpha_items', 0)} item(s)",
         ]
         if self.pairs:
+            lines += ["", "SOURCE span F1 (strict/partial) and speaker agreement by speaker type (pairs):"]
+            for pair in self.pairs:
+                lines.append(f"  {pair['a']} × {pair['b']}: {_source_line(pair)}")
             lines += ["", "entity strict F1 per label (pairs):"]
             for pair in self.pairs:
                 per = ", ".join(
@@ -331,13 +364,30 @@ class AgreementReport:
                     f"{label} {f(s['f1']).strip()}" for label, s in row["entities"]["per_label"].items()
                 )
                 lines.append(f"  per label: {per}")
+                lines.append(f"  {_source_line(row)}")
         return "\n".join(lines)
 
 
-def _compare(docs_a: Mapping[str, Article], docs_b: Mapping[str, Article]) -> dict[str, Any]:
-    """Entity, quote and stance figures of two annotators over the documents both annotated."""
+def _source_line(row: Mapping[str, Any]) -> str:
+    """SOURCE span F1 and speaker agreement by type, for the terminal table."""
+
+    def f(value: Any) -> str:
+        return "-" if value is None else f"{value:.3f}"
+
+    src = row["sources"]
+    by_type = ", ".join(f"{t} {f(v['agreement'])} ({v['pairs']})" for t, v in row["quotes"]["speaker_by_type"].items())
+    return (f"SOURCE F1 {f(src['strict']['f1'])}/{f(src['partial']['f1'])}; "
+            f"speaker agreement by type (quote pairs): {by_type}")
+
+
+def _compare(
+    docs_a: Mapping[str, Article], docs_b: Mapping[str, Article], schema: LabelSchema = KHABAR
+) -> dict[str, Any]:
+    """Entity, source, quote and stance figures of two annotators over the documents both annotated."""
     shared = sorted(set(docs_a) & set(docs_b))
     ent = {"strict": SpanScores(), "partial": SpanScores()}
+    src = {"strict": SpanScores(), "partial": SpanScores()}
+    by_type = {t: [0, 0] for t in SPEAKER_TYPES}
     per_label: dict[str, SpanScores] = defaultdict(SpanScores)
     quo = {"strict": SpanScores(), "partial": SpanScores()}
     pairs = kind = speaker = 0
@@ -346,12 +396,17 @@ def _compare(docs_a: Mapping[str, Article], docs_b: Mapping[str, Article]) -> di
     stance_items_a = stance_items_b = 0
     for doc in shared:
         a, b = docs_a[doc], docs_b[doc]
-        e = entity_scores(a, b)
+        e = entity_scores(a, b, schema)
         ent["strict"].add(e["strict"])
         ent["partial"].add(e["partial"])
+        src["strict"].add(e["source"]["strict"])
+        src["partial"].add(e["source"]["partial"])
         for label, scores in e["per_label"].items():
             per_label[label].add(scores)
-        q = quote_scores(a, b)
+        q = quote_scores(a, b, schema)
+        for t, (n, agreeing) in q["speaker_by_type"].items():
+            by_type[t][0] += n
+            by_type[t][1] += agreeing
         quo["strict"].add(q["strict"])
         quo["partial"].add(q["partial"])
         pairs += q["matched_pairs"]
@@ -371,12 +426,17 @@ def _compare(docs_a: Mapping[str, Article], docs_b: Mapping[str, Article]) -> di
             "partial": ent["partial"].to_dict(),
             "per_label": {k: v.to_dict() for k, v in sorted(per_label.items())},
         },
+        "sources": {"strict": src["strict"].to_dict(), "partial": src["partial"].to_dict()},
         "quotes": {
             "strict": quo["strict"].to_dict(),
             "partial": quo["partial"].to_dict(),
             "matched_pairs": pairs,
             "kind_agreement": _round(_ratio(kind, pairs)),
             "speaker_agreement": _round(_ratio(speaker, pairs)),
+            "speaker_by_type": {
+                t: {"pairs": n, "agree": agreeing, "agreement": _round(_ratio(agreeing, n))}
+                for t, (n, agreeing) in by_type.items()
+            },
         },
         "stance": {
             "items_a": stance_items_a,
@@ -389,9 +449,13 @@ def _compare(docs_a: Mapping[str, Article], docs_b: Mapping[str, Article]) -> di
 
 
 def agreement_report(
-    by_annotator: Mapping[str, Iterable[Article]], *, gold: Iterable[Article] | None = None
+    by_annotator: Mapping[str, Iterable[Article]],
+    *,
+    gold: Iterable[Article] | None = None,
+    schema: LabelSchema = KHABAR,
 ) -> AgreementReport:
-    """Agreement between annotators (``annotator → articles``), and of each against ``gold`` if given.
+    """Agreement between annotators (``annotator → articles``), and of each against ``gold`` if given
+    (``schema.source_labels`` say which mentions are sources, scored apart from the entities).
 
     Raises ``ValueError`` when one annotator has two articles for the same doc_id.
     """
@@ -408,7 +472,7 @@ def agreement_report(
     annotators = sorted(docs)
     report = AgreementReport(annotators=annotators, documents={a: len(docs[a]) for a in annotators})
     for a, b in itertools.combinations(annotators, 2):
-        report.pairs.append({"a": a, "b": b, **_compare(docs[a], docs[b])})
+        report.pairs.append({"a": a, "b": b, **_compare(docs[a], docs[b], schema)})
 
     items = sorted(
         {key for a in annotators for doc in docs[a].values() for key in stance_items(doc)}, key=str
@@ -433,5 +497,5 @@ def agreement_report(
     if gold is not None:
         gold_docs = {article.doc_id: article for article in gold}
         for annotator in annotators:
-            report.against_gold.append({"annotator": annotator, **_compare(docs[annotator], gold_docs)})
+            report.against_gold.append({"annotator": annotator, **_compare(docs[annotator], gold_docs, schema)})
     return report

@@ -2,7 +2,8 @@
 
 The XML implements the Khabar Label Studio contract (docs/annotation-workflow.md): one ``Text``
 object named ``text`` (symbol granularity, right-to-left) and the controls ``entity``, ``quote``,
-``cue`` (span labels), one ``Relations`` block (``said_by``, ``has_cue``, ``same_entity``,
+``cue`` and — for a schema with source labels (Khabar's ``SOURCE``, guidelines 2.0 §5.7) —
+``source`` (span labels), one ``Relations`` block (``said_by``, ``has_cue``, ``same_entity``,
 ``stance_target``), the per-quote-region controls ``speaker_elided``, ``quote_stance`` and
 ``quote_stance_target``, and the article-level ``article_stance`` / ``article_stance_target``.
 
@@ -13,6 +14,8 @@ regenerates it and a test fails when it is stale.
 >>> check_config(xml)
 []
 >>> 'value="GPE"' in xml and 'name="quote_stance"' in xml
+True
+>>> '<Labels name="source"' in xml and 'value="SOURCE"' in xml
 True
 """
 
@@ -35,6 +38,7 @@ __all__ = [
     "QUOTE_STANCE",
     "QUOTE_STANCE_TARGET",
     "RELATION_LABELS",
+    "SOURCE",
     "SPEAKER_ELIDED",
     "SPEAKER_ELIDED_CHOICE",
     "TEXT",
@@ -49,6 +53,8 @@ ENTITY = "entity"
 QUOTE = "quote"
 CUE = "cue"
 CUE_LABEL = "CUE"
+SOURCE = "source"
+"""The span control of speaker-only source mentions (``schema.source_labels``; absent when there are none)."""
 RELATIONS = "relations"
 SAID_BY, HAS_CUE, SAME_ENTITY, STANCE_TARGET = "said_by", "has_cue", "same_entity", "stance_target"
 RELATION_LABELS: tuple[str, ...] = (SAID_BY, HAS_CUE, SAME_ENTITY, STANCE_TARGET)
@@ -69,11 +75,13 @@ CONTROL_NAMES: tuple[str, ...] = (
     ARTICLE_STANCE,
     ARTICLE_STANCE_TARGET,
 )
-"""Every ``from_name`` the converter understands; :func:`check_config` checks each exists."""
+"""Every ``from_name`` the converter understands; :func:`check_config` checks each exists (and
+:data:`SOURCE` too, for a schema with source labels)."""
 
 # Distinct, readable colours per entity label (cycled if a schema has more labels).
 _COLOURS = ("#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#46f0f0", "#f032e6", "#bcf60c")
 _QUOTE_COLOURS = {"direct": "#ffe119", "indirect": "#fabebe", "mixed": "#e6beff"}
+_SOURCE_COLOURS = ("#008080", "#9a6324")  # not an entity colour: a source is not an entity
 
 
 def _labels(name: str, values: tuple[str, ...], colours: dict[str, str], hotkeys: bool) -> list[str]:
@@ -85,6 +93,17 @@ def _labels(name: str, values: tuple[str, ...], colours: dict[str, str], hotkeys
         )
     lines.append("    </Labels>")
     return lines
+
+
+def _source_labels(schema: LabelSchema) -> list[str]:
+    """The ``source`` control (no number hotkeys: 1–6 stay the entity labels); none without source labels."""
+    if not schema.source_labels:
+        return []
+    colours = {label: _SOURCE_COLOURS[i % len(_SOURCE_COLOURS)] for i, label in enumerate(schema.source_labels)}
+    return [
+        '    <Header value="المصادر غير المسمّاة (unnamed sources, speakers only)" size="6"/>',
+        *_labels(SOURCE, tuple(schema.source_labels), colours, hotkeys=False),
+    ]
 
 
 def _choices(name: str, values: tuple[str, ...], *, per_region: bool, extra: str = "") -> list[str]:
@@ -118,6 +137,7 @@ def labeling_config(schema: LabelSchema = KHABAR) -> str:
         '    <Header value="الاقتباسات (quotes)" size="6"/>',
         *_labels(QUOTE, tuple(schema.quote_kinds), quote_colours, hotkeys=False),
         *_labels(CUE, (CUE_LABEL,), {CUE_LABEL: "#808000"}, hotkeys=False),
+        *_source_labels(schema),
         f'    <Relations name="{RELATIONS}">',
         *[f"      <Relation value={quoteattr(v)}/>" for v in RELATION_LABELS],
         "    </Relations>",
@@ -141,8 +161,9 @@ def labeling_config(schema: LabelSchema = KHABAR) -> str:
     return "\n".join(lines) + "\n"
 
 
-def check_config(xml: str) -> list[str]:
-    """Problems with a labeling config: unparsable XML, or a control the converter reads missing.
+def check_config(xml: str, schema: LabelSchema | None = None) -> list[str]:
+    """Problems with a labeling config: unparsable XML, or a control the converter reads missing
+    (with ``schema``: also the ``source`` control when the schema has source labels, with each label).
 
     Returns a list of messages (empty when the config is usable).
     """
@@ -168,8 +189,10 @@ def check_config(xml: str) -> list[str]:
         QUOTE_STANCE_TARGET: "TextArea",
         ARTICLE_STANCE: "Choices",
         ARTICLE_STANCE_TARGET: "TextArea",
+        SOURCE: "Labels",
     }
-    for name in CONTROL_NAMES:
+    wanted = CONTROL_NAMES + ((SOURCE,) if schema is not None and schema.source_labels else ())
+    for name in wanted:
         element = named.get(name)
         if element is None:
             problems.append(f"control {name!r} is missing")
@@ -178,6 +201,12 @@ def check_config(xml: str) -> list[str]:
             problems.append(f"control {name!r} is <{element.tag}>, expected <{expected_tags[name]}>")
         if element.get("toName") != TEXT:
             problems.append(f"control {name!r} must have toName={TEXT!r}")
+    source = named.get(SOURCE)
+    if schema is not None and schema.source_labels and source is not None:
+        values = {el.get("value") for el in source.iter("Label")}
+        for label in schema.source_labels:
+            if label not in values:
+                problems.append(f"source label {label!r} is missing from the {SOURCE!r} control")
     relation_values = {el.get("value") for el in root.iter("Relation")}
     for label in RELATION_LABELS:
         if label not in relation_values:

@@ -494,8 +494,11 @@ def _relation(from_id: str, to_id: str, label: str) -> dict[str, Any]:
     return {"from_id": from_id, "to_id": to_id, "type": "relation", "direction": "right", "labels": [label]}
 
 
-def article_to_result(article: Article) -> list[dict[str, Any]]:
+def article_to_result(article: Article, schema: LabelSchema = KHABAR) -> list[dict[str, Any]]:
     """Regions and relations for an article, usable as an annotation or a prediction ``result``.
+
+    A mention whose label is one of ``schema.source_labels`` (``SOURCE``) goes to the ``source``
+    control, every other mention to ``entity``.
 
     Raises ``ValueError`` for what the contract cannot express: two stances held by one quote,
     two article-level stances, or an article-level stance with a ``target_mention``.
@@ -508,7 +511,7 @@ def article_to_result(article: Article) -> list[dict[str, Any]]:
         result.append(
             _region(
                 m.id,
-                C.ENTITY,
+                C.SOURCE if m.label in schema.source_labels else C.ENTITY,
                 "labels",
                 {"start": m.start, "end": m.end, "text": text[m.start : m.end], "labels": [m.label]},
             )
@@ -599,6 +602,7 @@ def articles_to_export(
     predictions: Iterable[Article] = (),
     model_version: str | None = None,
     first_task_id: int = 1,
+    schema: LabelSchema = KHABAR,
 ) -> list[dict[str, Any]]:
     """Tasks in the Label Studio JSON export shape: one task per doc_id, one annotation per article.
 
@@ -646,7 +650,7 @@ def articles_to_export(
         annotation: dict[str, Any] = {
             "id": ann_id,
             "completed_by": _completed_by(prov.annotator),
-            "result": article_to_result(article),
+            "result": article_to_result(article, schema),
             "was_cancelled": False,
             "ground_truth": False,
             "task": task["id"],
@@ -664,7 +668,7 @@ def articles_to_export(
                 "id": number,
                 "model_version": version,
                 "score": None,
-                "result": article_to_result(article),
+                "result": article_to_result(article, schema),
                 "task": task["id"],
             }
         )

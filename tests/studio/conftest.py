@@ -82,6 +82,62 @@ def sample_article(
     )
 
 
+def source_article(doc_id: str = "test/src", annotator: str | None = "ali@example.org") -> Article:
+    """A valid guidelines-2.0 article whose quotes are spoken by a SOURCE (``مصادر أمنية``, then
+    elided), one nesting an entity (``وزارة الداخلية`` inside ``مصدر في وزارة الداخلية``)."""
+    text = ('وقالت مصادر أمنية إن الهجوم وقع ليلا. وأضافت أن التحقيق مستمر. '
+            'وأكد مصدر في وزارة الداخلية أن الوضع هادئ.')
+    sources = text.index("مصادر أمنية")
+    ministry_source = text.index("مصدر في")
+    ministry = text.index("وزارة الداخلية")
+    q1 = text.index("الهجوم"), text.index("ليلا") + 4
+    q2 = text.index("التحقيق"), text.index("مستمر") + 5
+    q3 = text.index("الوضع"), text.index("هادئ") + 4
+    return Article(
+        doc_id=doc_id,
+        text=text,
+        title="مصادر",
+        meta={"target": ""},
+        entities=(
+            Mention("s1", sources, sources + len("مصادر أمنية"), "SOURCE"),
+            Mention("s2", ministry_source, ministry + len("وزارة الداخلية"), "SOURCE"),
+            Mention("m1", ministry, ministry + len("وزارة الداخلية"), "ORG"),
+        ),
+        quotes=(
+            Quote("q1", *q1, "indirect", cue=Span(1, 5), speaker="s1"),
+            Quote("q2", *q2, "indirect", cue=Span(text.index("أضافت"), text.index("أضافت") + 5), speaker="s1",
+                  speaker_elided=True),
+            Quote("q3", *q3, "indirect", cue=Span(text.index("أكد"), text.index("أكد") + 3), speaker="s2"),
+        ),
+        provenance=Provenance(annotator=annotator, annotation_ids=("21",), guidelines_version="2.0",
+                              source="export.json"),
+    )
+
+
+def source_validator_refuses() -> str | None:
+    """Why the validator refuses SOURCE mentions (before ``docs/design-v0.2.md`` step 1 lands), else None."""
+    from benchmark.model import find_problems
+    from benchmark.schema import KHABAR
+
+    problems = find_problems(source_article(), KHABAR)
+    return "; ".join(str(p) for p in problems) or None
+
+
+@pytest.fixture()
+def validated_sources() -> None:
+    """Skip (with the reason) while benchmark.model refuses SOURCE mentions: the tests that need a
+    validated SOURCE article (a whole conversion) run once the validator of design-v0.2 step 1 is in."""
+    reason = source_validator_refuses()
+    if reason:
+        pytest.skip(f"the validator does not accept SOURCE mentions yet (design-v0.2 step 1): {reason[:200]}")
+
+
+@pytest.fixture()
+def make_source_article():
+    """The :func:`source_article` factory."""
+    return source_article
+
+
 @pytest.fixture()
 def make_article():
     """The :func:`sample_article` factory."""

@@ -120,3 +120,72 @@ def test_one_changed_label_is_one_conflict(make_article):
     ]
     (gold,) = three.gold
     assert (gold.surface(gold.entities[1]), gold.entities[1].label) == ("موسكو", "GPE")
+
+
+# --------------------------------------------------------------------------- SOURCE mentions: a layer of their own
+
+
+def _source_vs_org(make_source_article, annotator, annotation_id):
+    """The source article with 'مصادر أمنية' marked ORG (an entity) instead of SOURCE."""
+    a = make_source_article()
+    ents = tuple(Mention(m.id, m.start, m.end, "ORG") if m.id == "s1" else m for m in a.entities)
+    return _as(a.replace(entities=ents), annotator, annotation_id)
+
+
+def test_source_mentions_are_their_own_conflict_layer(make_source_article):
+    a = _as(make_source_article(), "a@x", "1")
+    b = _as(make_source_article(), "b@x", "2")
+    c = _source_vs_org(make_source_article, "c@x", "3")
+    result = adjudicate([a, b, c], "majority")
+    (gold,) = result.gold
+    span = (a.mention("s1").start, a.mention("s1").end)
+    kept = next(m for m in gold.entities if (m.start, m.end) == span)
+    assert kept.label == "SOURCE"
+    assert [gold.mention(q.speaker).label for q in gold.quotes] == ["SOURCE", "SOURCE", "SOURCE"]
+    at_span = {c.layer: c for c in result.conflicts if (c.start, c.end) == span}
+    assert at_span["source"].votes == {"a@x": "SOURCE", "b@x": "SOURCE", "c@x": None}
+    assert at_span["source"].resolution == "kept 'SOURCE'"
+    assert at_span["entity"].votes == {"a@x": None, "b@x": None, "c@x": "ORG"}
+    assert at_span["entity"].resolution == "dropped"
+    clusters = {m.cluster for m in gold.entities if m.label == "SOURCE"}
+    assert all(gold.mention(c).label == "SOURCE" for c in clusters)
+
+
+def test_an_even_split_between_source_and_entity_drops_both(make_source_article):
+    a = _as(make_source_article(), "a@x", "1")
+    b = _source_vs_org(make_source_article, "b@x", "2")
+    result = adjudicate([a, b], "majority")
+    (gold,) = result.gold
+    span = (a.mention("s1").start, a.mention("s1").end)
+    assert span not in {(m.start, m.end) for m in gold.entities}
+    assert {c.layer for c in result.conflicts if (c.start, c.end) == span} >= {"entity", "source"}
+    assert gold.quotes[0].speaker is None  # neither speaker cluster passes the rule
+
+
+def test_a_kept_source_that_speaks_no_kept_quote_is_dropped(make_source_article):
+    a = make_source_article()
+    q3 = a.quotes[2]
+
+    def moved(shift, annotator, annotation_id):  # q3 on a span of its own per annotator: no q3 is kept
+        quotes = (*a.quotes[:2], Quote(q3.id, q3.start, q3.end - shift, q3.kind, q3.cue, q3.speaker))
+        return _as(a.replace(quotes=quotes), annotator, annotation_id)
+
+    result = adjudicate([moved(0, "a@x", "1"), moved(1, "b@x", "2"), moved(2, "c@x", "3")], "majority")
+    (gold,) = result.gold
+    s2 = a.mention("s2")
+    assert (s2.start, s2.end) not in {(m.start, m.end) for m in gold.entities}
+    assert len(gold.quotes) == 2 and any(m.label == "ORG" for m in gold.entities)
+    dropped = next(c for c in result.conflicts if c.layer == "source")
+    assert (dropped.start, dropped.end) == (s2.start, s2.end)
+    assert dropped.resolution.startswith("dropped (its cluster speaks no kept quote")
+
+
+def test_adjudicated_source_gold_validates(validated_sources, make_source_article):
+    from benchmark.model import find_problems
+    from benchmark.schema import KHABAR
+
+    a = _as(make_source_article(), "a@x", "1")
+    b = _as(make_source_article(), "b@x", "2")
+    c = _source_vs_org(make_source_article, "c@x", "3")
+    (gold,) = adjudicate([a, b, c], "majority").gold
+    assert find_problems(gold, KHABAR) == []

@@ -124,3 +124,48 @@ def test_agreement_report_pairs_stance_and_gold(make_article):
     assert "a × b" in table and "Krippendorff" in table and "annotator vs gold" in table
     with pytest.raises(ValueError, match="two annotations of this document"):
         agreement_report({"a": [a, a]})
+
+
+# --------------------------------------------------------------------------- SOURCE mentions
+
+
+def _relabel(article, mention_id, label, annotator):
+    from benchmark.model import Mention, Provenance
+
+    ents = tuple(Mention(m.id, m.start, m.end, label, m.cluster) if m.id == mention_id else m for m in article.entities)
+    return article.replace(entities=ents, provenance=Provenance(annotator=annotator))
+
+
+def test_entity_f1_leaves_sources_out_and_sources_get_their_own_f1(make_source_article):
+    from benchmark.studio.agreement import agreement_report, entity_scores
+
+    a = _relabel(make_source_article(), "m1", "ORG", "a@x")
+    b = _relabel(make_source_article(), "s1", "ORG", "b@x")  # 'مصادر أمنية' as an entity: one more ORG, one SOURCE less
+    scores = entity_scores(a, b)
+    assert (scores["strict"].a, scores["strict"].b, scores["strict"].matched) == (1, 2, 1)
+    assert set(scores["per_label"]) == {"ORG"}  # SOURCE is not an entity label
+    assert (scores["source"]["strict"].a, scores["source"]["strict"].b, scores["source"]["strict"].matched) == (2, 1, 1)
+    report = agreement_report({"a@x": [a], "b@x": [b]})
+    (pair,) = report.pairs
+    assert pair["entities"]["strict"]["f1"] == round(2 * 1 / 3, 4)
+    assert pair["sources"]["strict"]["f1"] == round(2 * 1 / 3, 4)
+    # q1, q2: a's speaker a SOURCE, b's an ORG of the same span → agree (one span), counted under both types
+    by_type = pair["quotes"]["speaker_by_type"]
+    assert by_type["source"] == {"pairs": 3, "agree": 3, "agreement": 1.0}
+    assert by_type["entity"] == {"pairs": 2, "agree": 2, "agreement": 1.0}
+    assert by_type["none"]["pairs"] == 0 and by_type["none"]["agreement"] is None
+    assert "SOURCE F1 0.667/0.667" in report.format_table()
+
+
+def test_speaker_agreement_by_type_counts_a_source_disagreement(make_source_article):
+    from benchmark.model import Provenance, Quote
+    from benchmark.studio.agreement import agreement_report
+
+    a = make_source_article().replace(provenance=Provenance(annotator="a@x"))
+    q3 = a.quotes[2]
+    b = a.replace(quotes=(*a.quotes[:2], Quote(q3.id, q3.start, q3.end, q3.kind, q3.cue, "s1")),
+                  entities=tuple(m for m in a.entities if m.id != "s2"), provenance=Provenance(annotator="b@x"))
+    (pair,) = agreement_report({"a@x": [a], "b@x": [b]}).pairs
+    assert pair["quotes"]["speaker_agreement"] == round(2 / 3, 4)
+    assert pair["quotes"]["speaker_by_type"]["source"] == {"pairs": 3, "agree": 2, "agreement": round(2 / 3, 4)}
+    assert pair["quotes"]["speaker_by_type"]["entity"]["pairs"] == 0

@@ -1,5 +1,6 @@
-"""Entity mentions of one result, clustered by their ``same_entity`` relations (each cluster is
-named after its earliest mention, by start, end, id).
+"""Mentions of one result — entity regions and source regions (``SOURCE``, a speaker-only mention,
+guidelines 2.0 §5.7) — clustered by their ``same_entity`` relations (each cluster is named after
+its earliest mention, by start, end, id; the relations reader never joins a source to an entity).
 
 >>> from benchmark.studio.readers.regions import Regions
 >>> from benchmark.studio.readers.relations import Links
@@ -17,17 +18,20 @@ from benchmark.model import Mention
 from benchmark.studio.readers.regions import Regions
 from benchmark.studio.readers.relations import Links
 
-__all__ = ["read_entities"]
+__all__ = ["MENTION_KINDS", "read_entities"]
+
+MENTION_KINDS = ("entity", "source")
+"""The region kinds that become :class:`~benchmark.model.Mention` objects."""
 
 
 def read_entities(regions: Regions, links: Links) -> list[Mention]:
-    """The entity regions as mentions, in text order, with their clusters."""
+    """The entity and source regions as mentions, in text order, with their clusters."""
     spans = regions.spans
 
     def order(rid: str) -> tuple[int, int, str]:
         return spans[rid][1], spans[rid][2], rid
 
-    ids = sorted((rid for rid, s in spans.items() if s[0] == "entity"), key=order)
+    ids = sorted((rid for rid, s in spans.items() if s[0] in MENTION_KINDS), key=order)
     cluster_of: dict[str, str] = {rid: rid for rid in ids}  # each its own, unless same_entity joins them
     if links.same_entity:
         for members in _components(ids, links.same_entity).values():

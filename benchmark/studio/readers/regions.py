@@ -25,8 +25,8 @@ from benchmark.studio.readers.problems import Collector, is_object
 
 __all__ = ["SPAN_CONTROLS", "Regions", "read_regions", "single"]
 
-SPAN_CONTROLS = {C.ENTITY: "entity", C.QUOTE: "quote", C.CUE: "cue"}
-"""Span label control → region kind."""
+SPAN_CONTROLS = {C.ENTITY: "entity", C.QUOTE: "quote", C.CUE: "cue", C.SOURCE: "source"}
+"""Span label control → region kind (``source``: a speaker-only mention, e.g. ``SOURCE``)."""
 _PER_REGION = (C.SPEAKER_ELIDED, C.QUOTE_STANCE, C.QUOTE_STANCE_TARGET)
 
 
@@ -79,7 +79,8 @@ def read_regions(result: Any, text: str, schema: LabelSchema, out: Collector) ->
     if not isinstance(result, list):
         out.add(None, f"result must be a list of regions, got {type(result).__name__}", "export again as JSON")
         return regions
-    label_sets = {C.ENTITY: schema.entity_labels, C.QUOTE: schema.quote_kinds, C.CUE: (C.CUE_LABEL,)}
+    label_sets = {C.ENTITY: schema.entity_labels, C.QUOTE: schema.quote_kinds, C.CUE: (C.CUE_LABEL,),
+                  C.SOURCE: schema.source_labels}
     spans, relations = regions.spans, regions.relations  # (the loop runs for every region: no calls it can spare)
     for index, region in enumerate(result):
         if not is_object(region):
@@ -154,6 +155,8 @@ def read_regions(result: Any, text: str, schema: LabelSchema, out: Collector) ->
                     "wrong: re-import the original text and redraw the region",
                 )
                 continue
+            if name in (C.ENTITY, C.SOURCE) and _mention_under_wrong_control(name, rid, value, schema, out):
+                continue
             label = single(value, "labels", rid, out, label_sets[name], f"{name} label")
             if label is None:
                 continue
@@ -161,7 +164,7 @@ def read_regions(result: Any, text: str, schema: LabelSchema, out: Collector) ->
                 out.add(
                     rid,
                     f"region id is used by two span regions ({spans[rid][0]} and {name})",
-                    "give each span region its own label control (one of entity, quote, cue)",
+                    "give each span region its own label control (one of entity, quote, cue, source)",
                 )
                 continue
             spans[rid] = (SPAN_CONTROLS[name], start, end, label)
@@ -174,6 +177,24 @@ def read_regions(result: Any, text: str, schema: LabelSchema, out: Collector) ->
                 f"use the generated labeling config (controls: {', '.join(C.CONTROL_NAMES)})",
             )
     return regions
+
+
+def _mention_under_wrong_control(name: str, rid: str, value: Any, schema: LabelSchema, out: Collector) -> bool:
+    """Report a source label under ``entity`` or an entity label under ``source`` (True when reported)."""
+    labels = value.get("labels")
+    if not (isinstance(labels, list) and len(labels) == 1 and isinstance(labels[0], str)):
+        return False
+    label = labels[0]
+    if name == C.ENTITY and label in schema.source_labels:
+        out.add(rid, f"{label!r} is a source label, marked with the entity control; a source is not an entity "
+                "(guidelines §5.7)", f"delete the region and mark the span with the {C.SOURCE!r} control ({label})")
+        return True
+    if name == C.SOURCE and label in (schema.entity_labels or ()):
+        out.add(rid, f"{label!r} is an entity label, marked with the source control",
+                f"delete the region and mark the span with the {C.ENTITY!r} control ({label}), or label it as a "
+                f"source ({', '.join(schema.source_labels) or 'the schema has no source labels'})")
+        return True
+    return False
 
 
 def _read_article_level(name: Any, rid: Any, value: Any, regions: Regions, schema: LabelSchema, out: Collector) -> None:

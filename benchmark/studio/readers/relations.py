@@ -22,12 +22,14 @@ from benchmark.studio.readers.regions import Regions
 __all__ = ["RELATION_KINDS", "Links", "read_relations"]
 
 RELATION_KINDS = {
-    C.SAID_BY: ("quote", "entity"),
-    C.HAS_CUE: ("quote", "cue"),
-    C.STANCE_TARGET: ("quote", "entity"),
-    C.SAME_ENTITY: ("entity", "entity"),
+    C.SAID_BY: (("quote", "entity"), ("quote", "source")),
+    C.HAS_CUE: (("quote", "cue"),),
+    C.STANCE_TARGET: (("quote", "entity"),),
+    C.SAME_ENTITY: (("entity", "entity"), ("source", "source")),
 }
-"""Relation label → (from kind, to kind), whichever way the arrow was drawn."""
+"""Relation label → the (from kind, to kind) pairs it may join, whichever way the arrow was drawn:
+a speaker is an entity or a source mention (guidelines 2.0 §5.7); ``same_entity`` joins two
+entity mentions or two source mentions, never one of each."""
 
 
 @dataclass(slots=True)
@@ -61,15 +63,25 @@ def read_relations(regions: Regions, out: Collector) -> Links:
             )
             continue
         kinds = (spans[from_id][0], spans[to_id][0])
-        want = RELATION_KINDS[label]
-        if kinds == want:
+        wants = RELATION_KINDS[label]
+        if kinds in wants:
             a, b = from_id, to_id
-        elif kinds == want[::-1]:
+        elif kinds[::-1] in wants:
             a, b = to_id, from_id
-        else:
+        elif label == C.SAME_ENTITY and set(kinds) == {"entity", "source"}:
             out.add(
                 rel,
-                f"{label} links a {kinds[0]} to a {kinds[1]}, expected {want[0]} → {want[1]}",
+                f"same_entity joins the source region {from_id if kinds[0] == 'source' else to_id!r} and the "
+                f"entity region {to_id if kinds[0] == 'source' else from_id!r}; a cluster holds entity mentions "
+                "or source mentions, not both (guidelines §5.7)",
+                "delete the relation (or mark both spans with the same control)",
+            )
+            continue
+        else:
+            expected = " or ".join(f"{x} → {y}" for x, y in wants)
+            out.add(
+                rel,
+                f"{label} links a {kinds[0]} to a {kinds[1]}, expected {expected}",
                 "redraw the relation between the right kinds of region",
             )
             continue
