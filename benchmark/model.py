@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import dataclasses
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
@@ -44,6 +44,7 @@ __all__ = [
     "Stance",
     "find_problems",
     "is_offset",
+    "speaker_type",
 ]
 
 
@@ -335,6 +336,24 @@ def _unvalidated(doc_id: Any, text: Any, title: Any, source: Any, url: Any, publ
     put(article, "stances", stances)
     put(article, "provenance", provenance)
     return article
+
+
+SPEAKER_TYPES: tuple[str, ...] = ("entity", "source", "none")
+"""What a quote's speaker is (:func:`speaker_type`)."""
+
+
+def speaker_type(article: Article, quote: Quote, source_labels: Collection[str] = KHABAR.source_labels) -> str:
+    """``"entity"`` (the speaker is an entity mention), ``"source"`` (a ``SOURCE`` mention,
+    guidelines 2.0 §5.7) or ``"none"`` (no speaker linked).
+
+    >>> art = Article(doc_id="d", text="قالت مصادر إن بوتين وصل", entities=(Mention("s1", 5, 10, "SOURCE"),),
+    ...               quotes=(Quote("q1", 14, 23, "indirect", speaker="s1"),))
+    >>> speaker_type(art, art.quotes[0])
+    'source'
+    """
+    if quote.speaker is None:
+        return "none"
+    return "source" if article.mention(quote.speaker).label in source_labels else "entity"
 
 
 # --------------------------------------------------------------------------- validation
