@@ -456,6 +456,8 @@ def find_problems(article: Article, schema: LabelSchema | None = KHABAR) -> list
         elif schema is not None and schema.mention_labels is not None and m.label not in schema.mention_labels:
             add(where, f"label {m.label!r} is not in the {schema.name} label set {list(schema.entity_labels or ())}"
                 + (f" nor its source labels {list(schema.source_labels)}" if schema.source_labels else ""),
+                f"{m.label} is Khabar's speaker-only source label (guidelines §5.7): read the data with the "
+                "khabar schema" if m.label in KHABAR.source_labels else
                 "use one of the listed labels (or import with the corpus' own schema)")
     for i, m in enumerate(article.entities):
         if m.cluster not in mention_ids:
