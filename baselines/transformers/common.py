@@ -122,7 +122,8 @@ def schema_record(schema: LabelSchema) -> dict[str, Any]:
             "entity_labels": None if schema.entity_labels is None else list(schema.entity_labels),
             "quote_kinds": list(schema.quote_kinds),
             "stance_labels": None if schema.stance_labels is None else list(schema.stance_labels),
-            "stance_polar_labels": None if schema.stance_polar_labels is None else list(schema.stance_polar_labels)}
+            "stance_polar_labels": None if schema.stance_polar_labels is None else list(schema.stance_polar_labels),
+            "source_labels": list(schema.source_labels)}
 
 
 def schema_from_record(record: Mapping[str, Any]) -> LabelSchema:
@@ -133,7 +134,8 @@ def schema_from_record(record: Mapping[str, Any]) -> LabelSchema:
     return LabelSchema(name=record["name"], entity_labels=tuple_or_none(record.get("entity_labels")),
                        quote_kinds=tuple(record["quote_kinds"]),
                        stance_labels=tuple_or_none(record.get("stance_labels")),
-                       stance_polar_labels=tuple_or_none(record.get("stance_polar_labels")))
+                       stance_polar_labels=tuple_or_none(record.get("stance_polar_labels")),
+                       source_labels=tuple(record.get("source_labels") or ()))  # (absent in records before 2.0)
 
 
 def save_record(out_dir: str | Path, task: str, schema: LabelSchema, labels: Sequence[str],
