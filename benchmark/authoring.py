@@ -9,7 +9,7 @@ exactly once (or give ``"n"`` to pick the n-th match, 1-based). ``…`` inside a
 Record shape (ids are free strings; stance ids are ``st-<quote id>`` / ``st-article``)::
 
     {"doc_id": "...",
-     "entities": [{"id": "m1", "label": "PER", "at": "بوتين", "n": 1, "cluster": "m1"}, ...],
+     "entities": [{"id": "m1", "label": "PER", "at": "بوتين", "n": 1, "cluster": "m1"}, ...],  # or "SOURCE"
      "quotes":   [{"id": "q1", "kind": "direct", "at": "\\"سيدي…الفضائية\\"", "cue": "و[قال] بوتين",
                    "speaker": "m1", "elided": false}, ...],
      "stances":  [{"id": "st-q1", "holder": "q1", "target": "...", "label": "favor",

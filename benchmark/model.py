@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import dataclasses
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
@@ -44,6 +44,7 @@ __all__ = [
     "Stance",
     "find_problems",
     "is_offset",
+    "speaker_type",
 ]
 
 
@@ -337,6 +338,24 @@ def _unvalidated(doc_id: Any, text: Any, title: Any, source: Any, url: Any, publ
     return article
 
 
+SPEAKER_TYPES: tuple[str, ...] = ("entity", "source", "none")
+"""What a quote's speaker is (:func:`speaker_type`)."""
+
+
+def speaker_type(article: Article, quote: Quote, source_labels: Collection[str] = KHABAR.source_labels) -> str:
+    """``"entity"`` (the speaker is an entity mention), ``"source"`` (a ``SOURCE`` mention,
+    guidelines 2.0 §5.7) or ``"none"`` (no speaker linked).
+
+    >>> art = Article(doc_id="d", text="قالت مصادر إن بوتين وصل", entities=(Mention("s1", 5, 10, "SOURCE"),),
+    ...               quotes=(Quote("q1", 14, 23, "indirect", speaker="s1"),))
+    >>> speaker_type(art, art.quotes[0])
+    'source'
+    """
+    if quote.speaker is None:
+        return "none"
+    return "source" if article.mention(quote.speaker).label in source_labels else "entity"
+
+
 # --------------------------------------------------------------------------- validation
 
 
@@ -434,13 +453,18 @@ def find_problems(article: Article, schema: LabelSchema | None = KHABAR) -> list
             good_spans.append((m.start, m.end, where))
         if not isinstance(m.label, str) or not m.label:
             add(where, "label is empty", "give the mention an entity label")
-        elif schema is not None and schema.entity_labels is not None and m.label not in schema.entity_labels:
-            add(where, f"label {m.label!r} is not in the {schema.name} label set {list(schema.entity_labels)}",
+        elif schema is not None and schema.mention_labels is not None and m.label not in schema.mention_labels:
+            add(where, f"label {m.label!r} is not in the {schema.name} label set {list(schema.entity_labels or ())}"
+                + (f" nor its source labels {list(schema.source_labels)}" if schema.source_labels else ""),
+                f"{m.label} is Khabar's speaker-only source label (guidelines §5.7): read the data with the "
+                "khabar schema" if m.label in KHABAR.source_labels else
                 "use one of the listed labels (or import with the corpus' own schema)")
     for i, m in enumerate(article.entities):
         if m.cluster not in mention_ids:
             add(("entities", i, m), f"cluster {m.cluster!r} is not a mention id in this article",
                 "set cluster to the id of a mention of the same entity (default: its own id)")
+    if schema is not None and schema.source_labels:
+        _check_sources(article, schema.source_labels, add)
     good_spans.sort(key=lambda s: (s[0], -s[1]))
     open_spans: list[tuple[int, int, _Where]] = []
     previous: tuple[int, int, _Where] | None = None
@@ -476,7 +500,7 @@ def find_problems(article: Article, schema: LabelSchema | None = KHABAR) -> list
             check_span(q.cue.start, q.cue.end, ("quotes", i, q, " cue"))
         if q.speaker is not None and q.speaker not in mention_ids:
             add(where, f"speaker {q.speaker!r} is not a mention id in this article",
-                "link the quote to an entity mention of its speaker, or set speaker to null")
+                "link the quote to a mention of its speaker (entity or SOURCE), or set speaker to null")
         if q.speaker_elided and q.speaker is None:
             add(where, "speaker_elided is true but no speaker is linked",
                 "link the earlier mention of the speaker, or set speaker_elided to false")
@@ -499,6 +523,31 @@ def find_problems(article: Article, schema: LabelSchema | None = KHABAR) -> list
             add(where, f"target_mention {s.target_mention!r} is not a mention id in this article",
                 "link an existing mention or set target_mention to null")
     return problems
+
+
+def _check_sources(article: Article, source_labels: tuple[str, ...],
+                   add: Callable[[str | _Where, str, str], None]) -> None:
+    """Invariants 1 and 2 of ``docs/design-v0.2.md`` (guidelines §5.7): a cluster holds entity
+    mentions or source mentions (``SOURCE``), not both; every source cluster speaks a quote."""
+    sources = frozenset(source_labels)
+    kinds: dict[str, set[bool]] = {}
+    for m in article.entities:
+        kinds.setdefault(m.cluster, set()).add(m.label in sources)
+    speaking = {m.cluster for m in article.entities for q in article.quotes if q.speaker == m.id}
+    reported: set[str] = set()
+    for i, m in enumerate(article.entities):
+        if m.label not in sources or m.cluster in reported:
+            continue
+        reported.add(m.cluster)
+        if len(kinds[m.cluster]) > 1:
+            add(("entities", i, m), f"the {m.label} mention is in cluster {m.cluster!r} with entity mentions: "
+                "a cluster holds entity mentions or SOURCE mentions, not both",
+                "split the cluster (guidelines §5.7): a source the text names is an entity mention, "
+                "and then no SOURCE is annotated")
+        elif m.cluster not in speaking:
+            add(("entities", i, m), f"the {m.label} cluster {m.cluster!r} is no quote's speaker",
+                "a SOURCE mention is annotated only as a quote's speaker: link a quote to it with said_by "
+                "or delete it (guidelines §5.7)")
 
 
 # --------------------------------------------------------------------------- parsing

@@ -45,6 +45,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmark.model import Article, ArticleError, Issue
+from benchmark.schema import KHABAR, LabelSchema
 
 __all__ = [
     "FORMAT",
@@ -146,8 +147,12 @@ def rehydrate(
     *,
     title: str | None = None,
     text_meta: Mapping[str, Any] | None = None,
+    schema: LabelSchema = KHABAR,
 ) -> Article:
     """The validated :class:`Article` of a stand-off record on ``text`` (the user's copy).
+
+    Labels are checked against ``schema`` (Khabar's: entity labels and the ``SOURCE`` mentions of
+    guidelines 2.0 §5.7, which are ``entities`` items with ``"label": "SOURCE"``).
 
     ``title`` and ``text_meta`` (e.g. ``{"author": …}``) come from the user's corpus too; each is
     checked against its stored SHA-256. Raises :class:`StandoffError` naming the doc_id when a
@@ -202,7 +207,7 @@ def rehydrate(
         "stances": record.get("stances") or [],
         "provenance": record.get("provenance") or {},
     }
-    return Article.from_dict(data)
+    return Article.from_dict(data, schema)
 
 
 # --------------------------------------------------------------------------- files

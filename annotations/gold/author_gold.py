@@ -55,8 +55,8 @@ JSONL = HERE / "sample.articles.jsonl"
 ANNOTATOR = "khabar-lead"
 SAMPLE_GUIDELINES_VERSION = "1.1"
 """The guidelines version the sample follows (recorded in its provenance). Not ``GUIDELINES_VERSION``:
-guidelines 2.0 changes one seed quote's speaker (a ``SOURCE`` mention, which the model cannot carry
-yet) and the stance layer, so the sample stays 1.1 data until it is re-authored (guidelines §9)."""
+guidelines 2.0 changes one seed quote's speaker (a ``SOURCE`` mention) and the stance layer, so the
+sample stays 1.1 data until it is re-authored (guidelines §9, docs/design-v0.2.md step 7)."""
 
 PER, ORG, LOC, GPE, DATE, MISC = "PER", "ORG", "LOC", "GPE", "DATE", "MISC"
 WILDCARD = "…"

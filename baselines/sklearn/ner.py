@@ -40,6 +40,8 @@ from typing import TYPE_CHECKING, Any
 from baselines.sklearn.features import FEATURE_VERSION, normalise_token, sentence_features
 from baselines.sklearn.persist import load_model, save_model
 from benchmark.model import Article
+from benchmark.schema import KHABAR, LabelSchema
+from benchmark.tasks.ner import entity_view
 from benchmark.text import Token, article_to_bio, bio_to_spans, tokenize
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -239,8 +241,13 @@ class NerModel:
     @classmethod
     def train(cls, articles: Iterable[Article], *, clusters: WordClusters | None = None,
               split_clitics: bool | str = "auto", c1: float = 0.05, c2: float = 0.05,
-              max_iterations: int = 100, show_progress: bool = False, depths: int = 1) -> NerModel:
+              max_iterations: int = 100, show_progress: bool = False, depths: int = 1,
+              schema: LabelSchema = KHABAR) -> NerModel:
         """Fit the CRF on the articles' entities (articles without entities still teach ``O``).
+
+        Only entity mentions are learned: the mentions with one of ``schema``'s source labels
+        (Khabar's ``SOURCE``, a speaker-only label) are left out, as the ``ner`` task does
+        (:func:`benchmark.tasks.ner.entity_view`).
 
         ``depths`` > 1 also fits one CRF per nested layer below the outermost (layers peeled as
         :func:`entity_layers` does), up to ``depths`` layers; the mentions deeper than that are
@@ -249,7 +256,7 @@ class NerModel:
         import sklearn_crfsuite
         from tqdm.auto import tqdm
 
-        articles = list(articles)
+        articles = [entity_view(article, schema) for article in articles]
         if not articles:
             raise ValueError("no training articles: give an Article JSONL with entities (and check --split)")
         if not any(a.entities for a in articles):

@@ -135,7 +135,7 @@ def schema_from_record(record: Mapping[str, Any]) -> LabelSchema:
                        quote_kinds=tuple(record["quote_kinds"]),
                        stance_labels=tuple_or_none(record.get("stance_labels")),
                        stance_polar_labels=tuple_or_none(record.get("stance_polar_labels")),
-                       source_labels=tuple(record.get("source_labels") or ()))
+                       source_labels=tuple(record.get("source_labels") or ()))  # (absent in records before 2.0)
 
 
 def save_record(out_dir: str | Path, task: str, schema: LabelSchema, labels: Sequence[str],

@@ -181,6 +181,7 @@ def _train(args: argparse.Namespace) -> int:
     articles = load_articles(args.train, args.schema, args.where, args.exclude, _splits(args))
     started = time.perf_counter()
     if args.baseline_task == "ner":
+        from baselines.sklearn.data import resolve_schema
         from baselines.sklearn.ner import NerModel, NestedSpansWarning
         from baselines.sklearn.wordclusters import WordClusters
 
@@ -189,7 +190,8 @@ def _train(args: argparse.Namespace) -> int:
         with warnings.catch_warnings(record=True) as caught:  # shown as one plain line each
             warnings.simplefilter("always", NestedSpansWarning)
             model = NerModel.train(articles, clusters=clusters, split_clitics=split, c1=args.c1, c2=args.c2,
-                                   max_iterations=args.iterations, show_progress=args.progress, depths=args.depths)
+                                   max_iterations=args.iterations, show_progress=args.progress, depths=args.depths,
+                                   schema=resolve_schema(args.schema))
         for warning in caught:
             print(f"warning: {warning.message}", file=sys.stderr)
     elif args.baseline_task == "stance":

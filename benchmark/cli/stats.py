@@ -27,12 +27,13 @@ def run(args: argparse.Namespace) -> int:
     from benchmark.validate import check_file
 
     try:
-        report = check_file(args.file, schema_from_args(args))
+        schema = schema_from_args(args)
+        report = check_file(args.file, schema)
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     if report.articles or not report.problems:  # (no table of zeros for a file that gives nothing)
-        stats = corpus_stats(report.articles)
+        stats = corpus_stats(report.articles, *(() if schema is None else (schema,)))
         print(json.dumps(stats.to_dict(), ensure_ascii=False, indent=2) if args.json else stats.to_table())
     for notice in report.notices:
         print(f"notice: {notice}", file=sys.stderr)

@@ -53,8 +53,12 @@ _DEFINITIONS = {
     "quotes": """- **e2e/f1** (headline): a predicted quote counts when its span matches a gold quote's (the same
   *core*: the span without edge quotation marks, whitespace, punctuation and a leading complementizer
   أن/إن/بأن/وأن/أنه …, so that both annotation conventions score alike) AND its speaker span is one of the
-  spans of the gold speaker's entity cluster (any mention: `بوتين`, `الرئيس الروسي` …); when the gold
-  speaker is not named anywhere, the prediction must name no speaker. One-to-one pairs.
+  spans of the gold speaker's cluster (any mention: `بوتين`, `الرئيس الروسي` …), an unnamed `SOURCE`
+  speaker (`مصادر أمنية`, guidelines 2.0) included; when the gold quote has no speaker in the text, the
+  prediction must name no speaker. One-to-one pairs.
+- **e2e_v1/{precision,recall,f1}**: the same, but a gold quote whose speaker is a `SOURCE` is also right with
+  no predicted speaker (what quotes v1.x gold had there): the figure comparable with v1.x results. Equal to
+  e2e on gold without `SOURCE` speakers.
 - **e2e_exact/f1**: the same with character-exact quote spans (Khabar quotes v1.0's headline).
 - **e2e_overlap/f1**: the same where cores sharing ≥ 50 % of their word tokens (Jaccard) also pair (partial).
 - **span_exact/***, **span_robust/***: quote spans only. **span_overlap/***: P = predictions overlapping a gold
@@ -62,7 +66,9 @@ _DEFINITIONS = {
 - **speaker_accuracy**, **kind_accuracy**: on the quotes paired by the headline's matching.
 - **kind/<kind>/{exact,e2e}/***: restricted to gold and predicted quotes of that kind.
 - **speaker/<named|elided|unnamed>/{e2e_recall,speaker_accuracy}**: by how the gold speaker appears — named
-  at the quote, elided (`وتابع: "…"`, named earlier), or not named in the text.""",
+  at the quote, elided (`وتابع: "…"`, named earlier), or not named in the text.
+- **speaker_type/<entity|source|none>/{e2e_recall,speaker_accuracy}**: by what the gold speaker is — an entity
+  mention, a `SOURCE` mention, or none (read from the reference rows' `entities` labels).""",
     "stance": """- **macro/f1** (headline): mean F1 over every label of the schema, scikit-learn
   `f1_score(average="macro", labels=all, zero_division=0)` (tested equal).
 - **f_avg**: mean F1 of the two polar labels (favor/against; agree/disagree for ANS) — SemEval-2016 Task 6 /

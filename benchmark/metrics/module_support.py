@@ -112,10 +112,20 @@ def _speaker(quote: Mapping[str, Any]) -> Mapping[str, int] | None:
 
 
 def _quotes(task: str, docs: Sequence[Any], side: str, kinds: Sequence[str]) -> list[list[dict[str, Any]]]:
+    """The quote lists, checked; a reference row with ``entities`` gives each gold quote its
+    ``speaker_type`` (entity / SOURCE / none: ``e2e_v1`` and ``speaker_type/*``)."""
+    from benchmark.metrics.quotes import with_speaker_types
+    from benchmark.schema import KHABAR
+
     out = []
     for d, doc in enumerate(docs):
         quotes = []
-        for i, quote in enumerate(_items(task, doc, side, d)):
+        items = _items(task, doc, side, d)
+        if side == "reference" and isinstance(doc, Mapping) and isinstance(doc.get("entities"), list):
+            items = [{"speaker_type": typed["speaker_type"], **quote} for quote, typed in zip(
+                items, with_speaker_types({"entities": doc["entities"], "quotes": items}, KHABAR.source_labels),
+                strict=True)]
+        for i, quote in enumerate(items):
             where = f"{side} {d}, quote {i}"
             for key in ("start", "end", "kind", *(("speaker_cluster",) if side == "reference" else ())):
                 if key not in quote:

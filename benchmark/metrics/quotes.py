@@ -30,6 +30,13 @@ Figures (per document counts, then summed):
 * **by speaker** (``speaker/<named|elided|unnamed>/...``) over gold quotes: ``named`` (speaker
   named at the quote), ``elided`` (speaker_elided: named earlier, ``وتابع: "…"``), ``unnamed``
   (no speaker in the text): e2e recall and speaker accuracy on the robust pairs.
+* **e2e_v1** (comparable with quotes v1.x): the e2e pairs, but a gold quote whose speaker is a
+  ``SOURCE`` (an unnamed source, guidelines 2.0 §5.7; v1.x gold had no speaker there) is also
+  right with no predicted speaker. On gold without ``SOURCE`` speakers it equals e2e.
+* **by speaker type** (``speaker_type/<entity|source|none>/...``): what the gold speaker is — an
+  entity mention, a ``SOURCE`` mention, or none — with e2e recall and speaker accuracy as above.
+  A gold quote says its type in ``speaker_type`` (:func:`with_speaker_types` adds it from the
+  gold row's entities); without it, a speaker cluster counts as ``entity``.
 
 Undefined figures (0/0) are NaN in :func:`quote_scores_from_counts` and ``None`` in
 :func:`quote_scores`.
@@ -61,6 +68,7 @@ __all__ = [
     "MATCH_LEVELS",
     "OVERLAP_THRESHOLD",
     "SPEAKER_GROUPS",
+    "SPEAKER_TYPES",
     "core_span",
     "is_complementizer",
     "match_quotes",
@@ -69,16 +77,20 @@ __all__ = [
     "quote_scores",
     "quote_scores_from_counts",
     "speaker_right",
+    "speaker_right_v1",
+    "with_speaker_types",
 ]
 
 SPEAKER_GROUPS: tuple[str, ...] = ("named", "elided", "unnamed")
+SPEAKER_TYPES: tuple[str, ...] = ("entity", "source", "none")
+"""What a gold quote's speaker is: an entity mention, a ``SOURCE`` mention (guidelines 2.0 §5.7), none."""
 MATCH_LEVELS: tuple[str, ...] = ("exact", "robust", "overlap")
 """Quote matching levels, each containing the one before (see the module docstring)."""
 OVERLAP_THRESHOLD = 0.5
 """Least token Jaccard of two cores for an ``overlap`` pair."""
 
 _BASE = ("n_gold", "n_pred", "exact_tp", "robust_tp", "overlap_tp", "pred_overlapping", "gold_overlapped",
-         "e2e_exact_tp", "e2e_tp", "e2e_overlap_tp", "kind_correct")
+         "e2e_exact_tp", "e2e_tp", "e2e_overlap_tp", "e2e_v1_tp", "kind_correct")
 
 _DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
 _COMPLEMENTIZER = re.compile("^[وف]?ب?[أإا]نن?(?:ه|ها|هم|هما|هن|ني|ي|نا|ك|كم|كما)?$")
@@ -213,7 +225,39 @@ def quote_count_columns(kinds: Sequence[str]) -> tuple[str, ...]:
         columns += [f"kind/{kind}/{c}" for c in ("n_gold", "n_pred", "exact_tp", "e2e_tp")]
     for group in SPEAKER_GROUPS:
         columns += [f"speaker/{group}/n_gold", f"speaker/{group}/matched", f"speaker/{group}/e2e_tp"]
+    for kind in SPEAKER_TYPES:
+        columns += [f"speaker_type/{kind}/n_gold", f"speaker_type/{kind}/matched", f"speaker_type/{kind}/e2e_tp"]
     return tuple(columns)
+
+
+def with_speaker_types(row: Mapping[str, Any], source_labels: Sequence[str] = ("SOURCE",)) -> list[dict[str, Any]]:
+    """The gold quotes of a ``quotes`` row, each with its ``speaker_type`` (:data:`SPEAKER_TYPES`),
+    read from the row's ``entities``: ``source`` when the speaker cluster's mentions carry a
+    source label, ``entity`` when they carry another, ``none`` without a speaker.
+
+    >>> row = {"entities": [{"start": 5, "end": 10, "label": "SOURCE"}],
+    ...        "quotes": [{"speaker_cluster": [{"start": 5, "end": 10}]}, {"speaker_cluster": []}]}
+    >>> [q["speaker_type"] for q in with_speaker_types(row)]
+    ['source', 'none']
+    """
+    labels = {(e["start"], e["end"]): e["label"] for e in row.get("entities") or ()}
+    out = []
+    for quote in row["quotes"]:
+        cluster = quote.get("speaker_cluster") or []
+        kind = "none" if not cluster else (
+            "source" if labels.get((cluster[0]["start"], cluster[0]["end"])) in source_labels else "entity")
+        out.append({**quote, "speaker_type": kind})
+    return out
+
+
+def _speaker_type(quote: Mapping[str, Any]) -> str:
+    kind = quote.get("speaker_type")
+    if kind is None:
+        return "entity" if quote.get("speaker_cluster") else "none"
+    if kind not in SPEAKER_TYPES:
+        raise ValueError(f"gold quote [{quote.get('start')}, {quote.get('end')}): speaker_type {kind!r} is not one "
+                         f"of {list(SPEAKER_TYPES)}; use with_speaker_types(row) to set it from the row's entities")
+    return kind
 
 
 def _speaker_group(quote: Mapping[str, Any]) -> str:
@@ -231,6 +275,12 @@ def speaker_right(gold: Mapping[str, Any], pred: Mapping[str, Any]) -> bool:
     if speaker is None:
         return False
     return any(m["start"] == speaker["start"] and m["end"] == speaker["end"] for m in cluster)
+
+
+def speaker_right_v1(gold: Mapping[str, Any], pred: Mapping[str, Any]) -> bool:
+    """:func:`speaker_right`, or a gold ``SOURCE`` speaker with no predicted speaker (quotes v1.x
+    gold had none there): the speaker rule of ``e2e_v1``."""
+    return speaker_right(gold, pred) or (_speaker_type(gold) == "source" and pred.get("speaker") is None)
 
 
 def quote_doc_counts(y_true: Sequence[Sequence[Mapping[str, Any]]],
@@ -281,29 +331,33 @@ def quote_doc_counts(y_true: Sequence[Sequence[Mapping[str, Any]]],
                 add(f"kind/{gold[gi]['kind']}/exact_tp")
         for pi, gi in pairs["robust"].items():
             g, p = gold[gi], pred[pi]
-            group, right = _speaker_group(g), speaker_right(g, p)
+            group, kind, right = _speaker_group(g), _speaker_type(g), speaker_right(g, p)
             add("kind_correct", int(g["kind"] == p["kind"]))
+            add("e2e_v1_tp", int(speaker_right_v1(g, p)))
             add(f"speaker/{group}/matched")
             add(f"speaker/{group}/e2e_tp", int(right))
+            add(f"speaker_type/{kind}/matched")
+            add(f"speaker_type/{kind}/e2e_tp", int(right))
             if g["kind"] == p["kind"]:
                 add(f"kind/{g['kind']}/e2e_tp", int(right))
         for g in gold:
             add(f"kind/{g['kind']}/n_gold")
             add(f"speaker/{_speaker_group(g)}/n_gold")
+            add(f"speaker_type/{_speaker_type(g)}/n_gold")
     ids = tuple(doc_ids) if doc_ids is not None else tuple(str(i) for i in range(len(y_true)))
     return CountTable(ids, columns, counts)
 
 
 def quote_scores_from_counts(totals: np.ndarray, columns: Sequence[str]) -> dict[str, np.ndarray]:
     """Flat metrics from summed counts (leading axes kept): ``e2e/*`` (headline, robust level),
-    ``e2e_exact/*``, ``e2e_overlap/*``, ``span_exact/*``, ``span_robust/*``, ``span_overlap/*``,
-    ``speaker_accuracy``, ``kind_accuracy``, ``kind/<k>/{exact,e2e}/*``,
-    ``speaker/<group>/{e2e_recall,speaker_accuracy}``."""
+    ``e2e_exact/*``, ``e2e_overlap/*``, ``e2e_v1/*``, ``span_exact/*``, ``span_robust/*``,
+    ``span_overlap/*``, ``speaker_accuracy``, ``kind_accuracy``, ``kind/<k>/{exact,e2e}/*``,
+    ``speaker/<group>/{e2e_recall,speaker_accuracy}``, ``speaker_type/<type>/{e2e_recall,speaker_accuracy}``."""
     totals = np.asarray(totals)
     col = {name: totals[..., i] for i, name in enumerate(columns)}
     out: dict[str, np.ndarray] = {}
     for prefix, tp in (("e2e", "e2e_tp"), ("e2e_exact", "e2e_exact_tp"), ("e2e_overlap", "e2e_overlap_tp"),
-                       ("span_exact", "exact_tp"), ("span_robust", "robust_tp")):
+                       ("e2e_v1", "e2e_v1_tp"), ("span_exact", "exact_tp"), ("span_robust", "robust_tp")):
         for key, value in prf(col[tp], col["n_pred"], col["n_gold"]).items():
             out[f"{prefix}/{key}"] = value
     precision = ratio(col["pred_overlapping"], col["n_pred"])
@@ -322,11 +376,11 @@ def quote_scores_from_counts(totals: np.ndarray, columns: Sequence[str]) -> dict
                          col[f"kind/{kind}/n_gold"])
             for key, value in scores.items():
                 out[f"kind/{kind}/{match}/{key}"] = value
-    for group in SPEAKER_GROUPS:
-        out[f"speaker/{group}/e2e_recall"] = ratio(col[f"speaker/{group}/e2e_tp"],
-                                                         col[f"speaker/{group}/n_gold"])
-        out[f"speaker/{group}/speaker_accuracy"] = ratio(col[f"speaker/{group}/e2e_tp"],
-                                                               col[f"speaker/{group}/matched"])
+    for axis, groups in (("speaker", SPEAKER_GROUPS), ("speaker_type", SPEAKER_TYPES)):
+        for group in groups:
+            out[f"{axis}/{group}/e2e_recall"] = ratio(col[f"{axis}/{group}/e2e_tp"], col[f"{axis}/{group}/n_gold"])
+            out[f"{axis}/{group}/speaker_accuracy"] = ratio(col[f"{axis}/{group}/e2e_tp"],
+                                                            col[f"{axis}/{group}/matched"])
     return out
 
 

@@ -57,6 +57,7 @@ from benchmark.release.splits import Assignment, Manifest, official_split
 from benchmark.release.workers import Workers, build_in_worker, process_groups
 from benchmark.release.writers import Writers
 from benchmark.schema import GUIDELINES_VERSION, KHABAR, LabelSchema
+from benchmark.stats import speaker_key
 
 __all__ = [
     "KHABAR_KINDS",
@@ -223,20 +224,26 @@ class ReleaseSource:
 class _Stats:
     """Per-split counts of one source's articles (labels only outside the hidden split)."""
 
+    source_labels: frozenset[str] = frozenset()
     documents: Counter = field(default_factory=Counter)
     labels: dict[str, dict[str, Counter]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(Counter)))
     guidelines: Counter = field(default_factory=Counter)
 
     def add(self, article: Article, split: str) -> None:
+        """Count ``article``'s labels: entity mentions and source mentions (``SOURCE``, guidelines
+        2.0 §5.7) apart, quotes by kind and by speaker (:data:`benchmark.stats.SPEAKER_KEYS`)."""
         self.documents[split] += 1
         layer = self.labels[split]
+        sources = self.source_labels
         if article.entities:  # (empty layers stay out of the counts)
-            layer["entities"].update(m.label for m in article.entities)
+            entities = layer["entities"]
+            entities.update(m.label for m in article.entities)
+            for label in sources:
+                if label in entities:
+                    layer["sources"][label] += entities.pop(label)
         if article.quotes:
             layer["quotes"].update(q.kind for q in article.quotes)
-            layer["quote speakers"].update(
-                "elided" if q.speaker_elided else "named" if q.speaker else "unnamed" for q in article.quotes
-            )
+            layer["quote speakers"].update(speaker_key(article, q, sources) for q in article.quotes)
         if article.stances:
             layer["stances"].update(s.label for s in article.stances)
         if article.provenance.guidelines_version:
@@ -376,7 +383,7 @@ def build_release(
 
     released: dict[str, Assignment] = {}
     unassigned: list[str] = []
-    stats: dict[str, _Stats] = {source.name: _Stats() for source in sources}
+    stats = {source.name: _Stats(frozenset(source.schema.source_labels)) for source in sources}
 
     read: Counter = Counter()
 

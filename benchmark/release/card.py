@@ -190,6 +190,8 @@ def render_card(record: Mapping[str, Any], visibility: str = "public") -> str:
                 parts += [f"**{name} / {split}**", "", _table(["layer", "counts"], rows), ""]
     if has_hidden:
         parts += [f"(No label counts are shown for the hidden `{hidden}` split.)", ""]
+    if any("sources" in layers for d in record["documents"].values() for layers in d["labels"].values()):
+        parts += [_SOURCE_NOTE, ""]
 
     agreement = record.get("agreement")
     if agreement:
@@ -275,6 +277,15 @@ def render_card(record: Mapping[str, Any], visibility: str = "public") -> str:
     ]
     return "\n".join(parts)
 
+
+_SOURCE_NOTE = (
+    "`sources` counts the `SOURCE` mentions (guidelines 2.0 §5.7): an unnamed source that speaks a quote "
+    "(`مصادر أمنية`, `شهود عيان`). They are not entity mentions: `entities` does not count them and the `ner` "
+    "config does not carry them; the `articles` config lists them with the entities (label `SOURCE`, the last "
+    "class) and the `quotes` config's `entities` carry them, so a `SOURCE` speaker's `speaker_cluster` is "
+    "filled. `quote speakers` counts quotes by what the speaker is (an entity mention or a `SOURCE`), named at "
+    "the quote or elided, and `none` (no speaker in the text)."
+)
 
 _STANCE_NOTE = (
     "`stance` rows: `target` and `holder_kind` (`article` or `quote`) are the inputs; where the gold is public "

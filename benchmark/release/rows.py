@@ -10,6 +10,10 @@ article.
 which ``datasets`` < 4.7 cannot load at all (``TypeError: 'module' object is not callable``);
 ``scripts/check_floor.py`` loads a built release with the lowest ``datasets`` that pyproject declares.
 
+The ``entities`` column holds every mention: entity mentions and the speaker-only ``SOURCE``
+mentions (guidelines 2.0 §5.7), whose label comes after the entity labels in the ``ClassLabel``
+(``schema.mention_labels``), so the class ids of the entity labels are those of releases before it.
+
 In the public test split the gold layers (``entities``, ``quotes``, ``stances``) and the annotation's
 ``provenance`` are null: the text is there, the labels are not (they live in the private folder).
 
@@ -74,7 +78,8 @@ class ArticleRows:
 
     def __init__(self, schema: LabelSchema = KHABAR):
         self.schema = schema
-        self.entity_labels = _closed(schema.entity_labels)
+        # the entity labels, then the source labels (SOURCE last: v0.1's class ids unchanged)
+        self.entity_labels = _closed(schema.mention_labels)
         self.quote_kinds = _closed(schema.quote_kinds)
         self.stance_labels = _closed(schema.stance_labels)
         self._entity_index = {n: i for i, n in enumerate(self.entity_labels or ())}

@@ -7,10 +7,12 @@ Gold row (one per article)::
      "tokens": [str], "token_spans": [{"start": int, "end": int}],   # the BIO view, from benchmark.text
      "ner_tags": [str]}                                             # "O", "B-PER", "I-PER", … (ClassLabel)
 
-``entities`` holds every mention, nested ones included, and is what submissions are scored
-against. The token/BIO view (``benchmark.text.article_to_bio``: clitics split, tokens cut at
-every entity boundary) can carry only the outermost layer of nested mentions; it is published
-for training convenience.
+``entities`` holds every entity mention, nested ones included, and is what submissions are scored
+against. Only mentions with an entity label are the task's (:func:`entity_view`): a ``SOURCE``
+mention (a speaker-only label of the schema's ``source_labels``, guidelines 2.0 §5.7) is not an
+entity, and no NER row, BIO view or NER baseline sees it. The token/BIO view
+(``benchmark.text.article_to_bio``: clitics split, tokens cut at every entity boundary) can
+carry only the outermost layer of nested mentions; it is published for training convenience.
 
 Inputs-only row (public test split): ``{"doc_id", "text", "tokens", "token_spans"}``.
 
@@ -36,7 +38,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from benchmark.model import Article
     from benchmark.text.batch import TokenBatch
 
-__all__ = ["NER", "bio_names", "entity_labels"]
+__all__ = ["NER", "bio_names", "entity_labels", "entity_view"]
 
 
 def entity_labels(schema: LabelSchema) -> tuple[str, ...]:
@@ -44,6 +46,32 @@ def entity_labels(schema: LabelSchema) -> tuple[str, ...]:
     if not schema.entity_labels:
         raise ValueError(f"schema {schema.name!r} has no closed entity label set; the ner task needs one")
     return tuple(schema.entity_labels)
+
+
+def entity_view(article: Article, schema: LabelSchema) -> Article:
+    """``article`` as the NER task sees it: its mentions without the schema's source labels
+    (``SOURCE``), no quotes or stances (they may name a dropped mention); the article itself when
+    it has no source mention. Mentions with any other label stay (a label outside the schema is an
+    error where it is encoded, not a silent drop).
+
+    >>> from benchmark.model import Article, Mention, Quote
+    >>> from benchmark.schema import KHABAR
+    >>> art = Article(doc_id="d", text="قالت مصادر إن بوتين وصل", entities=(
+    ...     Mention("s1", 5, 10, "SOURCE"), Mention("m1", 14, 19, "PER")),
+    ...     quotes=(Quote("q1", 14, 23, "indirect", speaker="s1"),))
+    >>> [m.label for m in entity_view(art, KHABAR).entities]
+    ['PER']
+    """
+    sources = schema.source_labels
+    if not sources or not any(m.label in sources for m in article.entities):
+        return article
+    from benchmark.model import Mention
+
+    kept = tuple(m for m in article.entities if m.label not in sources)
+    ids = {m.id for m in kept}
+    # an entity cluster never names a SOURCE mention in valid data; the view does not depend on it
+    kept = tuple(m if m.cluster in ids else Mention(m.id, m.start, m.end, m.label) for m in kept)
+    return article.only({"entities"}).replace(entities=kept)
 
 
 def bio_names(schema: LabelSchema) -> tuple[str, ...]:
@@ -75,6 +103,7 @@ def _input_features(schema: LabelSchema) -> datasets.Features:
 def _article_rows(article: Article, schema: LabelSchema) -> list[Row]:
     from benchmark.text import article_to_bio
 
+    article = entity_view(article, schema)
     view = article_to_bio(article)  # tokens cut at every entity boundary; the outermost layer in BIO
     return [{
         "doc_id": article.doc_id,
@@ -87,7 +116,8 @@ def _article_rows(article: Article, schema: LabelSchema) -> list[Row]:
 
 
 def _entities(article: Article) -> list[Row]:
-    """The row's ``entities``: every mention as ``{start, end, label}``, sorted by (start, end)."""
+    """The row's ``entities``: every mention of the :func:`entity_view` as ``{start, end, label}``,
+    sorted by (start, end)."""
     return [{"start": s, "end": e, "label": label} for s, e, label in sorted(
         (m.start, m.end, m.label) for m in article.entities)]
 
@@ -100,6 +130,7 @@ def _arrow_rows(articles: Sequence[Article], schema: LabelSchema) -> pyarrow.Tab
     from benchmark.text.batch import bio_batch
 
     arrow_schema = cached_arrow_schema(_features, schema)
+    articles = [entity_view(article, schema) for article in articles]
     view = bio_batch(articles, {name: i for i, name in enumerate(bio_names(schema))})
     tokens = view.tokens
     offsets = pa.array(tokens.bounds, pa.int32())

@@ -13,6 +13,13 @@ Gold row (one per article)::
 ``speaker_cluster`` lists the spans of all mentions in the speaker's entity cluster, sorted: a
 predicted speaker span is right when it is any of them (DESIGN §2: a speaker is scored by
 cluster, not by which mention was picked). It is empty when the speaker is not named anywhere.
+``entities`` holds every mention, ``SOURCE`` mentions included (an unnamed source that speaks a
+quote, guidelines 2.0 §5.7): a ``SOURCE`` speaker's cluster is filled like a named one's, and the
+scorer reads the speaker type from the entities' labels (``speaker_type/*``, ``e2e_v1``).
+
+Version 2.0 (guidelines 2.0): the headline ``e2e`` requires ``SOURCE`` speakers to be found;
+``e2e_v1`` is the figure comparable with 1.x results (a ``SOURCE`` speaker is also right with
+``speaker: null``, what v1.x gold had there).
 
 Inputs-only row (public test split): ``{"doc_id", "text"}``.
 
@@ -154,12 +161,13 @@ def _check_line(record: Mapping[str, Any], gold: Row, schema: LabelSchema) -> li
 
 def _doc_counts(gold_rows: Sequence[Row], predictions: Mapping[str, Mapping[str, Any]],
                 schema: LabelSchema) -> CountTable:
-    from benchmark.metrics.quotes import quote_doc_counts
+    from benchmark.metrics.quotes import quote_doc_counts, with_speaker_types
 
     doc_ids = [row["doc_id"] for row in gold_rows]
     y_pred = [predictions[d]["quotes"] if d in predictions else [] for d in doc_ids]
-    return quote_doc_counts([row["quotes"] for row in gold_rows], y_pred, kinds=quote_kinds(schema),
-                            doc_ids=doc_ids, texts=[row["text"] for row in gold_rows])
+    y_true = [with_speaker_types(row, schema.source_labels) for row in gold_rows]
+    return quote_doc_counts(y_true, y_pred, kinds=quote_kinds(schema), doc_ids=doc_ids,
+                            texts=[row["text"] for row in gold_rows])
 
 
 def _scores_from_counts(totals: Any, columns: Sequence[str], schema: LabelSchema) -> dict[str, Any]:
@@ -170,11 +178,12 @@ def _scores_from_counts(totals: Any, columns: Sequence[str], schema: LabelSchema
 
 QUOTES = Task(
     name="quotes",
-    version="1.1",
+    version="2.0",
     description="Quote attribution on Arabic news: quote spans (direct, indirect, mixed) and the span of "
                 "their speaker. Scored end to end: a quote counts when its span matches (the same core "
                 "once edge quotation marks, punctuation and a leading complementizer are trimmed) and its "
-                "speaker span is a mention of the gold speaker's entity (any mention of the cluster).",
+                "speaker span is a mention of the gold speaker's cluster (any mention of it), an unnamed "
+                "SOURCE speaker included; e2e_v1 forgives a missing speaker for SOURCE speakers (v1.x).",
     unit="document",
     id_field="doc_id",
     headline="e2e/f1",
@@ -193,6 +202,6 @@ QUOTES = Task(
     check_line=_check_line,
     doc_counts=_doc_counts,
     scores_from_counts=_scores_from_counts,
-    headline_metrics=("e2e/f1", "e2e/precision", "e2e/recall", "e2e_exact/f1", "e2e_overlap/f1",
+    headline_metrics=("e2e/f1", "e2e/precision", "e2e/recall", "e2e_v1/f1", "e2e_exact/f1", "e2e_overlap/f1",
                       "span_exact/f1", "span_robust/f1", "span_overlap/f1", "speaker_accuracy"),
 )

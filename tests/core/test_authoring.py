@@ -69,3 +69,18 @@ def test_cli_resolve_writes_articles_or_lists_problems(tmp_path, capsys) -> None
     printed = capsys.readouterr().out
     assert "line 1: doc_id 'zz'" in printed and "line 2:" in printed and "matches 2 times" in printed
     assert not (tmp_path / "o2.jsonl").exists()
+
+
+def test_a_locator_record_with_a_source_speaker_resolves() -> None:
+    from ..support import SOURCE_TEXT
+
+    record = {"doc_id": "src/1",
+              "entities": [{"id": "s1", "label": "SOURCE", "at": "مصادر أمنية في وزارة الداخلية"},
+                           {"id": "m1", "label": "ORG", "at": "وزارة الداخلية"}],
+              "quotes": [{"id": "q1", "kind": "indirect", "at": "الهجوم وقع ليلا", "cue": "[قالت] مصادر",
+                          "speaker": "s1"}]}
+    article = resolve_record(record, SOURCE_TEXT)
+    assert article.surface(article.mention(article.quotes[0].speaker)) == "مصادر أمنية في وزارة الداخلية"
+    assert article.mention("s1").label == "SOURCE"
+    with pytest.raises(ArticleError, match="no quote's speaker"):
+        resolve_record(dict(record, quotes=[]), SOURCE_TEXT)

@@ -184,3 +184,22 @@ def test_build_names_a_broken_agreement_report(tmp_path, capsys, content, messag
                  "--out", str(tmp_path / "out"), "--agreement", str(report), "--quiet"])
     err = capsys.readouterr().err
     assert code == 2 and f"agreement.json: {message}" in err and "fix:" in err and "Traceback" not in err
+
+
+def test_validate_and_stats_accept_source_mentions_and_count_them_apart(tmp_path, capsys) -> None:
+    from benchmark.io import write_articles
+
+    from ..support import source_article
+
+    path = tmp_path / "sources.jsonl"
+    write_articles(path, [source_article()])
+    assert main(["validate", str(path)]) == 0
+    capsys.readouterr()
+    assert main(["stats", str(path), "--json"]) == 0
+    counts = json.loads(capsys.readouterr().out)
+    assert counts["entities"]["total"] == 3 and "SOURCE" not in counts["entities"]["by_label"]
+    assert counts["sources"] == {"total": 2, "clusters": 1}
+    assert counts["quotes"]["by_speaker"] == {"entity/named": 1, "entity/elided": 0, "source/named": 2,
+                                              "source/elided": 0, "none": 0}
+    assert main(["validate", str(path), "--schema", "anercorp"]) == 1
+    assert "khabar schema" in capsys.readouterr().out

@@ -264,3 +264,52 @@ def test_the_unvalidated_constructor_takes_the_fields_in_declaration_order() -> 
     from benchmark.model import _unvalidated
 
     assert list(inspect.signature(_unvalidated).parameters) == [f.name for f in dataclasses.fields(Article)]
+
+
+# --------------------------------------------------------------------------- SOURCE mentions (guidelines 2.0 §5.7)
+
+
+def test_source_mentions_are_valid_khabar_mentions_but_not_in_schemas_without_them() -> None:
+    from ..support import source_article
+
+    article = source_article()
+    assert find_problems(article, KHABAR) == []
+    assert Article.from_dict(article.to_dict()) == article
+    anercorp = LabelSchema("anercorp", entity_labels=("PER", "ORG", "LOC", "MISC"), quote_kinds=(),
+                           stance_labels=())
+    problems = find_problems(article, anercorp)
+    assert [p.item for p in problems if "'SOURCE'" in p.message] == ["entities[0] id='s1'", "entities[2] id='s2'"]
+
+
+def test_a_cluster_mixing_source_and_entity_mentions_is_named() -> None:
+    from ..support import source_article
+
+    article = source_article()
+    mixed = article.replace(entities=tuple(
+        Mention(m.id, m.start, m.end, m.label, "m1") if m.id == "s2" else m for m in article.entities))
+    [problem] = find_problems(mixed, KHABAR)
+    assert (problem.doc_id, problem.item) == ("src/1", "entities[2] id='s2'")
+    assert "not both" in problem.message and "split the cluster" in problem.fix
+
+
+def test_a_source_cluster_that_speaks_no_quote_is_named() -> None:
+    from ..support import source_article
+
+    article = source_article()
+    silent = article.replace(quotes=tuple(q for q in article.quotes if q.id not in ("q1", "q2")))
+    [problem] = find_problems(silent, KHABAR)
+    assert (problem.doc_id, problem.item) == ("src/1", "entities[0] id='s1'")
+    assert "no quote's speaker" in problem.message and "said_by" in problem.fix
+    # one quote spoken by any mention of the cluster is enough
+    only_q2 = article.replace(quotes=tuple(q for q in article.quotes if q.id != "q1"))
+    assert find_problems(only_q2, KHABAR) == []
+
+
+def test_source_mentions_nest_but_never_cross() -> None:
+    from ..support import source_article
+
+    article = source_article()
+    record = article.to_dict()
+    record["entities"].append({"id": "m4", "start": 56, "end": 63, "label": "MISC"})  # أضاف ال|مصدر
+    [problem] = problems_of(record)
+    assert problem.item == "entities[2] id='s2'" and "partially overlaps entities[5] id='m4'" in problem.message

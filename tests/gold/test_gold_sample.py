@@ -292,7 +292,7 @@ def test_the_current_guidelines_version_has_a_changelog_entry_in_both_places():
 
 
 def test_a_sample_older_than_the_guidelines_is_declared_in_section_9(author_gold):
-    """The sample may lag the guidelines (2.0 adds SOURCE mentions the model cannot carry yet), but
+    """The sample may lag the guidelines (2.0 adds SOURCE mentions; the sample is not re-authored yet), but
     then guidelines §9 must say which version the sample records, so nobody reads it as 2.0 data."""
     version = author_gold.SAMPLE_GUIDELINES_VERSION
     section_9 = GUIDELINES.read_text(encoding="utf-8").split("## 9. The gold sample")[1].split("## Changelog")[0]

@@ -6,6 +6,7 @@ import datasets
 import pytest
 
 from benchmark.importers import IMPORTERS
+from benchmark.schema import KHABAR
 from benchmark.tasks import TASKS, get_task, task_names
 from benchmark.tasks.stance import polar_labels
 
@@ -76,3 +77,30 @@ def test_stance_accepts_a_corpus_schema():
     assert task.label_names(ans) == ("agree", "disagree", "other")
     assert polar_labels(ans) == ("agree", "disagree")
     assert task.features(ans)["label"].names == ["agree", "disagree", "other"]
+
+
+def test_a_source_mention_leaves_the_ner_row_unchanged():
+    """SOURCE (guidelines 2.0 §5.7) is a speaker-only mention label, not an entity label: the NER
+    rows (both row makers), the BIO view and the sklearn NER baseline's input ignore it."""
+    from baselines.sklearn.ner import NerModel
+
+    from ..support import source_article, without_sources
+
+    task = get_task("ner")
+    article = source_article()
+    plain = without_sources(article)
+    assert task.rows([article]) == task.rows([plain])
+    assert task.arrow_rows([article], KHABAR).to_pylist() == task.arrow_rows([plain], KHABAR).to_pylist()
+    assert "SOURCE" not in {e["label"] for e in task.rows([article])[0]["entities"]}
+    model = NerModel.train([article], max_iterations=5)
+    assert not any("SOURCE" in tag for tag in model.crf.classes_)
+
+
+def test_quote_rows_fill_the_speaker_cluster_of_source_speakers():
+    from ..support import source_article
+
+    [row] = get_task("quotes").rows([source_article()])
+    by_id = {q["id"]: q for q in row["quotes"]}
+    assert by_id["q1"]["speaker_cluster"] == by_id["q2"]["speaker_cluster"] == [
+        {"start": 5, "end": 34}, {"start": 61, "end": 67}]
+    assert {e["label"] for e in row["entities"]} >= {"SOURCE", "ORG"}

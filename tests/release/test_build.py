@@ -387,3 +387,33 @@ def test_a_row_error_names_the_document_and_config_also_from_a_worker(tmp_path, 
                 workers=workers,
             )
         assert not (tmp_path / f"w{workers}").exists()
+
+
+def test_source_mentions_are_released_and_counted_apart_from_entities(tmp_path, corpus):
+    """SOURCE (guidelines 2.0 §5.7): the articles config carries it as the last class (entity class ids
+    unchanged), the quotes config's entities carry it (speaker clusters filled), the ner config does not;
+    the record and card count SOURCE mentions apart and quotes by speaker type."""
+    from datasets import load_dataset
+
+    from ..support import source_article
+
+    article = source_article("khabar/src-1")
+    articles = [*corpus, article]
+    documents = dict(_manifest(corpus).documents)
+    documents[article.doc_id] = Assignment("train", article.doc_id, "hash")
+    result = build_release([ReleaseSource("khabar", articles)], Manifest(documents=documents), tmp_path / "k",
+                           progress=False)
+    train = result.release["documents"]["khabar"]["labels"]["train"]
+    assert train["sources"] == {"SOURCE": 2} and "SOURCE" not in train["entities"]
+    assert train["quote speakers"]["source/named"] == 2 and train["quote speakers"]["entity/named"] >= 1
+    card = (result.public / "README.md").read_text(encoding="utf-8")
+    assert "`sources` counts the `SOURCE` mentions" in card and "SOURCE 2" in card
+
+    rows = load_dataset(str(result.public), "articles")["train"]
+    assert rows.features["entities"].feature["label"].names == [*KHABAR.entity_labels, "SOURCE"]
+    [row] = [r for r in rows if r["doc_id"] == article.doc_id]
+    assert ArticleRows(KHABAR).article(row) == article
+    [ner] = [r for r in load_dataset(str(result.public), "ner")["train"] if r["doc_id"] == article.doc_id]
+    assert len(ner["entities"]) == 3
+    [quotes] = [r for r in load_dataset(str(result.public), "quotes")["train"] if r["doc_id"] == article.doc_id]
+    assert [len(q["speaker_cluster"]) for q in quotes["quotes"]] == [2, 2, 1]

@@ -67,16 +67,17 @@ def _article(doc_id: str, seed: int, decoy: bool) -> Article:
     c = f"canary{seed}"
     provenance = Provenance(annotator="ann", annotation_ids=("41", "42") if decoy else ("41",),
                             guidelines_version="1.1", lead_time=95.0 if decoy else 3.0, source="export.json")
-    if not decoy:  # 5 mentions (boundaries inside words), 4 quotes, 3 stances
+    if not decoy:  # 5 entity mentions and a SOURCE (boundaries inside words), 4 quotes, 3 stances
         tail = at["tail"][0]
+        q1, q2, q3 = at["quote1"], at["quote2"], at["quote3"]
         entities = (Mention(f"{c}-m1", s1 + 6, e1, "PER"), Mention(f"{c}-m2", s1, s1 + 6, "PER", f"{c}-m1"),
                     Mention(f"{c}-m3", s2, s2 + 4, "PER"), Mention(f"{c}-m4", so + 4, eo, "ORG"),
-                    Mention(f"{c}-m5", tail + 2, tail + 5, "GPE"))
-        q1, q2, q3 = at["quote1"], at["quote2"], at["quote3"]
+                    Mention(f"{c}-m5", tail + 2, tail + 5, "GPE"), Mention(f"{c}-s1", q1[0] + 1, q1[0] + 4, "SOURCE"))
         quotes = (Quote(f"{c}-q1", q1[0], q1[1], "direct", Span(at["cue1"][0], at["cue1"][1] - 1), f"{c}-m1"),
                   Quote(f"{c}-q2", q2[0] + 1, q2[1], "mixed", None, f"{c}-m3"),
                   Quote(f"{c}-q3", q3[0], q3[1] - 2, "indirect", Span(so - 6, so - 2), f"{c}-m4"),
-                  Quote(f"{c}-q4", tail, tail + len(" ".join(text[tail:].split()[:2])), "direct", None, None))
+                  Quote(f"{c}-q4", tail, tail + len(" ".join(text[tail:].split()[:2])), "direct", None,
+                        f"{c}-s1"))
         stances = (Stance(f"{c}-st-q1", f"{c}-q1", "السياسة", "favor"),
                    Stance(f"{c}-st-a", ARTICLE_HOLDER, "الاقتصاد", "against", f"{c}-m4"),
                    Stance(f"{c}-st-q3", f"{c}-q3", "السياسة", "neutral"))

@@ -196,3 +196,22 @@ def test_committed_v01_gold_rehydrates_from_shared_data(shared_data, repo_root, 
         records = list(read_standoff(v01 / "passes" / f"{name}.standoff.jsonl"))
         assert len(records) == summary["articles"] == len(selection["articles"])
         assert all("text" not in r for r in records)
+
+
+def test_a_source_mention_round_trips_and_a_schema_without_source_refuses_it_by_name():
+    """A SOURCE mention (guidelines 2.0 §5.7) is an ``entities`` item with ``"label": "SOURCE"``."""
+    from benchmark.model import ArticleError
+    from benchmark.schema import LabelSchema
+
+    from ..support import source_article
+
+    article = source_article("saudinewsnet/okaz/2015-07-21/0002")
+    record = json.loads(json.dumps(to_standoff(article), ensure_ascii=False))
+    assert [e["label"] for e in record["entities"]].count("SOURCE") == 2
+    assert rehydrate(record, article.text) == article
+    v1 = LabelSchema("khabar-1.1", entity_labels=("PER", "ORG", "LOC", "GPE", "DATE", "MISC"))
+    with pytest.raises(ArticleError) as info:
+        rehydrate(record, article.text, schema=v1)
+    problems = [p for p in info.value.issues if "'SOURCE'" in p.message]
+    assert [p.item for p in problems] == ["entities[0] id='s1'", "entities[2] id='s2'"]
+    assert all(p.doc_id == article.doc_id and "khabar schema" in p.fix for p in problems)

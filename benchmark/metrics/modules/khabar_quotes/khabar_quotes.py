@@ -25,17 +25,20 @@ _CITATION = """\
 _DESCRIPTION = """\
 Quote attribution scored end to end: a predicted quote counts when its span matches a gold quote span (the
 same core once edge quotation marks, punctuation and a leading complementizer are trimmed) AND its speaker span
-is one of the mention spans of the gold speaker's entity cluster (or both say "no speaker"). Also: the same
-with character-exact spans (e2e_exact) and with token overlap (e2e_overlap), quote span F1, speaker and kind
-accuracy, figures by kind and by speaker type (named at the quote, elided, unnamed).
+is one of the mention spans of the gold speaker's cluster (or both say "no speaker"); an unnamed SOURCE speaker
+(guidelines 2.0) must be found too. Also: e2e_v1 (a SOURCE speaker is also right with no predicted speaker: the
+figure comparable with quotes v1.x), the same with character-exact spans (e2e_exact) and with token overlap
+(e2e_overlap), quote span F1, speaker and kind accuracy, figures by kind, by where the speaker is named (named
+at the quote, elided, unnamed) and by what it is (entity, SOURCE, none).
 """
 
 _KWARGS_DESCRIPTION = """\
 Args:
     predictions: one per document: a submission line {"doc_id", "quotes": [{"start", "end", "kind",
         "speaker": {"start", "end"} or null}]} or just its quotes list.
-    references: the quotes gold rows ({"doc_id", "text", "quotes": [...]}, quotes with speaker_cluster and
-        speaker_elided), or their quotes lists together with texts=[...].
+    references: the quotes gold rows ({"doc_id", "text", "entities", "quotes": [...]}, quotes with
+        speaker_cluster and speaker_elided; the entities' labels say which speakers are SOURCE), or their
+        quotes lists together with texts=[...] (a quote may then say "speaker_type": entity/source/none).
     texts: the document texts, when the references do not carry them.
     labels: the quote kinds (default: direct, indirect, mixed); an unknown kind raises ValueError.
 Returns:
