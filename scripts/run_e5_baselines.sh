@@ -25,7 +25,7 @@ fi
 if [ "$what" = ner ] || [ "$what" = all ]; then
   [ -f "$work/anercorp.jsonl" ] || khabar import anercorp ../shared/data/anercorp --out "$work/anercorp.jsonl"
   time khabar baseline-hf ner train --model "$work/e5-small" --train "$work/anercorp.jsonl" --schema anercorp \
-      --where split=train --out "$work/ner-e5" --epochs 2 --batch-size 16 --lr 5e-5 --max-length 256 --stride 64 \
+      --where split=train --out "$work/ner-e5" --epochs 2 --batch-size 16 --lr 5e-5 --head-lr 2e-3 --max-length 256 --stride 64 \
       --seed 0
   khabar baseline-hf ner predict --model "$work/ner-e5" --input "$work/anercorp.jsonl" --where split=test \
       --out "$work/ner-e5-test.sub.jsonl" --gold-out "$work/anercorp-test.gold.jsonl"
