@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 import benchmark.targets
+from benchmark.cli import main
 from benchmark.targets import (
     GENERAL_TOPIC,
     InventoryError,
@@ -176,3 +177,40 @@ def test_the_topic_list_refuses_repeats(tmp_path):
     with pytest.raises(InventoryError) as raised:
         read_topics(path)
     assert [(i.doc_id, i.item) for i in raised.value.issues] == [("topics.txt:4", "topic"), ("topics.txt:5", "topic")]
+
+
+# -- khabar annotate targets check ---------------------------------------------------------------
+
+
+def test_targets_check_passes_the_committed_files(capsys):
+    code = main(["annotate", "targets", "check", str(ANNOTATIONS / "targets.jsonl"),
+                 "--topic-list", str(ANNOTATIONS / "topics.txt"),
+                 "--topics", str(ANNOTATIONS / "v0.2" / "article-topics.jsonl")])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "240 target(s)" in out and "400 article(s)" in out
+
+
+def test_targets_check_lists_every_problem_and_exits_1(tmp_path, capsys):
+    inventory = write(tmp_path, [GOOD[0], {**GOOD[1], "id": "T0001"}, {**GOOD[2], "topic": "weather"}])
+    topics = tmp_path / "topics.txt"
+    topics.write_text("health\nfootball\n", encoding="utf-8")
+    articles = tmp_path / "article-topics.jsonl"
+    articles.write_text(json.dumps({"doc_id": "a/1", "topic": "tennis", "main_target": None}) + "\n",
+                        encoding="utf-8")
+    code = main(["annotate", "targets", "check", str(inventory), "--topic-list", str(topics),
+                 "--topics", str(articles)])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "targets.jsonl:2: id: id 'T0001' is already used on line 1" in err
+    assert "targets.jsonl:3: topic: topic 'weather' is not in the topic list" in err
+    assert "article-topics.jsonl:1: topic: topic 'tennis' is not in the topic list" in err
+    assert "3 problem(s)" in err
+    # a sound inventory: the article topics' main targets are checked against it
+    articles.write_text(json.dumps({"doc_id": "a/1", "topic": "football", "main_target": "T0001"}) + "\n",
+                        encoding="utf-8")
+    assert main(["annotate", "targets", "check", str(write(tmp_path, GOOD)), "--topics", str(articles)]) == 1
+    assert ("article-topics.jsonl:1: main_target: T0001 belongs to topic 'health', not 'football' or general"
+            in capsys.readouterr().err)
+    assert main(["annotate", "targets", "check", str(tmp_path / "missing.jsonl")]) == 1
+    assert "no such file" in capsys.readouterr().err
