@@ -25,13 +25,16 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from benchmark.io import iter_jsonl_records
 from benchmark.model import Issue
 
+if TYPE_CHECKING:  # pragma: no cover
+    from benchmark.model import Article
+
 __all__ = ["GENERAL_TOPIC", "TARGET_KINDS", "ArticleTopic", "Inventory", "InventoryError", "Target",
-           "read_article_topics", "read_inventory", "read_topics"]
+           "check_stance_targets", "read_article_topics", "read_inventory", "read_topics", "task_data"]
 
 TARGET_KINDS: tuple[str, ...] = ("entity", "policy", "event", "practice", "claim")
 """What a target is (guidelines §6.5): a person/body/country, a decision or programme, an event, a
@@ -192,6 +195,50 @@ def read_article_topics(path: str | Path, inventory: Inventory | None = None,
     if issues:
         raise InventoryError(issues)
     return found
+
+
+def task_data(doc_ids: Iterable[str], topics: Mapping[str, ArticleTopic],
+              inventory: Inventory) -> dict[str, dict[str, str]]:
+    """doc_id → the Label Studio task data of the inventory (``topic``, and ``targets``: the topic's
+    entries and the general ones, one ``id  target`` per line, :meth:`Inventory.header`), shown in
+    the stance header. Raises :class:`InventoryError` naming every doc_id without a topic line."""
+    out: dict[str, dict[str, str]] = {}
+    issues = []
+    for doc_id in doc_ids:
+        line = topics.get(doc_id)
+        if line is None:
+            issues.append(Issue(doc_id, "topic", "the article has no line in the article topics",
+                                'add {"doc_id", "topic", "main_target"} for it (guidelines §6.5: every article '
+                                "of a round gets a topic before annotation)"))
+            continue
+        out[doc_id] = {"topic": line.topic, "targets": inventory.header(line.topic)}
+    if issues:
+        raise InventoryError(issues)
+    return out
+
+
+def check_stance_targets(articles: Iterable[Article], topics: Mapping[str, ArticleTopic],
+                         inventory: Inventory) -> None:
+    """Every stance target of ``articles`` must be an entry of its article's topic or general (the
+    converter's check, for Article JSONL such as a round's passes). Raises :class:`InventoryError`
+    naming every article without a topic line and every stance whose target is not an entry."""
+    issues = []
+    for article in articles:
+        line = topics.get(article.doc_id)
+        if line is None:
+            if article.stances:
+                issues.append(Issue(article.doc_id, "topic", "the article has stances but no line in the article "
+                                    "topics", "add its topic line (guidelines §6.5)"))
+            continue
+        for stance in article.stances:
+            problem = inventory.target_problem(stance.target, line.topic)
+            if problem is not None:
+                who = article.provenance.annotator or "unknown annotator"
+                issues.append(Issue(article.doc_id, f"stance {stance.id!r} ({who})", problem,
+                                    "copy the entry exactly, or map the target to an entry in the decisions "
+                                    "(guidelines §6.5)"))
+    if issues:
+        raise InventoryError(issues)
 
 
 def _article_topic_problems(record: Any, found: Mapping[str, ArticleTopic], known_topics: set[str] | None,

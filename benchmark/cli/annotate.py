@@ -122,6 +122,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--model-version", default=None, help="model version recorded on the predictions")
     p.add_argument("--batch-size", type=int, default=500)
+    _topics_option(p, "with --targets: each task's topic; an article without a line is refused")
+    _targets_option(p, "with --topics: each task shows its topic's entries and the general ones")
     add_progress_option(p)
 
     p = sub.add_parser("pull", help="snapshot export → raw JSON + per-annotator Article JSONL")
@@ -132,6 +134,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="drop bad regions (listed) instead of rejecting the whole annotation",
     )
+    _targets_option(p, "check every annotated stance target of a task with a topic against its topic's entries")
     add_progress_option(p, help="no progress bars (download, conversion; stderr)")
 
     p = sub.add_parser("submit", help="submit annotations made outside the UI (Article or locator JSONL) as a "
@@ -383,6 +386,9 @@ def _push(args: argparse.Namespace) -> int:
     except ArticleError as error:
         print(f"error: {args.articles}: {error}", file=sys.stderr)
         return 1
+    inventory = _task_inventory(args, [a.doc_id for a in articles])
+    if isinstance(inventory, int):
+        return inventory
     client = _client(args)
     project = client.project_id(args.project)
     predictions = None
@@ -407,9 +413,34 @@ def _push(args: argparse.Namespace) -> int:
         model_version=args.model_version,
         batch_size=args.batch_size,
         progress=args.progress,
+        inventory=inventory,
     )
     print(report.summary())
     return 0
+
+
+def _task_inventory(args: argparse.Namespace, doc_ids: list[str]) -> dict[str, dict[str, str]] | int | None:
+    """``push --topics --targets``: doc_id → task data (topic, targets); ``None`` without them; an exit
+    code after printing every problem (a missing file, a bad inventory, an article without a topic)."""
+    from benchmark.targets import InventoryError, read_article_topics, read_inventory, task_data
+
+    if (args.topics is None) != (args.targets is None):
+        print("error: --topics and --targets go together (fix: pass both, or neither)", file=sys.stderr)
+        return 2
+    if args.topics is None:
+        return None
+    for path in (args.topics, args.targets):
+        if not path.is_file():
+            print(f"error: {path}: no such file (fix: pass the path of an existing file)", file=sys.stderr)
+            return 1
+    try:
+        inventory = read_inventory(args.targets)
+        return task_data(doc_ids, read_article_topics(args.topics, inventory), inventory)
+    except InventoryError as error:
+        for issue in error.issues:
+            print(f"error: {issue}", file=sys.stderr)
+        print(f"{len(error.issues)} problem(s); nothing was pushed", file=sys.stderr)
+        return 1
 
 
 def _slug(text: str) -> str:
@@ -422,6 +453,15 @@ def _pull(args: argparse.Namespace) -> int:
     from benchmark.io import write_articles
     from benchmark.studio.convert import export_to_articles, write_export
 
+    inventory = None
+    if args.targets is not None:
+        from benchmark.targets import InventoryError, read_inventory
+
+        try:
+            inventory = read_inventory(args.targets)
+        except (InventoryError, OSError) as error:
+            print(f"error: {args.targets}: {error}", file=sys.stderr)
+            return 1
     client = _client(args)
     project = client.project_id(args.project)
     tasks = client.export_snapshot(project, progress=args.progress)
@@ -429,7 +469,8 @@ def _pull(args: argparse.Namespace) -> int:
     export_path = write_export(out / f"{_slug(args.project)}.json", tasks)
     with tqdm(tasks, unit="task", desc="convert", disable=not args.progress) as converting:
         result = export_to_articles(
-            converting, source=export_path.name, include_predictions=True, strict=not args.lenient
+            converting, source=export_path.name, include_predictions=True, strict=not args.lenient,
+            inventory=inventory,
         )
     for annotator, articles in sorted(result.by_annotator().items()):
         path = out / "by_annotator" / f"{_slug(annotator)}.jsonl"
