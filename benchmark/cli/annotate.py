@@ -6,8 +6,11 @@
     khabar annotate users list
     khabar annotate setup [--project TITLE]                # create/update the project (idempotent)
     khabar annotate push ARTICLES.jsonl [--predictions P.jsonl --model-version V]
-    khabar annotate pull [--out annotations/exports/]      # snapshot export + per-annotator Article JSONL
+                         [--topics ARTICLE_TOPICS.jsonl --targets TARGETS.jsonl]   # the inventory in each task
+    khabar annotate pull [--out annotations/exports/] [--targets TARGETS.jsonl]  # snapshot export + per-annotator
+                                                       # Article JSONL; with --targets, typed targets are checked
     khabar annotate submit FILE --user EMAIL [--texts RAW.jsonl] [--replace]   # annotations made outside the UI
+    khabar annotate targets check TARGETS.jsonl [--topic-list topics.txt] [--topics ARTICLE_TOPICS.jsonl]
     khabar annotate agreement EXPORT.json [--gold GOLD.jsonl] [--report OUT.json]
     khabar annotate adjudicate EXPORT.json --rule majority|lead|unanimous [--lead EMAIL] --out GOLD.jsonl
 
@@ -29,7 +32,7 @@ from benchmark.cli._options import add_progress_option
 from benchmark.cli._schema_option import add_schema_option, schema_from_args
 
 NAME = "annotate"
-HELP = "Label Studio workflow: config, serve, users, setup, push, pull, submit, agreement, adjudicate"
+HELP = "Label Studio workflow: config, serve, users, setup, push, pull, submit, targets, agreement, adjudicate"
 
 DEFAULT_PROJECT = "Khabar"
 
@@ -46,6 +49,17 @@ def _connection_args(parser: argparse.ArgumentParser, *, project: bool = True) -
             "--project", default=DEFAULT_PROJECT, help=f"project title (default {DEFAULT_PROJECT!r})"
         )
     parser.add_argument("--timeout", type=float, default=120.0, help="HTTP timeout in seconds (default 120)")
+
+
+def _topics_option(parser: argparse.ArgumentParser, help: str) -> None:
+    parser.add_argument("--topics", type=Path, default=None, metavar="ARTICLE_TOPICS.jsonl",
+                        help=f"{help} (doc_id, topic, main_target per line; e.g. "
+                        "annotations/v0.2/article-topics.jsonl)")
+
+
+def _targets_option(parser: argparse.ArgumentParser, help: str) -> None:
+    parser.add_argument("--targets", type=Path, default=None, metavar="TARGETS.jsonl",
+                        help=f"{help} (the stance target inventory, e.g. annotations/targets.jsonl)")
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -108,6 +122,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--model-version", default=None, help="model version recorded on the predictions")
     p.add_argument("--batch-size", type=int, default=500)
+    _topics_option(p, "with --targets: each task's topic; an article without a line is refused")
+    _targets_option(p, "with --topics: each task shows its topic's entries and the general ones")
     add_progress_option(p)
 
     p = sub.add_parser("pull", help="snapshot export → raw JSON + per-annotator Article JSONL")
@@ -118,6 +134,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="drop bad regions (listed) instead of rejecting the whole annotation",
     )
+    _targets_option(p, "check every annotated stance target of a task with a topic against its topic's entries")
     add_progress_option(p, help="no progress bars (download, conversion; stderr)")
 
     p = sub.add_parser("submit", help="submit annotations made outside the UI (Article or locator JSONL) as a "
@@ -130,6 +147,15 @@ def configure(parser: argparse.ArgumentParser) -> None:
     p.add_argument("--replace", action="store_true",
                    help="replace this user's existing annotation of a task (default: refuse such a doc_id)")
     add_schema_option(p)
+
+    p = sub.add_parser("targets", help="the stance target inventory (guidelines §6.5): check it")
+    targets = p.add_subparsers(dest="targets_action", metavar="TARGETS_ACTION", required=True)
+    q = targets.add_parser("check", help="check an inventory file (and a round's article topics); exit 1 listing "
+                           "every problem")
+    q.add_argument("file", type=Path, help="the inventory, e.g. annotations/targets.jsonl")
+    q.add_argument("--topic-list", type=Path, default=None, metavar="TOPICS.txt",
+                   help="the closed topic list, one per line (e.g. annotations/topics.txt)")
+    _topics_option(q, "also check the round's article topics against the inventory (and --topic-list)")
 
     p = sub.add_parser("agreement", help="inter-annotator agreement per layer from an export")
     p.add_argument("export", type=Path, help="Label Studio JSON export")
@@ -166,6 +192,7 @@ def run(args: argparse.Namespace) -> int:
         "push": _push,
         "pull": _pull,
         "submit": _submit,
+        "targets": _targets,
         "agreement": _agreement,
         "adjudicate": _adjudicate,
     }
@@ -359,6 +386,9 @@ def _push(args: argparse.Namespace) -> int:
     except ArticleError as error:
         print(f"error: {args.articles}: {error}", file=sys.stderr)
         return 1
+    inventory = _task_inventory(args, [a.doc_id for a in articles])
+    if isinstance(inventory, int):
+        return inventory
     client = _client(args)
     project = client.project_id(args.project)
     predictions = None
@@ -383,9 +413,34 @@ def _push(args: argparse.Namespace) -> int:
         model_version=args.model_version,
         batch_size=args.batch_size,
         progress=args.progress,
+        inventory=inventory,
     )
     print(report.summary())
     return 0
+
+
+def _task_inventory(args: argparse.Namespace, doc_ids: list[str]) -> dict[str, dict[str, str]] | int | None:
+    """``push --topics --targets``: doc_id → task data (topic, targets); ``None`` without them; an exit
+    code after printing every problem (a missing file, a bad inventory, an article without a topic)."""
+    from benchmark.targets import InventoryError, read_article_topics, read_inventory, task_data
+
+    if (args.topics is None) != (args.targets is None):
+        print("error: --topics and --targets go together (fix: pass both, or neither)", file=sys.stderr)
+        return 2
+    if args.topics is None:
+        return None
+    for path in (args.topics, args.targets):
+        if not path.is_file():
+            print(f"error: {path}: no such file (fix: pass the path of an existing file)", file=sys.stderr)
+            return 1
+    try:
+        inventory = read_inventory(args.targets)
+        return task_data(doc_ids, read_article_topics(args.topics, inventory), inventory)
+    except InventoryError as error:
+        for issue in error.issues:
+            print(f"error: {issue}", file=sys.stderr)
+        print(f"{len(error.issues)} problem(s); nothing was pushed", file=sys.stderr)
+        return 1
 
 
 def _slug(text: str) -> str:
@@ -398,6 +453,15 @@ def _pull(args: argparse.Namespace) -> int:
     from benchmark.io import write_articles
     from benchmark.studio.convert import export_to_articles, write_export
 
+    inventory = None
+    if args.targets is not None:
+        from benchmark.targets import InventoryError, read_inventory
+
+        try:
+            inventory = read_inventory(args.targets)
+        except (InventoryError, OSError) as error:
+            print(f"error: {args.targets}: {error}", file=sys.stderr)
+            return 1
     client = _client(args)
     project = client.project_id(args.project)
     tasks = client.export_snapshot(project, progress=args.progress)
@@ -405,7 +469,8 @@ def _pull(args: argparse.Namespace) -> int:
     export_path = write_export(out / f"{_slug(args.project)}.json", tasks)
     with tqdm(tasks, unit="task", desc="convert", disable=not args.progress) as converting:
         result = export_to_articles(
-            converting, source=export_path.name, include_predictions=True, strict=not args.lenient
+            converting, source=export_path.name, include_predictions=True, strict=not args.lenient,
+            inventory=inventory,
         )
     for annotator, articles in sorted(result.by_annotator().items()):
         path = out / "by_annotator" / f"{_slug(annotator)}.jsonl"
@@ -441,6 +506,44 @@ def _submit(args: argparse.Namespace) -> int:
     report = submit_annotations(client, project, articles, args.user,
                                 existing="replace" if args.replace else "refuse", schema=schema)
     print(f"{args.file}: {report.summary()} (project {args.project!r})")
+    return 0
+
+
+def _targets(args: argparse.Namespace) -> int:
+    """``targets check``: read the inventory (and the topic list, the article topics); list every problem."""
+    from benchmark.targets import InventoryError, read_article_topics, read_inventory, read_topics
+
+    issues = []
+    topics = inventory = None
+    for path in (args.file, args.topic_list, args.topics):
+        if path is not None and not path.is_file():
+            print(f"error: {path}: no such file (fix: pass the path of an existing file)", file=sys.stderr)
+            return 1
+    try:
+        topics = read_topics(args.topic_list) if args.topic_list is not None else None
+    except InventoryError as error:
+        issues.extend(error.issues)
+    try:
+        inventory = read_inventory(args.file, topics=topics)
+    except InventoryError as error:
+        issues.extend(error.issues)
+    articles = None
+    if args.topics is not None:
+        try:
+            articles = read_article_topics(args.topics, inventory, topics)
+        except InventoryError as error:
+            issues.extend(error.issues)
+    for issue in issues:
+        print(f"error: {issue}", file=sys.stderr)
+    if issues:
+        print(f"{len(issues)} problem(s)", file=sys.stderr)
+        return 1
+    assert inventory is not None
+    used = sorted({t.topic for t in inventory.targets})
+    line = f"{args.file}: {len(inventory.targets)} target(s) in {len(used)} topic(s), no problems"
+    if articles is not None:
+        line += f"; {args.topics}: {len(articles)} article(s), every main target in its topic or general"
+    print(line)
     return 0
 
 

@@ -5,7 +5,8 @@
     khabar round articles annotations/v0.2/selection.json --corpus saudinewsnet:PATH --out WORK/raw.jsonl
     # push WORK/raw.jsonl, annotate, pull: khabar annotate push / pull
     khabar round finish --pass annotator-a=A.jsonl --pass annotator-b=B.jsonl \\
-        --decisions annotations/v0.2/adjudication.jsonl --out annotations/v0.2 --work WORK
+        --decisions annotations/v0.2/adjudication.jsonl --out annotations/v0.2 --work WORK \\
+        --targets annotations/targets.jsonl --topics annotations/v0.2/article-topics.jsonl
 
 The library behind it is :mod:`benchmark.rounds`.
 """
@@ -79,6 +80,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
                    help="the pre-annotations pushed with the tasks: compared with the gold (anchoring check)")
     p.add_argument("--model-version", default=None, help="their model version")
     p.add_argument("--name", default="Khabar", help="the release's name in the reports' titles (e.g. 'Khabar v0.2')")
+    p.add_argument("--targets", type=Path, default=None, metavar="TARGETS.jsonl",
+                   help="with --topics: every stance target of every pass must be an entry of its article's topic "
+                   "or general (the stance target inventory, e.g. annotations/targets.jsonl)")
+    p.add_argument("--topics", type=Path, default=None, metavar="ARTICLE_TOPICS.jsonl",
+                   help="with --targets: the round's article topics (e.g. annotations/v0.2/article-topics.jsonl)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -196,6 +202,15 @@ def _finish(args: argparse.Namespace) -> int:
     passes = _read_passes(args.passes)
     if passes is None:
         return 2
+    if (args.topics is None) != (args.targets is None):
+        print("error: --topics and --targets go together (fix: pass both, or neither)", file=sys.stderr)
+        return 2
+    if args.targets is not None:
+        from benchmark.targets import check_stance_targets, read_article_topics, read_inventory
+
+        inventory = read_inventory(args.targets)
+        check_stance_targets((a for articles in passes.values() for a in articles),
+                             read_article_topics(args.topics, inventory), inventory)
     decisions = {}
     if args.decisions is not None and args.decisions.exists():
         decisions = load_decisions(args.decisions)

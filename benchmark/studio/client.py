@@ -293,8 +293,12 @@ class StudioClient:
         model_version: str | None = None,
         batch_size: int = 500,
         progress: bool = True,
+        inventory: Mapping[str, Mapping[str, str]] | None = None,
     ) -> PushReport:
         """Import articles (and predictions) idempotently, keyed on doc_id.
+
+        ``inventory`` maps doc_id → the task data of the stance target inventory
+        (:func:`benchmark.targets.task_data`: ``topic``, ``targets``), written into each new task.
 
         New doc_ids become tasks (with their prediction inline); existing tasks are left as they
         are; a prediction is added to an existing task only when it has no annotation and no
@@ -323,7 +327,7 @@ class StudioClient:
                     report.changed_on_server.append(article.doc_id)
                 continue
             texts[article.doc_id] = article.text
-            task: dict[str, Any] = {"data": article_to_task(article)}
+            task: dict[str, Any] = {"data": article_to_task(article, (inventory or {}).get(article.doc_id))}
             prediction = predictions.get(article.doc_id)
             if prediction is not None:
                 _check_prediction(prediction, article.text)

@@ -114,6 +114,18 @@ def _choices(name: str, values: tuple[str, ...], *, per_region: bool, extra: str
     return lines
 
 
+def _inventory_header() -> list[str]:
+    """The task's topic and its stance target inventory (``data.topic``, ``data.targets``: one
+    ``id  target`` per line, guidelines §6.5), above each stance control: targets are copied from it."""
+    return [
+        '    <Header value="الموضوع (topic): $topic — انسخ الهدف من القائمة (copy the target from the list):"'
+        ' size="6"/>',
+        '    <View style="white-space: pre-wrap; max-height: 14em; overflow-y: auto;">',
+        '      <Header value="$targets" size="6"/>',
+        "    </View>",
+    ]
+
+
 def labeling_config(schema: LabelSchema = KHABAR) -> str:
     """The labeling config XML for ``schema`` (deterministic: same schema, same bytes)."""
     if schema.entity_labels is None or schema.stance_labels is None:
@@ -145,6 +157,7 @@ def labeling_config(schema: LabelSchema = KHABAR) -> str:
         '  <View visibleWhen="region-selected" whenTagName="quote"'
         ' style="direction: rtl; text-align: right;">',
         '    <Header value="الاقتباس المحدد (selected quote)" size="6"/>',
+        *_inventory_header(),
         *_choices(SPEAKER_ELIDED, (SPEAKER_ELIDED_CHOICE,), per_region=True),
         *_choices(QUOTE_STANCE, stance, per_region=True),
         f'    <TextArea name="{QUOTE_STANCE_TARGET}" toName="{TEXT}" perRegion="true" whenTagName="{QUOTE}"'
@@ -152,6 +165,7 @@ def labeling_config(schema: LabelSchema = KHABAR) -> str:
         "  </View>",
         '  <View style="direction: rtl; text-align: right;">',
         '    <Header value="موقف المقال (article stance) — target: $target" size="6"/>',
+        *_inventory_header(),
         *_choices(ARTICLE_STANCE, stance, per_region=False),
         f'    <TextArea name="{ARTICLE_STANCE_TARGET}" toName="{TEXT}" maxSubmissions="1" editable="true"'
         ' placeholder="target (leave empty to use the suggested one)"/>',

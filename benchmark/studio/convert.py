@@ -49,7 +49,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from benchmark.io import InputError, iter_json_items, line_column, unwritable_values
 from benchmark.model import Article, ArticleError, Provenance, Stance
@@ -66,6 +66,9 @@ from benchmark.studio.readers import (
 )
 from benchmark.studio.readers.problems import is_object as _is_object
 from benchmark.studio.readers.stance import ARTICLE_STANCE_ID
+
+if TYPE_CHECKING:  # pragma: no cover
+    from benchmark.targets import Inventory
 
 __all__ = [
     "ARTICLE_STANCE_ID",
@@ -84,7 +87,8 @@ __all__ = [
     "write_export",
 ]
 
-TASK_DATA_KEYS = ("doc_id", "text", "title", "source", "url", "published", "variety", "target", "meta")
+TASK_DATA_KEYS = ("doc_id", "text", "title", "source", "url", "published", "variety", "target", "meta", "topic",
+                  "targets")
 _ARTICLE_DATA_KEYS = ("doc_id", "text", "title", "source", "url", "published", "variety")
 _USER_ID = re.compile(r"user-(\d+)")
 
@@ -245,7 +249,8 @@ def task_to_article_fields(task: Mapping[str, Any]) -> tuple[dict[str, Any], lis
 
 
 def _result_to_article(
-    task: Mapping[str, Any], result: Any, provenance: Provenance, out: Collector, schema: LabelSchema
+    task: Mapping[str, Any], result: Any, provenance: Provenance, out: Collector, schema: LabelSchema,
+    inventory: Inventory | None = None,
 ) -> Article | None:
     """Convert one annotation/prediction ``result`` list with the layer readers
     (:mod:`benchmark.studio.readers`); report every problem into ``out``."""
@@ -260,7 +265,7 @@ def _result_to_article(
     links = read_relations(regions, out)
     mentions = read_entities(regions, links)
     quotes = read_quotes(regions, links, out)
-    stances = read_stances(regions, links, quotes, text, task["data"], fields["meta"], out)
+    stances = read_stances(regions, links, quotes, text, task["data"], fields["meta"], out, inventory)
     if out.problems and out.strict:
         return None
     try:
@@ -318,12 +323,15 @@ def convert_task(
     strict: bool = True,
     user_emails: Mapping[int, str] | None = None,
     check_values: bool = False,
+    inventory: Inventory | None = None,
 ) -> TaskOutcome:
     """Convert one task of an export (item ``index``): every completed annotation (and with
     ``include_predictions`` every prediction) becomes an article or problems; every cancelled
     annotation, and a task without any completed annotation, becomes a notice naming the task,
     the annotation and why. ``check_values`` first looks through the whole task for values that
-    cannot be written back (:func:`benchmark.io.unwritable_values`); any found rejects the task."""
+    cannot be written back (:func:`benchmark.io.unwritable_values`); any found rejects the task.
+    With ``inventory``, the stance targets of an annotation of a task with ``data.topic`` are checked
+    against it (:func:`~benchmark.studio.readers.read_stances`); predictions are not checked."""
     task_id = task.get("id", f"#{index}") if _is_object(task) else f"#{index}"
     shape = task_shape_problem(task)
     if shape:
@@ -344,7 +352,7 @@ def convert_task(
                 "export again from Label Studio choosing the JSON format", doc_id))
             return outcome
     for annotation in task.get("annotations") or []:
-        _convert_annotation(task, annotation, task_meta, source, schema, strict, user_emails, outcome)
+        _convert_annotation(task, annotation, task_meta, source, schema, strict, user_emails, outcome, inventory)
     if not outcome.completed:
         outcome.notices.append(_no_annotation_notice(task, outcome, include_predictions))
     if include_predictions:
@@ -355,7 +363,7 @@ def convert_task(
 
 def _convert_annotation(task: Mapping[str, Any], annotation: Any, task_meta: Mapping[str, Any], source: str | None,
                         schema: LabelSchema, strict: bool, user_emails: Mapping[int, str] | None,
-                        outcome: TaskOutcome) -> None:
+                        outcome: TaskOutcome, inventory: Inventory | None = None) -> None:
     """Convert one annotation of ``task`` into ``outcome``: an article, problems, or (cancelled) a notice."""
     task_id, doc_id = outcome.task_id, outcome.doc_id
     if not _is_object(annotation):
@@ -381,7 +389,7 @@ def _convert_annotation(task: Mapping[str, Any], annotation: Any, task_meta: Map
         lead_time=_lead_time(annotation.get("lead_time"), out),
         source=source,
     )
-    article = _result_to_article(task, annotation.get("result"), provenance, out, schema)
+    article = _result_to_article(task, annotation.get("result"), provenance, out, schema, inventory)
     outcome.problems.extend(out.problems)
     if article is not None:
         outcome.articles.append(article)
@@ -444,6 +452,7 @@ def export_to_articles(
     include_predictions: bool = False,
     strict: bool = True,
     user_emails: Mapping[int, str] | None = None,
+    inventory: Inventory | None = None,
 ) -> ConversionResult:
     """Convert a Label Studio JSON export (list of tasks) to articles, task by task
     (:func:`convert_task`).
@@ -453,20 +462,27 @@ def export_to_articles(
     without a completed annotation. With ``include_predictions`` each prediction
     becomes an article too (annotator ``"model:<model_version>"``). ``user_emails`` maps Label
     Studio user ids to e-mails (``completed_by`` is an id in the JSON export). See the module
-    docstring for the ``strict`` error policy.
+    docstring for the ``strict`` error policy. ``inventory`` (:func:`benchmark.targets.read_inventory`)
+    checks the stance targets of annotated tasks that carry ``data.topic`` (:func:`convert_task`);
+    without it nothing about targets is checked.
     """
     result = ConversionResult()
     for index, task in enumerate(tasks):
         result.add(convert_task(task, index, source=source, schema=schema, include_predictions=include_predictions,
-                                strict=strict, user_emails=user_emails))
+                                strict=strict, user_emails=user_emails, inventory=inventory))
     return result
 
 
 # --------------------------------------------------------------------------- writing
 
 
-def article_to_task(article: Article) -> dict[str, Any]:
+def article_to_task(article: Article, inventory: Mapping[str, str] | None = None) -> dict[str, Any]:
     """The Label Studio task ``data`` for an article (keys: the contract's, never ``id``).
+
+    ``inventory`` (:func:`benchmark.targets.task_data`) gives ``data.topic`` and ``data.targets``
+    (the topic's stance target inventory, one ``id  target`` per line), shown in the stance header
+    and read back by the converter's target check; without it both are ``""`` (no topic: nothing
+    checked), written for the same reason as ``target``.
 
     ``data.target`` (the claim/topic suggested for the article-level stance) comes from
     ``article.meta["target"]``, so every annotation of a document shares the same task data; the
@@ -483,6 +499,8 @@ def article_to_task(article: Article) -> dict[str, Any]:
     suggested = article.meta.get("target")
     data["target"] = suggested if isinstance(suggested, str) else ""  # the claim/topic shown to annotators
     data["meta"] = dict(article.meta)
+    for key in ("topic", "targets"):
+        data[key] = (inventory or {}).get(key, "")
     return data
 
 

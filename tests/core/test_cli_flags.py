@@ -106,3 +106,16 @@ def test_stats_into_a_closed_pipe_ends_quietly():
 def test_a_normal_run_still_returns_its_own_code(capsys):
     assert main(["stats", str(SAMPLE), "--json"]) == 0
     assert capsys.readouterr().out.lstrip().startswith("{")
+
+
+FILE_FLAGS = {"--topics": "ARTICLE_TOPICS.jsonl", "--targets": "TARGETS.jsonl", "--topic-list": "TOPICS.txt"}
+
+
+@pytest.mark.parametrize(("command", "parser"), COMMANDS, ids=[name for name, _ in COMMANDS])
+def test_the_stance_inventory_files_have_one_spelling(command, parser):
+    """``--topics`` is always a round's article topics, ``--targets`` the inventory, ``--topic-list`` the
+    closed topic list (guidelines §6.5)."""
+    for action in _options(parser):
+        for option in action.option_strings:
+            if option in FILE_FLAGS:
+                assert action.metavar == FILE_FLAGS[option], f"{command}: {option} must mean {FILE_FLAGS[option]}"

@@ -9,7 +9,15 @@ from pathlib import Path
 import pytest
 
 import benchmark.targets
-from benchmark.targets import GENERAL_TOPIC, InventoryError, Target, read_inventory
+from benchmark.cli import main
+from benchmark.targets import (
+    GENERAL_TOPIC,
+    InventoryError,
+    Target,
+    read_article_topics,
+    read_inventory,
+    read_topics,
+)
 
 GOOD = [
     {"id": "T0001", "topic": "health", "target": "حملة التطعيم ضد الحصبة", "kind": "event",
@@ -97,3 +105,112 @@ def test_two_entries_with_one_wording_or_an_alias_clash_are_refused(tmp_path):
 
 def test_the_module_examples_run():
     assert doctest.testmod(benchmark.targets).failed == 0
+
+
+# -- the round's committed inventory (annotations/) -------------------------------------------------
+
+ANNOTATIONS = Path(__file__).resolve().parents[2] / "annotations"
+
+
+def test_the_committed_inventory_and_article_topics_read_clean():
+    topics = read_topics(ANNOTATIONS / "topics.txt")
+    assert GENERAL_TOPIC in topics
+    inventory = read_inventory(ANNOTATIONS / "targets.jsonl", topics=topics)
+    assert len(inventory.targets) >= 240
+    by_id = {t.id: t for t in inventory.targets}
+    articles = read_article_topics(ANNOTATIONS / "v0.2" / "article-topics.jsonl", inventory, topics)
+    assert len(articles) >= 400
+    for line in articles.values():
+        assert line.topic in topics and line.topic != GENERAL_TOPIC
+        if line.main_target is not None:  # the main target is in the article's topic or general
+            assert by_id[line.main_target] in inventory.for_topic(line.topic), line.doc_id
+            assert inventory.target_problem(by_id[line.main_target].target, line.topic) is None
+
+
+def test_the_committed_files_hold_ids_and_phrasings_only_no_text():
+    for line in (ANNOTATIONS / "v0.2" / "article-topics.jsonl").read_text(encoding="utf-8").splitlines():
+        assert set(json.loads(line)) == {"doc_id", "topic", "main_target"}
+    rows = (ANNOTATIONS / "v0.1" / "targets-map.tsv").read_text(encoding="utf-8").splitlines()
+    assert rows[0].split("\t") == ["v01_target", "id", "note"]
+    inventory = read_inventory(ANNOTATIONS / "targets.jsonl")
+    ids = {t.id for t in inventory.targets} | {"-"}
+    for row in rows[1:]:
+        wording, target_id, _note = row.split("\t")
+        assert target_id in ids, wording
+    assert max(len(t.target) for t in inventory.targets) < 120  # phrasings, not sentences of text
+
+
+def test_article_topics_problems_are_listed_by_line(tmp_path):
+    inventory = read_inventory(write(tmp_path, GOOD))
+    path = tmp_path / "article-topics.jsonl"
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in [
+        {"doc_id": "a/1", "topic": "health", "main_target": "T0001"},
+        {"doc_id": "a/2", "topic": "football", "main_target": "T0001"},  # another topic's entry
+        {"doc_id": "a/1", "topic": "health", "main_target": None},  # doc_id twice
+        {"doc_id": "a/3", "topic": "weather", "main_target": "T0099", "text": "…"},
+        {"doc_id": "a/4", "topic": GENERAL_TOPIC, "main_target": "T0004"},
+    ]) + "\n", encoding="utf-8")
+    with pytest.raises(InventoryError) as raised:
+        read_article_topics(path, inventory, topics=["health", "football"])
+    found = {(i.doc_id, i.item) for i in raised.value.issues}
+    assert found == {("article-topics.jsonl:2", "main_target"), ("article-topics.jsonl:3", "doc_id"),
+                     ("article-topics.jsonl:4", "text"), ("article-topics.jsonl:5", "topic")}
+    # line 4: unknown field stops the other checks; fixed, its topic and id are named
+    path.write_text(json.dumps({"doc_id": "a/3", "topic": "weather", "main_target": "T0099"}) + "\n")
+    with pytest.raises(InventoryError) as raised:
+        read_article_topics(path, inventory, topics=["health"])
+    assert {i.item for i in raised.value.issues} == {"topic", "main_target"}
+
+
+def test_the_task_header_lists_the_topic_then_the_general_entries(tmp_path):
+    inventory = read_inventory(write(tmp_path, [GOOD[3], *GOOD[:3]]))
+    assert inventory.header("health").splitlines() == [
+        "T0001  حملة التطعيم ضد الحصبة", "T0002  نظام التأمين الصحي الإلزامي",
+        "T0004  مجلس التعاون لدول الخليج العربية"]
+    assert inventory.target_id("نادي الاتحاد", "football") == "T0003"
+    assert inventory.target_id("نادي الاتحاد", "health") is None
+
+
+def test_the_topic_list_refuses_repeats(tmp_path):
+    path = tmp_path / "topics.txt"
+    path.write_text("health\n\nfootball\nhealth\nbad topic\n", encoding="utf-8")
+    with pytest.raises(InventoryError) as raised:
+        read_topics(path)
+    assert [(i.doc_id, i.item) for i in raised.value.issues] == [("topics.txt:4", "topic"), ("topics.txt:5", "topic")]
+
+
+# -- khabar annotate targets check ---------------------------------------------------------------
+
+
+def test_targets_check_passes_the_committed_files(capsys):
+    code = main(["annotate", "targets", "check", str(ANNOTATIONS / "targets.jsonl"),
+                 "--topic-list", str(ANNOTATIONS / "topics.txt"),
+                 "--topics", str(ANNOTATIONS / "v0.2" / "article-topics.jsonl")])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "240 target(s)" in out and "400 article(s)" in out
+
+
+def test_targets_check_lists_every_problem_and_exits_1(tmp_path, capsys):
+    inventory = write(tmp_path, [GOOD[0], {**GOOD[1], "id": "T0001"}, {**GOOD[2], "topic": "weather"}])
+    topics = tmp_path / "topics.txt"
+    topics.write_text("health\nfootball\n", encoding="utf-8")
+    articles = tmp_path / "article-topics.jsonl"
+    articles.write_text(json.dumps({"doc_id": "a/1", "topic": "tennis", "main_target": None}) + "\n",
+                        encoding="utf-8")
+    code = main(["annotate", "targets", "check", str(inventory), "--topic-list", str(topics),
+                 "--topics", str(articles)])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "targets.jsonl:2: id: id 'T0001' is already used on line 1" in err
+    assert "targets.jsonl:3: topic: topic 'weather' is not in the topic list" in err
+    assert "article-topics.jsonl:1: topic: topic 'tennis' is not in the topic list" in err
+    assert "3 problem(s)" in err
+    # a sound inventory: the article topics' main targets are checked against it
+    articles.write_text(json.dumps({"doc_id": "a/1", "topic": "football", "main_target": "T0001"}) + "\n",
+                        encoding="utf-8")
+    assert main(["annotate", "targets", "check", str(write(tmp_path, GOOD)), "--topics", str(articles)]) == 1
+    assert ("article-topics.jsonl:1: main_target: T0001 belongs to topic 'health', not 'football' or general"
+            in capsys.readouterr().err)
+    assert main(["annotate", "targets", "check", str(tmp_path / "missing.jsonl")]) == 1
+    assert "no such file" in capsys.readouterr().err

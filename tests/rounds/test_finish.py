@@ -205,3 +205,26 @@ def test_finish_checks_the_passes_against_the_selection(round_):
     assert code == 1
     assert "d/1: the annotated text differs from the selected one" in errors
     assert "d/2: not in the selection" in errors
+
+
+def test_finish_checks_every_pass_s_stance_targets_against_the_inventory(round_):
+    targets = round_ / "targets.jsonl"
+    targets.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in [
+        {"id": "T0001", "topic": "security", "target": "خطة الطوارئ", "kind": "policy"},
+        {"id": "T0002", "topic": "security", "target": "سلامة المرأة", "kind": "practice"}]), encoding="utf-8")
+    topics = round_ / "article-topics.jsonl"
+    topics.write_text("".join(json.dumps({"doc_id": d, "topic": "security", "main_target": "T0001"}) + "\n"
+                              for d in ("d/1", "d/2")), encoding="utf-8")
+    code, _, errors = _finish(round_, "--lead-decides-the-rest", "--targets", str(targets), "--topics", str(topics))
+    assert code == 1  # both passes typed 'الخطة' for q2: named per annotator, with the closest entry
+    assert (f"d/1: stance 'st-q2' ({A}): 'الخطة' is not in the inventory of topic 'security' "
+            "(closest: T0001 'خطة الطوارئ')") in errors
+    assert f"stance 'st-q2' ({B})" in errors and "'st-q1'" not in errors  # B's q1 target is an entry
+    assert not (round_ / "v0.2").exists()
+    code, _, errors = _finish(round_, "--lead-decides-the-rest", "--targets", str(targets))
+    assert code == 2 and "--topics and --targets go together" in errors
+    for name in ("a.jsonl", "b.jsonl"):
+        path = round_ / name
+        path.write_text(path.read_text("utf-8").replace('"الخطة"', '"خطة الطوارئ"'), encoding="utf-8")
+    code, _, errors = _finish(round_, "--lead-decides-the-rest", "--targets", str(targets), "--topics", str(topics))
+    assert code == 0, errors

@@ -19,6 +19,7 @@ from benchmark.studio.convert import (
     load_export,
     write_export,
 )
+from benchmark.targets import ArticleTopic, Inventory, InventoryError, Target, task_data
 
 # --------------------------------------------------------------------------- round trips
 
@@ -42,8 +43,10 @@ def test_sample_round_trip_through_a_file(make_article, tmp_path):
 def test_task_data_follows_the_contract(make_article):
     data = article_to_task(make_article())
     assert "id" not in data
-    assert set(data) <= {"doc_id", "text", "title", "source", "url", "published", "variety", "target", "meta"}
+    assert set(data) <= {"doc_id", "text", "title", "source", "url", "published", "variety", "target", "meta",
+                         "topic", "targets"}
     assert data["target"] == "الحوار مع روسيا"
+    assert data["topic"] == data["targets"] == ""  # no inventory given: shown empty, nothing checked
 
 
 def test_task_data_has_every_variable_the_labeling_config_shows(make_article, repo_root):
@@ -613,3 +616,82 @@ def test_a_source_region_under_a_schema_without_source_labels_is_named(make_sour
     result = export_to_articles(tasks, schema=resolve_schema("anercorp"))
     assert any(p.region_id == "s1" and "source label 'SOURCE' is not in the label set []" in p.message
                for p in result.problems)
+
+
+# --------------------------------------------------------------------------- the stance target inventory
+
+
+def _inventory(*entries: tuple[str, str, str]) -> Inventory:
+    return Inventory(tuple(Target(i, topic, text, "entity") for i, topic, text in entries))
+
+
+RUSSIA = _inventory(("T0001", "russia", "التعاون بين البلدين"), ("T0002", "general", "روسيا"),
+                    ("T0003", "russia", "الحوار مع روسيا"), ("T0004", "health", "التعاون"))
+
+
+def _with_topic(article: Article, topic: str, inventory: Inventory = RUSSIA) -> list[dict]:
+    tasks = articles_to_export([article])
+    tasks[0]["data"].update(task_data([article.doc_id], {article.doc_id: ArticleTopic(article.doc_id, topic)},
+                                      inventory)[article.doc_id])
+    return tasks
+
+
+def test_the_task_data_carries_the_topic_and_its_inventory(make_article):
+    data = _with_topic(make_article(), "russia")[0]["data"]
+    assert data["topic"] == "russia"
+    assert data["targets"].splitlines() == ["T0001  التعاون بين البلدين", "T0003  الحوار مع روسيا", "T0002  روسيا"]
+    with pytest.raises(InventoryError, match="test/2: topic: the article has no line"):
+        task_data(["test/1", "test/2"], {"test/1": ArticleTopic("test/1", "russia")}, RUSSIA)
+
+
+def test_a_target_not_in_the_topics_inventory_is_refused_naming_the_closest_entry(make_article):
+    article = make_article()  # q1 → 'التعاون' (an entry of another topic), q2 → 'روسيا' (general)
+    tasks = _with_topic(article, "russia")
+    result = export_to_articles(tasks, inventory=RUSSIA, source="export.json")
+    assert result.articles == []
+    [problem] = result.problems
+    assert (problem.task_id, problem.annotation_id, problem.region_id, problem.action) == (1, 11, "q1", "rejected")
+    assert problem.message == ("quote_stance_target: 'التعاون' is not in the inventory of topic 'russia' "
+                               "(closest: T0001 'التعاون بين البلدين')")
+    assert "copy the entry exactly" in problem.fix and "new-target:" in problem.fix
+    # lenient: that stance alone is left out, listed
+    lenient = export_to_articles(tasks, inventory=RUSSIA, strict=False)
+    assert [s.id for s in lenient.articles[0].stances] == ["st-q2", "st-article"]
+    assert [p.action for p in lenient.problems] == ["dropped"]
+    # copied exactly: converts whole
+    fixed = article.replace(stances=(Stance("st-q1", "q1", "التعاون بين البلدين", "favor"), *article.stances[1:]))
+    assert export_to_articles(_with_topic(fixed, "russia"), inventory=RUSSIA, source="export.json").articles == [fixed]
+
+
+def test_a_typed_article_target_is_checked_and_the_suggested_claim_is_not(make_article):
+    article = make_article()
+    typed = article.replace(stances=(*article.stances[:2], Stance("st-article", "article", "الحوار", "neutral")),
+                            meta={"outlet": "test", "target": ""})
+    inventory = _inventory(("T0001", "russia", "التعاون"), ("T0002", "general", "روسيا"),
+                           ("T0003", "russia", "الحوار مع روسيا"))
+    [problem] = export_to_articles(_with_topic(typed, "russia", inventory), inventory=inventory).problems
+    assert problem.region_id == "article_stance_target"
+    assert problem.message.startswith("article_stance_target: 'الحوار' is not in the inventory of topic 'russia' "
+                                      "(closest: T0003")
+    # the suggested claim (data.target, the lead's) is used as it is, whatever the inventory
+    claim = _inventory(("T0001", "russia", "التعاون"), ("T0002", "general", "روسيا"))
+    tasks = _with_topic(article, "russia", claim)
+    for region in tasks[0]["annotations"][0]["result"]:
+        if region.get("from_name") == "article_stance_target":
+            region["value"]["text"] = [""]
+    assert export_to_articles(tasks, inventory=claim).problems == []
+
+
+def test_without_an_inventory_or_a_topic_nothing_about_targets_is_checked(make_article):
+    article = make_article()
+    no_inventory = export_to_articles(_with_topic(article, "russia"), source="export.json")
+    no_topic = export_to_articles(articles_to_export([article]), inventory=RUSSIA, source="export.json")
+    assert no_inventory.articles == no_topic.articles == [article]
+
+
+def test_predictions_keep_their_targets(make_article):
+    article = make_article()
+    tasks = _with_topic(article, "russia")
+    tasks[0]["predictions"] = [{"id": 5, "model_version": "m", "result": tasks[0].pop("annotations")[0]["result"]}]
+    result = export_to_articles(tasks, inventory=RUSSIA, include_predictions=True)
+    assert [p.message for p in result.problems] == [] and len(result.predictions) == 1

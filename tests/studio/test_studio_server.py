@@ -349,3 +349,52 @@ def test_server_killed_mid_push_then_rerun(studio, make_article):
     assert sorted(existing) == sorted(a.doc_id for a in articles) and duplicates == []
     again = client.push(project, articles, batch_size=8, progress=False)
     assert (again.created, again.existing) == (0, 40)
+
+
+def test_push_with_the_inventory_and_pull_checks_the_targets(studio, make_article, tmp_path, monkeypatch, capsys):
+    """push --topics --targets → the tasks carry topic and targets → an annotation with a target outside
+    the topic's inventory is refused at pull --targets, naming the closest entry (guidelines §6.5)."""
+    client = studio.client()
+    title, project = _project(client)
+    _env(monkeypatch, studio)
+    gold = make_article()  # stances: q1 → 'التعاون', q2 → 'روسيا', article → 'الحوار مع روسيا'
+    docs = _bare(make_article, 2)
+    articles = tmp_path / "articles.jsonl"
+    write_articles(articles, docs)
+    targets = tmp_path / "targets.jsonl"
+    targets.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in [
+        {"id": "T0001", "topic": "russia", "target": "التعاون بين البلدين", "kind": "policy"},
+        {"id": "T0002", "topic": "general", "target": "روسيا", "kind": "entity"},
+        {"id": "T0003", "topic": "russia", "target": "الحوار مع روسيا", "kind": "policy"},
+        {"id": "T0004", "topic": "health", "target": "وزارة الصحة", "kind": "entity"}]), encoding="utf-8")
+    topics = tmp_path / "article-topics.jsonl"
+    topics.write_text(json.dumps({"doc_id": "doc/0", "topic": "russia", "main_target": "T0003"}) + "\n",
+                      encoding="utf-8")
+    push = ["annotate", "push", str(articles), "--project", title, "--no-progress",
+            "--topics", str(topics), "--targets", str(targets)]
+    assert main(push) == 1  # doc/1 has no topic line: refused by name, nothing pushed
+    assert "doc/1: topic: the article has no line in the article topics" in capsys.readouterr().err
+    assert client.existing_tasks(project)[0] == {}
+    with topics.open("a", encoding="utf-8") as handle:
+        handle.write(json.dumps({"doc_id": "doc/1", "topic": "russia", "main_target": None}) + "\n")
+    assert main(push) == 0
+    assert "created 2 task(s)" in capsys.readouterr().out
+
+    tasks, _ = client.existing_tasks(project)
+    data = client.sdk.tasks.get(tasks["doc/0"].id).data
+    assert data["topic"] == "russia"
+    assert data["targets"] == "T0001  التعاون بين البلدين\nT0003  الحوار مع روسيا\nT0002  روسيا"
+    ali = client.ensure_user("ali@khabar.test", "pass-ali-123")
+    good = gold.replace(stances=(Stance("st-q1", "q1", "التعاون بين البلدين", "favor"), *gold.stances[1:]))
+    client.sdk.annotations.create(id=tasks["doc/0"].id, result=article_to_result(good), completed_by=ali)
+    client.sdk.annotations.create(id=tasks["doc/1"].id, result=article_to_result(gold), completed_by=ali)
+
+    out = tmp_path / "exports"
+    assert main(["annotate", "pull", "--project", title, "--out", str(out), "--no-progress"]) == 0  # unchecked
+    capsys.readouterr()
+    assert main(["annotate", "pull", "--project", title, "--out", str(out), "--no-progress",
+                 "--targets", str(targets)]) == 1
+    err = capsys.readouterr().err
+    assert ("doc_id doc/1, annotation " in err and "region q1: quote_stance_target: 'التعاون' is not in the "
+            "inventory of topic 'russia' (closest: T0001 'التعاون بين البلدين')" in err)
+    assert [a.doc_id for a in read_articles(out / "by_annotator" / "ali-khabar.test.jsonl")] == ["doc/0"]

@@ -14,7 +14,7 @@ in ``article_stance_target`` or the task's ``data.target``).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from benchmark.model import Quote, Stance
 from benchmark.schema import ARTICLE_HOLDER
@@ -22,6 +22,9 @@ from benchmark.studio import config as C
 from benchmark.studio.readers.problems import Collector
 from benchmark.studio.readers.regions import Regions
 from benchmark.studio.readers.relations import Links
+
+if TYPE_CHECKING:  # pragma: no cover
+    from benchmark.targets import Inventory
 
 __all__ = ["ARTICLE_STANCE_ID", "read_stances"]
 
@@ -36,14 +39,28 @@ def read_stances(
     data: Mapping[str, Any],
     meta: dict[str, Any],
     out: Collector,
+    inventory: Inventory | None = None,
 ) -> list[Stance]:
     """Quote stances (``"st-" + quote id``) in the order of ``quotes`` (:func:`~.quotes.read_quotes`),
     then the article stance (``"st-article"``). Without an article stance, ``data.target`` is kept
-    in ``meta["target"]``."""
-    stances = [stance for q in quotes if (stance := _quote_stance(q.id, regions, links, text, out))]
+    in ``meta["target"]``.
+
+    With an ``inventory`` and a task whose data carries ``topic`` (``khabar annotate push --topics
+    --targets``), a quote's target and an annotator-typed article target must be entries of that
+    topic or general (:meth:`~benchmark.targets.Inventory.target_problem`); the stance of one that
+    is not is reported (task, region, the text, the closest entry) and left out. The task's
+    suggested claim (``data.target``) is the lead's, not checked."""
+    topic = data.get("topic") if inventory is not None and isinstance(data.get("topic"), str) else None
+    topic = topic or None  # "" (a task pushed without --topics): nothing to check
+    stances = []
+    for quote in quotes:
+        stance = _quote_stance(quote.id, regions, links, text, out)
+        if stance is not None and (topic is None or _in_inventory(stance, quote.id, inventory, topic, out)):
+            stances.append(stance)
     article = regions.article_level
     if C.ARTICLE_STANCE in article:
-        target = article.get(C.ARTICLE_STANCE_TARGET) or data.get("target")
+        typed = article.get(C.ARTICLE_STANCE_TARGET)
+        target = typed or data.get("target")
         if not isinstance(target, str) or not target.strip():
             out.add(
                 None,
@@ -51,7 +68,9 @@ def read_stances(
                 "type the target in article_stance_target",
             )
         else:
-            stances.append(Stance(ARTICLE_STANCE_ID, ARTICLE_HOLDER, target, article[C.ARTICLE_STANCE]))
+            stance = Stance(ARTICLE_STANCE_ID, ARTICLE_HOLDER, target, article[C.ARTICLE_STANCE])
+            if not typed or topic is None or _in_inventory(stance, C.ARTICLE_STANCE_TARGET, inventory, topic, out):
+                stances.append(stance)
     else:
         if C.ARTICLE_STANCE_TARGET in article:
             out.add(
@@ -62,6 +81,19 @@ def read_stances(
         if isinstance(data.get("target"), str) and data["target"]:
             meta.setdefault("target", data["target"])
     return stances
+
+
+def _in_inventory(stance: Stance, region: str, inventory: Inventory, topic: str, out: Collector) -> bool:
+    """Whether the stance's target is an entry of ``topic`` (or general); reports it when not (the
+    region: the quote's id, or ``article_stance_target`` for the article stance)."""
+    problem = inventory.target_problem(stance.target, topic)
+    if problem is None:
+        return True
+    control = C.ARTICLE_STANCE_TARGET if region == C.ARTICLE_STANCE_TARGET else C.QUOTE_STANCE_TARGET
+    out.add(region, f"{control}: {problem}",
+            "copy the entry exactly from the inventory in the task header, or, if no entry fits, leave the stance "
+            "empty and write `new-target: <topic> | <phrasing> | <why>` in the task comment (guidelines §6.5)")
+    return False
 
 
 def _quote_stance(qid: str, regions: Regions, links: Links, text: str, out: Collector) -> Stance | None:
