@@ -79,6 +79,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
     p.add_argument("--predictions", type=Path, default=None,
                    help="the pre-annotations pushed with the tasks: compared with the gold (anchoring check)")
     p.add_argument("--model-version", default=None, help="their model version")
+    p.add_argument("--guidelines", default=None, metavar="VERSION",
+                   help="the guidelines version the passes followed, recorded in the provenance of every pass "
+                        "article without one (a Label Studio export carries none; default: the current "
+                        "version, benchmark.schema.GUIDELINES_VERSION)")
     p.add_argument("--name", default="Khabar", help="the release's name in the reports' titles (e.g. 'Khabar v0.2')")
     p.add_argument("--targets", type=Path, default=None, metavar="TARGETS.jsonl",
                    help="with --topics: every stance target of every pass must be an entry of its article's topic "
@@ -197,6 +201,7 @@ def _finish(args: argparse.Namespace) -> int:
     from benchmark.model import Provenance
     from benchmark.rounds.decisions import email_of, load_decisions
     from benchmark.rounds.finish import finish_round
+    from benchmark.schema import GUIDELINES_VERSION
     from benchmark.studio.client import read_predictions
 
     passes = _read_passes(args.passes)
@@ -232,7 +237,7 @@ def _finish(args: argparse.Namespace) -> int:
     union = email_of(args.union_stances_from) if args.union_stances_from else None
     result = finish_round(passes, out=args.out, work=args.work, decisions=decisions, lead=lead, name=args.name,
                           union_stances_from=union, lead_decides_the_rest=args.lead_decides_the_rest,
-                          predictions=predictions)
+                          predictions=predictions, guidelines_version=args.guidelines or GUIDELINES_VERSION)
     summary = result.summary
     print(result.agreement.format_table())
     print(f"{summary['conflicts']} conflict(s): {summary['reviewed']} reviewed, {summary['ruled']} ruled; "

@@ -19,6 +19,7 @@ with v0.1's stance vote in between.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections import Counter
@@ -54,6 +55,13 @@ def counts(articles: Sequence[Article]) -> dict[str, int]:
         "quotes_with_speaker": sum(1 for a in articles for q in a.quotes if q.speaker is not None),
         "stances": sum(len(a.stances) for a in articles),
     }
+
+
+def with_guidelines_version(article: Article, version: str | None) -> Article:
+    """``article`` with ``version`` in its provenance when it records none (else unchanged)."""
+    if version is None or article.provenance.guidelines_version is not None:
+        return article
+    return article.replace(provenance=dataclasses.replace(article.provenance, guidelines_version=version))
 
 
 def write_json(path: Path, data: Any) -> None:
@@ -173,19 +181,22 @@ class RoundResult:
 def finish_round(passes: Mapping[str, Sequence[Article]], *, out: str | Path, work: str | Path,
                  decisions: Mapping[tuple, Mapping[str, Any]], lead: str, name: str,
                  union_stances_from: str | None = None, lead_decides_the_rest: bool = False,
-                 predictions: Sequence[Article] = ()) -> RoundResult:
+                 predictions: Sequence[Article] = (), guidelines_version: str | None = None) -> RoundResult:
     """Agreement → conflicts → decisions → gold → stand-off for one round (files: module docstring).
 
     ``passes`` maps each annotator (e-mail) to their articles; ``decisions`` come from
     :func:`benchmark.rounds.decisions.load_decisions`. By default every conflict must be decided
     (:class:`DecisionError` lists the undecided ones, after the conflict report is written so the
     reviewer can decide them); ``lead_decides_the_rest`` lets ``lead`` decide the rest (v0.1's rule).
+    ``guidelines_version`` is recorded in the provenance of every pass article that has none (a Label
+    Studio export does not carry it), so the gold and the stand-offs say which guidelines they follow.
     """
     from benchmark.rounds.decisions import apply_decisions, check_decisions, todo_rows, undecided_conflicts
     from benchmark.studio.adjudicate import adjudicate
 
     out, work = Path(out), Path(work)
-    passes = {email_of(who): list(articles) for who, articles in passes.items()}
+    passes = {email_of(who): [with_guidelines_version(a, guidelines_version) for a in articles]
+              for who, articles in passes.items()}
     check_passes(passes)
     lead = email_of(lead)
     if lead not in passes:

@@ -228,3 +228,24 @@ def test_finish_checks_every_pass_s_stance_targets_against_the_inventory(round_)
         path.write_text(path.read_text("utf-8").replace('"الخطة"', '"خطة الطوارئ"'), encoding="utf-8")
     code, _, errors = _finish(round_, "--lead-decides-the-rest", "--targets", str(targets), "--topics", str(topics))
     assert code == 0, errors
+
+
+def test_finish_records_the_guidelines_version_the_passes_followed(round_):
+    """A Label Studio export carries no guidelines version: finish records the round's (default: current)."""
+    from benchmark.schema import GUIDELINES_VERSION
+
+    def gold_versions(out):
+        lines = (round_ / out / "gold.articles.jsonl").read_text("utf-8").splitlines()
+        return {json.loads(line)["provenance"]["guidelines_version"] for line in lines}
+
+    _decide(round_)
+    decisions = str(round_ / "adjudication.jsonl")
+    assert _finish(round_, "--decisions", decisions)[0] == 0
+    assert gold_versions("work") == {GUIDELINES_VERSION}
+    standoff = (round_ / "v0.2" / "gold.standoff.jsonl").read_text("utf-8")
+    assert f'"guidelines_version": "{GUIDELINES_VERSION}"' in standoff
+    code, _, errors = run_cli(["round", "finish", "--pass", f"annotator-a={round_ / 'a.jsonl'}", "--pass",
+                               f"annotator-b={round_ / 'b.jsonl'}", "--out", str(round_ / "old"), "--work",
+                               str(round_ / "work-old"), "--decisions", decisions, "--guidelines", "1.1"])
+    assert code == 0, errors
+    assert gold_versions("work-old") == {"1.1"}
