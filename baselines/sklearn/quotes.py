@@ -39,12 +39,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from baselines.sklearn.features import normalise_token
 from baselines.sklearn.persist import load_model, save_model
+from baselines.sklearn.quote_sources import source_spans
 from baselines.sklearn.quote_spans import (
     CLOSING_MARKS,
     CUE_WORDS,
@@ -56,6 +57,7 @@ from baselines.sklearn.quote_spans import (
     span_candidates,
 )
 from benchmark.model import Article
+from benchmark.schema import KHABAR
 from benchmark.text import tokenize
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -64,11 +66,13 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["CUE_VERBS", "Candidate", "QuoteModel", "find_cues", "quote_candidates", "quote_kind"]
 
 MODEL_FILE = "quotes_lr.joblib"
-FEATURE_VERSION = 3
+FEATURE_VERSION = 4
+_SOURCE_LABELS = frozenset(KHABAR.source_labels)
 
 CUE_VERBS: tuple[str, ...] = CUE_WORDS
 _COMPLEMENTISERS = frozenset(normalise_token(w) for w in ("إن", "أن", "بأن", "إنه", "أنه", "إنها", "أنها", "بأنه"))
 _PARTICIPLES = frozenset(normalise_token(w) for w in PARTICIPLE_CUES)
+_CUE_KEYS = frozenset(normalise_token(w) for w in CUE_WORDS)
 
 
 def quote_kind(text: str, start: int, end: int, complementiser: bool, origin: str = "marks") -> str:
@@ -158,13 +162,16 @@ _SUBJECT_BREAK = re.compile(r'[:،,"«“”».؟?!()\n]')
 @dataclass(frozen=True)
 class SpeakerMention:
     """A speaker candidate: a (gold or predicted) entity mention with its leading honorifics stripped, or a
-    repaired part of one (``source="cut"``), or a run of words after a cue (``source="subject"``)."""
+    repaired part of one (``source="cut"``), or a run of words after a cue (``source="subject"``), or an
+    unnamed-source phrase (``source="source"``, :func:`~baselines.sklearn.quote_sources.source_spans`;
+    ``is_source`` also marks a mention of the same span)."""
 
     start: int
     end: int
     label: str
     first_word_title: bool
     source: str = "mention"
+    is_source: bool = False  # an unnamed-source phrase (guidelines 2.0 §5.7: a SOURCE speaker)
 
 
 @dataclass(frozen=True)
@@ -174,6 +181,7 @@ class SpeakerConfig:
     variants: bool = True  # repaired NER spans and cue-subject word runs as extra candidates
     speaker_change: bool = True  # the previous quote's speaker may be "none"; recency among earlier mentions
     cluster_best: bool = True  # a chosen span moves to the same-name mention the NER found most often
+    sources: bool = True  # unnamed-source phrases (SOURCE speakers, guidelines 2.0 §5.7) as candidates
 
 
 def strip_honorifics(text: str, start: int, end: int) -> tuple[int, int]:
@@ -250,13 +258,26 @@ def subject_spans(text: str, cue: tuple[int, int], max_words: int = 7) -> list[t
 
 
 def speaker_candidates(text: str, mentions: Sequence[tuple[int, int, str]], cues: Sequence[tuple[int, int]],
-                       variants: bool = True) -> list[SpeakerMention]:
-    """Every speaker candidate of a text: :func:`speaker_mentions`, and with ``variants`` the
-    :func:`mention_cuts` of each and the :func:`subject_spans` after each cue (each span once)."""
+                       variants: bool = True, sources: bool = False) -> list[SpeakerMention]:
+    """Every speaker candidate of a text: :func:`speaker_mentions`, with ``variants`` the
+    :func:`mention_cuts` of each and the :func:`subject_spans` after each cue, and with ``sources`` the
+    unnamed-source phrases of :func:`~baselines.sklearn.quote_sources.source_spans` (each span once; a
+    mention with a source phrase's span is marked ``is_source``).
+
+    >>> text = "وقالت مصادر أمنية إن الوفد غادر"
+    >>> [(text[m.start:m.end], m.is_source) for m in speaker_candidates(text, [], [(1, 5)], sources=True)
+    ...  if m.source == "source"]
+    [('مصادر أمنية', True)]
+    """
     base = speaker_mentions(text, mentions)
-    if not variants:
-        return base
     out = {(m.start, m.end): m for m in base}
+    if sources:
+        for s, e in source_spans(text, cues, _CUE_KEYS):
+            known = out.get((s, e))
+            out[(s, e)] = replace(known, is_source=True) if known else SpeakerMention(s, e, "SOURCE", False,
+                                                                                      "source", True)
+    if not variants:
+        return sorted(out.values(), key=lambda m: (m.start, m.end))
     for m in base:
         for s, e in mention_cuts(text, m.start, m.end):
             s, e = strip_honorifics(text, s, e)
@@ -282,7 +303,8 @@ def _pair_features(text: str, quote: tuple[int, int], cue: tuple[int, int] | Non
     feats: dict[str, float] = {f"label={mention.label}": 1.0, f"source={mention.source}": 1.0,
                                f"n_words={min(len(words), 4)}": 1.0,
                                f"source={mention.source}&n_words={min(len(words), 4)}": 1.0,
-                               "first_word_title": float(mention.first_word_title)}
+                               "first_word_title": float(mention.first_word_title),
+                               "is_source_candidate": float(mention.is_source)}
     if mention.source != "mention":
         feats["first=" + (words[0] if words else "")] = 1.0
         feats["last=" + (words[-1] if words else "")] = 1.0
@@ -423,7 +445,7 @@ class QuoteModel:
                   and (m.source != "subject" or (cue is not None and cue[1] <= m.start < cue[1] + 150))]
         earlier: list[SpeakerMention] = []
         if self.speakers.speaker_change:  # the most recent mentions before the window, outside quotes (§5.6)
-            outside = [m for m in context.mentions if m.source == "mention" and m.end <= window_start
+            outside = [m for m in context.mentions if m.source in ("mention", "source") and m.end <= window_start
                        and not any(s <= m.start and m.end <= e for s, e in history.quotes)]
             earlier = outside[-6:]
         anchor = cue[1] if cue else quote[0]
@@ -455,6 +477,7 @@ class QuoteModel:
             words = _words_key(text, m.start, m.end)
             out.append(((m.start, m.end), {
                 "earlier": 1.0, f"earlier&rank={min(rank, 3)}": 1.0, f"earlier&label={m.label}": 1.0,
+                "earlier&is_source_candidate": float(m.is_source),
                 "earlier&has_spoken": float(words[-1:] in history.spoken),
                 "earlier&is_previous": float(previous is not None and (m.start, m.end) == previous),
                 "earlier&elided_cue": float(cue is not None and text[cue[1]:quote[0]].strip() in ("", ":", "،"))}))
@@ -569,15 +592,16 @@ class QuoteModel:
 
     def _context(self, text: str, spans: Sequence[tuple[int, int, str]]) -> _Context:
         cues = find_cues(text, self.spans.large_lexicon)
-        return _Context.of(text, speaker_candidates(text, spans, cues, self.speakers.variants), cues)
+        return _Context.of(text, speaker_candidates(text, spans, cues, self.speakers.variants,
+                                                    self.speakers.sources), cues)
 
     # -- prediction --------------------------------------------------------------------------
 
     def mentions_for(self, article: Article, ner: NerModel | None, use_gold_entities: bool
                      ) -> tuple[list[tuple[int, int, str]], str]:
         """Speaker candidates for an article and where they came from (gold / ner / cue-heuristic)."""
-        if use_gold_entities and article.entities:
-            return [(m.start, m.end, m.label) for m in article.entities], "gold"
+        if use_gold_entities and any(m.label not in _SOURCE_LABELS for m in article.entities):
+            return _entity_spans(article), "gold"
         if ner is not None:
             return ner.predict_spans(article.text), "ner"
         return _heuristic_mentions(article.text, find_cues(article.text)), "cue-heuristic"
@@ -628,12 +652,18 @@ class QuoteModel:
         return load_model(cls, model_dir, MODEL_FILE, task="quotes", feature_version=FEATURE_VERSION)
 
 
+def _entity_spans(article: Article) -> list[tuple[int, int, str]]:
+    """The article's gold entity mentions as speaker mentions; its ``SOURCE`` mentions are left out (they
+    exist only where they speak: the ranker finds them from the text, :func:`speaker_candidates`)."""
+    return [(m.start, m.end, m.label) for m in article.entities if m.label not in _SOURCE_LABELS]
+
+
 def _cross_fitted_mentions(articles: Sequence[Article], ner_trainer: Callable[[Sequence[Article]], Any] | None,
                            folds: int) -> dict[str, list[tuple[int, int, str]]]:
     """Each article's speaker mentions for training: gold entities, or (with ``ner_trainer``) the predictions
     of a NER model trained on the other folds (articles dealt round-robin into ``folds`` folds)."""
     if ner_trainer is None or len(articles) < 2:
-        return {a.doc_id: [(m.start, m.end, m.label) for m in a.entities] for a in articles}
+        return {a.doc_id: _entity_spans(a) for a in articles}
     k = max(2, min(folds, len(articles)))
     out: dict[str, list[tuple[int, int, str]]] = {}
     for i in range(k):
