@@ -4,6 +4,9 @@ hand-built articles, no corpus text."""
 
 from __future__ import annotations
 
+import doctest
+import importlib
+
 import pytest
 
 from baselines.sklearn.quote_sources import source_spans
@@ -119,3 +122,10 @@ class _FixedNer:
 
     def predict_spans(self, _: str) -> list[tuple[int, int, str]]:
         return self.spans
+
+
+@pytest.mark.parametrize("name", ["baselines.sklearn.quote_sources", "baselines.sklearn.quotes",
+                                  "baselines.sklearn.quote_spans"])
+def test_the_quote_modules_docstring_examples_hold(name: str):
+    result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0 and result.failed == 0
