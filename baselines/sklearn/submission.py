@@ -32,11 +32,13 @@ def stance_lines(model: Any, articles: Sequence[Article], schema: LabelSchema = 
     """``{"id", "label"}`` per stance row of the articles (the task registry's rows), plus ``quote`` for a
     quote-holder row, from a ``StanceModel`` or anything with ``predict(rows) -> labels``.
 
-    The model sees the inputs only (``with_candidate_quotes``): never the gold holder quote, which the hidden
-    split does not give. A quote-holder row takes a candidate quote from ``candidates`` (``doc_id -> spans``,
-    e.g. of ``quote_lines``), else the text's spans in quotation marks, and is classified on that quote's text."""
+    The model sees the inputs only: never the gold holder quote, which the hidden split does not give. A
+    quote-holder row takes a candidate quote from ``candidates`` (``doc_id -> spans``, e.g. of ``quote_lines``),
+    else the text's spans in quotation marks, assigned to the document's rows by target relevance
+    (:func:`baselines.sklearn.stance_holders.assign_holder_quotes`), and is classified on that quote's text."""
+    from baselines.sklearn.stance_holders import assign_holder_quotes
     from benchmark.tasks import get_task
-    from benchmark.tasks.stance import stance_line, with_candidate_quotes
+    from benchmark.tasks.stance import stance_line
 
-    rows = with_candidate_quotes(get_task("stance").rows(articles, schema), candidates)
+    rows = assign_holder_quotes(get_task("stance").rows(articles, schema), candidates)
     return [stance_line(row, label) for row, label in zip(rows, model.predict(rows), strict=True)]

@@ -1,0 +1,80 @@
+"""The stance baseline names each quote-holder row's quote by target relevance (baselines.sklearn.stance_holders)."""
+
+from __future__ import annotations
+
+from baselines.sklearn.stance_holders import assign_holder_quotes, relevance
+from baselines.sklearn.submission import stance_lines
+from benchmark.harness import evaluate_submission
+from benchmark.model import Article, Mention, Quote, Span, Stance
+from benchmark.tasks.stance import with_candidate_quotes
+
+TEXT = ('قال الوزير: "الاتفاق مع إيران خطأ كبير". وتابع المدرب: "الدوري السعودي قوي هذا الموسم". '
+        'وأضاف: "الطقس حار".')
+
+
+def _span(surface: str) -> tuple[int, int]:
+    start = TEXT.index(surface)
+    return start, start + len(surface)
+
+
+IRAN, LEAGUE, WEATHER = _span("الاتفاق مع إيران خطأ كبير"), _span("الدوري السعودي قوي هذا الموسم"), _span("الطقس حار")
+
+
+def _row(number: int, target: str) -> dict:
+    return {"id": f"d#{number}", "doc_id": "d", "text": TEXT, "target": target, "holder_kind": "quote"}
+
+
+def _holders(rows: list[dict]) -> list[tuple[int, int]]:
+    return [(row["holder_start"], row["holder_end"]) for row in rows]
+
+
+def test_rows_of_two_targets_get_the_quote_about_their_target():
+    rows = [_row(1, "الدوري السعودي"), _row(2, "إيران")]  # row order: by target, not by text
+    candidates = {"d": [IRAN, LEAGUE, WEATHER]}
+    assert _holders(assign_holder_quotes(rows, candidates)) == [LEAGUE, IRAN]
+    assert _holders(with_candidate_quotes(rows, candidates)) == [IRAN, LEAGUE]  # the plain rule: both wrong
+
+
+def test_one_row_takes_the_relevant_candidate_not_the_first():
+    assert _holders(assign_holder_quotes([_row(1, "الدوري السعودي")], {"d": [IRAN, LEAGUE, WEATHER]})) == [LEAGUE]
+
+
+def test_more_rows_than_candidates_use_every_candidate_then_the_best():
+    rows = [_row(1, "إيران"), _row(2, "إيران"), _row(3, "الدوري السعودي")]
+    holders = _holders(assign_holder_quotes(rows, {"d": [IRAN, LEAGUE]}))
+    assert set(holders) == {IRAN, LEAGUE} and holders[2] == LEAGUE
+
+
+def test_without_relevance_text_order_is_kept_and_article_rows_have_no_quote():
+    rows = [{**_row(1, "t"), "holder_kind": "article"}, _row(2, "كلمة غائبة"), _row(3, "كلمة غائبة")]
+    out = assign_holder_quotes(rows, {"d": [IRAN, LEAGUE, WEATHER]})
+    assert _holders(out) == [(-1, -1), IRAN, LEAGUE]
+    assert relevance(TEXT, WEATHER, "كلمة غائبة") == 0.0
+
+
+def test_the_baseline_lines_name_the_gold_holders_of_a_two_target_document():
+    article = Article(doc_id="d", text=TEXT, entities=(Mention("m1", 4, 10, "PER"),),
+                      quotes=(Quote("q1", IRAN[0] - 1, IRAN[1] + 1, "direct", cue=Span(0, 3), speaker="m1"),
+                              Quote("q2", LEAGUE[0] - 1, LEAGUE[1] + 1, "direct", speaker=None)),
+                      stances=(Stance("s1", "q1", "إيران", "against"), Stance("s2", "q2", "الدوري السعودي", "favor")))
+
+    class Favor:
+        def predict(self, rows):
+            return ["favor"] * len(rows)
+
+    lines = stance_lines(Favor(), [article], candidates={"d": [IRAN, LEAGUE, WEATHER]})
+    from benchmark.harness.gold import GoldSet
+    from benchmark.tasks import get_task
+
+    gold = GoldSet.from_rows("stance", get_task("stance").rows([article]))
+    results = evaluate_submission("stance", lines, gold=gold, n_resamples=10)
+    assert results.metrics["quote_holder/holder_accuracy"].value == 1.0  # marks trimmed: the same core span
+
+
+def test_the_modules_docstring_examples_hold():
+    import doctest
+
+    import baselines.sklearn.stance_holders as module
+
+    result = doctest.testmod(module)
+    assert result.attempted > 0 and result.failed == 0
