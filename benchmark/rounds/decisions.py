@@ -34,6 +34,7 @@ __all__ = [
     "conflict_key",
     "conflicts_markdown",
     "decision_key",
+    "decision_shape_problem",
     "load_decisions",
     "textless_conflict",
     "todo_rows",
@@ -86,18 +87,64 @@ def load_decisions(path: str | Path) -> dict[tuple, dict[str, Any]]:
             raise DecisionError(f"{at}: {row['doc_id']} {row['layer']}: reason {reason!r} must be one non-empty "
                                 "line (fix: say why, e.g. the guideline section the decision follows)")
         pair = None
+        expected = decision_shape_problem(row["layer"], row["decision"])
+        if expected is not None:
+            where = "" if row["start"] is None else f" [{row['start']}, {row['end']})"
+            raise DecisionError(f"{at}: {row['doc_id']} {row['layer']}{where}: decision "
+                                f"{row['decision']!r} must be {expected} (fix: write it in that form; "
+                                "GoldBuilder's docstring says what each layer's decision means)")
         if row["layer"] == "coreference":
-            decision = row["decision"]
-            if not (isinstance(decision, dict) and isinstance(decision.get("same"), bool)
-                    and isinstance(decision.get("pair"), list) and len(decision["pair"]) == 2):
-                raise DecisionError(f"{at}: {row['doc_id']} coreference: decision {decision!r} must be "
-                                    '{"pair": [[start, end], [start, end]], "same": true|false}')
-            pair = decision["pair"]
+            pair = row["decision"]["pair"]
         key = decision_key(row["layer"], row["doc_id"], row["start"], row["end"], pair)
         if key in decisions:
             raise DecisionError(f"{at}: a second decision for {key}")
         decisions[key] = row
     return decisions
+
+
+def _is_span(value: Any) -> bool:
+    return (isinstance(value, list | tuple) and len(value) == 2 and all(isinstance(v, int) for v in value)
+            and 0 <= value[0] < value[1])
+
+
+def _is_speaker(value: Any) -> bool:
+    return (isinstance(value, dict) and set(value) == {"start", "end"}
+            and _is_span([value["start"], value["end"]]))
+
+
+_SHAPES: dict[str, tuple[Any, str]] = {
+    "entity": (lambda d: d is None or (isinstance(d, str) and d != ""), "a label or null"),
+    "source": (lambda d: d is None or (isinstance(d, str) and d != ""), 'a source label ("SOURCE") or null'),
+    "quote": (lambda d: d == "drop" or (isinstance(d, dict) and set(d) == {"take", "kind"}
+                                        and all(isinstance(v, str) for v in d.values())),
+              '{"take": ANNOTATOR, "kind": KIND} or "drop"'),
+    "quote speaker": (lambda d: d is None or _is_speaker(d), '{"start": S, "end": E} (the speaker mention) or null'),
+    "quote speaker_elided": (lambda d: isinstance(d, bool), "true or false"),
+    "quote cue": (lambda d: d is None or _is_span(d), "[start, end] or null"),
+    "stance (quote)": (lambda d: d is None or (isinstance(d, str) and d != ""), "a stance label or null"),
+    "stance (article)": (lambda d: d is None or (isinstance(d, str) and d != ""), "a stance label or null"),
+    "stance target": (lambda d: isinstance(d, str) and d.strip() != "", "the target text to keep"),
+    "stance target_mention": (lambda d: d is None or _is_span(d), "[start, end] or null"),
+    "coreference": (lambda d: isinstance(d, dict) and isinstance(d.get("same"), bool)
+                    and isinstance(d.get("pair"), list) and len(d["pair"]) == 2
+                    and all(_is_span(p) for p in d["pair"]),
+                    '{"pair": [[start, end], [start, end]], "same": true|false}'),
+}
+
+
+def decision_shape_problem(layer: str, decision: Any) -> str | None:
+    """``None`` when ``decision`` has the form its conflict ``layer`` takes (:class:`GoldBuilder`), else
+    the form it must have.
+
+    >>> decision_shape_problem("quote speaker", {"start": 3, "end": 9}) is None
+    True
+    >>> decision_shape_problem("quote speaker", [3, 9])
+    '{"start": S, "end": E} (the speaker mention) or null'
+    """
+    if layer not in _SHAPES:
+        return f"a decision of a known layer ({', '.join(_SHAPES)}), not {layer!r}"
+    check, expected = _SHAPES[layer]
+    return None if check(decision) else expected
 
 
 def conflict_key(conflict) -> tuple:

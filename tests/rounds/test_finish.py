@@ -172,6 +172,26 @@ def test_a_coreference_decision_must_say_same_or_not(tmp_path):
     assert list(load_decisions(path)) == [("d/1", "coreference", None, None, ((0, 3), (10, 13)))]
 
 
+@pytest.mark.parametrize(("layer", "decision", "expected"), [
+    ("quote speaker", [4, 9], r'\{"start": S, "end": E\}'),  # the speaker is an object, the cue a list
+    ("quote cue", {"start": 1, "end": 4}, r"\[start, end\] or null"),
+    ("quote speaker_elided", "yes", "true or false"),
+    ("quote", {"take": "annotator-a@x"}, r'\{"take": ANNOTATOR, "kind": KIND\} or "drop"'),
+    ("stance target", "", "the target text to keep"),
+    ("stance target_mention", [9, 4], r"\[start, end\] or null"),
+    ("speaker", None, "a decision of a known layer"),
+])
+def test_a_decision_of_the_wrong_form_is_refused_by_line_with_the_form_it_needs(tmp_path, layer, decision, expected):
+    good = {"doc_id": "d/1", "layer": "entity", "start": 0, "end": 3, "options": {}, "decision": "PER",
+            "reason": "§3.5: a person"}
+    bad = dict(good, layer=layer, start=12, end=30, decision=decision)
+    path = tmp_path / "adjudication.jsonl"
+    path.write_text(json.dumps(good) + "\n" + json.dumps(bad) + "\n", encoding="utf-8")
+    with pytest.raises(DecisionError, match=rf"adjudication.jsonl:2: d/1 {layer} \[12, 30\): decision .* must be "
+                                            rf"{expected}.*\(fix: "):
+        load_decisions(path)
+
+
 def test_round_agreement_over_the_documents_the_passes_share(round_):
     """The from-scratch pair covers only some documents: agreement is over those both have."""
     lines = (round_ / "b.jsonl").read_text("utf-8").splitlines()
