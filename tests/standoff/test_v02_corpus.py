@@ -1,0 +1,99 @@
+"""The committed Khabar v0.2 corpus (issue #13): stand-off only, every round consistent with its selection,
+the pinned splits and its reports; with ../shared/data, rehydrated and built to the issue's targets."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from benchmark.io import read_articles
+from benchmark.standoff import read_standoff
+
+from ..support import run_cli
+
+ROUNDS = ("batch-1", "rest", "v01-recheck")
+
+
+def _v02(repo_root: Path) -> Path:
+    return repo_root / "annotations" / "v0.2"
+
+
+def _gold_ids(repo_root: Path, name: str) -> list[str]:
+    return [r["doc_id"] for r in read_standoff(_v02(repo_root) / name / "gold.standoff.jsonl")]
+
+
+def _lines(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def test_the_rounds_cover_the_selection_and_v01_once_each(repo_root):
+    selection = json.loads((_v02(repo_root) / "selection.json").read_text(encoding="utf-8"))
+    batch1 = json.loads((_v02(repo_root) / "batch-1.json").read_text(encoding="utf-8"))
+    selected = [a["doc_id"] for a in selection["articles"]]
+    v01 = [r["doc_id"] for r in read_standoff(repo_root / "annotations" / "v0.1" / "gold.standoff.jsonl")]
+    ids = {name: _gold_ids(repo_root, name) for name in ROUNDS}
+    assert sorted(ids["batch-1"]) == sorted(batch1["doc_ids"]) and len(ids["batch-1"]) == 100
+    assert sorted(ids["batch-1"] + ids["rest"]) == sorted(selected) and len(selected) == 340
+    assert sorted(ids["v01-recheck"]) == sorted(v01) and len(v01) == 60
+    assert len({d for name in ROUNDS for d in ids[name]}) == 400
+
+
+def test_every_document_has_its_pinned_split_and_the_test_split_is_large_enough(repo_root):
+    manifest = json.loads((repo_root / "annotations" / "splits" / "manifest-v0.2.json").read_text(encoding="utf-8"))
+    splits = {doc: entry["split"] for doc, entry in manifest["documents"].items()}
+    docs = [d for name in ROUNDS for d in _gold_ids(repo_root, name)]
+    assert all(doc in splits for doc in docs)
+    counts = Counter(splits[doc] for doc in docs)
+    assert counts["test"] >= 120 and counts["validation"] >= 40
+    v01_manifest = json.loads((repo_root / "annotations" / "splits" / "manifest.json").read_text(encoding="utf-8"))
+    for doc in _gold_ids(repo_root, "v01-recheck"):  # v0.1's assignments inherited: its test stays test
+        assert splits[doc] == v01_manifest["documents"][doc]["split"]
+
+
+def test_no_committed_v02_file_holds_corpus_text(repo_root):
+    for path in _v02(repo_root).rglob("*.jsonl"):
+        for record in _lines(path):
+            assert "text" not in record, f"{path}: a record holds a text"
+
+
+@pytest.mark.parametrize("name", ["batch-1", "rest"])
+def test_every_conflict_of_a_new_round_was_decided_with_a_reason(repo_root, name):
+    folder = _v02(repo_root) / name
+    summary = json.loads((folder / "adjudication-summary.json").read_text(encoding="utf-8"))
+    decisions = _lines(folder / "adjudication.jsonl")
+    assert summary["conflicts"] == summary["reviewed"] == len(decisions) and summary["ruled"] == 0
+    assert all(d.get("reason", "").strip() for d in decisions)
+    gold = list(read_standoff(folder / "gold.standoff.jsonl"))
+    assert summary["gold"]["articles"] == len(gold)
+    assert summary["gold"]["quotes"] == sum(len(r["quotes"]) for r in gold)
+
+
+@pytest.mark.realdata
+def test_the_rehydrated_v02_gold_builds_to_the_issue_targets(shared_data, repo_root, tmp_path):
+    parts = []
+    for name in ROUNDS:
+        out = tmp_path / f"{name}.jsonl"
+        code, _, errors = run_cli(["rehydrate", str(_v02(repo_root) / name / "gold.standoff.jsonl"), "--corpus",
+                                   f"saudinewsnet:{shared_data / 'saudinewsnet'}", "--out", str(out), "--quiet"])
+        assert code == 0, errors
+        parts.append(out.read_text(encoding="utf-8"))
+    gold_path = tmp_path / "gold.jsonl"
+    gold_path.write_text("".join(parts), encoding="utf-8")
+    gold = list(read_articles(gold_path))
+    entities = sum(1 for a in gold for m in a.entities if m.label != "SOURCE")
+    quotes = sum(len(a.quotes) for a in gold)
+    stances = Counter(s.label for a in gold for s in a.stances)
+    assert len(gold) >= 400 and entities >= 8000 and quotes >= 2000
+    assert sum(stances.values()) >= 600 and min(stances[label] for label in ("favor", "against", "neutral")) >= (
+        0.10 * sum(stances.values()))
+    release = tmp_path / "release"
+    code, out, errors = run_cli(["build", str(gold_path), "--manifest",
+                                 str(repo_root / "annotations" / "splits" / "manifest-v0.2.json"),
+                                 "--out", str(release), "--no-progress"])
+    assert code == 0, errors
+    record = json.loads((release / "khabar_release.json").read_text(encoding="utf-8"))
+    assert record["documents"]["khabar"]["documents"]["test"] >= 120
+    assert set(record["documents"]["khabar"]["guidelines_versions"]) == {"2.0"}
