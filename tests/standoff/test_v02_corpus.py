@@ -77,7 +77,7 @@ def test_the_rehydrated_v02_gold_builds_to_the_issue_targets(shared_data, repo_r
     for name in ROUNDS:
         out = tmp_path / f"{name}.jsonl"
         code, _, errors = run_cli(["rehydrate", str(_v02(repo_root) / name / "gold.standoff.jsonl"), "--corpus",
-                                   f"saudinewsnet:{shared_data / 'saudinewsnet'}", "--out", str(out), "--quiet"])
+                                   f"saudinewsnet:{shared_data / 'saudinewsnet'}", "--out", str(out), "--no-progress"])
         assert code == 0, errors
         parts.append(out.read_text(encoding="utf-8"))
     gold_path = tmp_path / "gold.jsonl"
@@ -97,3 +97,14 @@ def test_the_rehydrated_v02_gold_builds_to_the_issue_targets(shared_data, repo_r
     record = json.loads((release / "khabar_release.json").read_text(encoding="utf-8"))
     assert record["documents"]["khabar"]["documents"]["test"] >= 120
     assert set(record["documents"]["khabar"]["guidelines_versions"]) == {"2.0"}
+    import pyarrow.parquet as pq
+
+    inputs = {"articles": {"doc_id", "text", "title", "source", "url", "published", "variety", "meta"},
+              "ner": {"doc_id", "text", "tokens", "token_spans"}, "quotes": {"doc_id", "text"},
+              "stance": {"id", "doc_id", "text", "target", "holder_kind"}}
+    for config, public in inputs.items():  # the hidden split's public rows: inputs only, every label empty
+        rows = pq.read_table(next((release / "data" / config).glob("test-*.parquet"))).to_pylist()
+        assert rows
+        for row in rows:
+            hidden = {key: value for key, value in row.items() if key not in public}
+            assert all(value in (None, [], -1) for value in hidden.values()), (config, row["doc_id"])
