@@ -108,3 +108,16 @@ def test_the_rehydrated_v02_gold_builds_to_the_issue_targets(shared_data, repo_r
         for row in rows:
             hidden = {key: value for key, value in row.items() if key not in public}
             assert all(value in (None, [], -1) for value in hidden.values()), (config, row["doc_id"])
+
+
+def test_the_isolation_control_is_its_seeded_sample_of_batch_1(repo_root):
+    import hashlib
+
+    folder = _v02(repo_root) / "batch-1" / "control"
+    sample = json.loads((folder / "sample.json").read_text(encoding="utf-8"))
+    batch1 = _gold_ids(repo_root, "batch-1")
+    ranked = sorted(batch1, key=lambda d: hashlib.sha256(("khabar-v0.2-control" + d).encode()).hexdigest())
+    assert sample["a"] + sample["b"] == ranked[:30]
+    assert sorted(r["doc_id"] for r in read_standoff(folder / "control.standoff.jsonl")) == sorted(ranked[:30])
+    pairs = json.loads((folder / "agreement.json").read_text(encoding="utf-8"))["pairs"]
+    assert len(pairs) == 3 and all(p["documents"] == 30 for p in pairs)
