@@ -14,7 +14,7 @@ from benchmark.standoff import read_standoff
 
 from ..support import run_cli
 
-ROUNDS = ("batch-1", "rest", "v01-recheck")
+ROUNDS = ("batch-1", "rest", "ext", "v01-recheck")
 
 
 def _v02(repo_root: Path) -> Path:
@@ -38,7 +38,9 @@ def test_the_rounds_cover_the_selection_and_v01_once_each(repo_root):
     assert sorted(ids["batch-1"]) == sorted(batch1["doc_ids"]) and len(ids["batch-1"]) == 100
     assert sorted(ids["batch-1"] + ids["rest"]) == sorted(selected) and len(selected) == 340
     assert sorted(ids["v01-recheck"]) == sorted(v01) and len(v01) == 60
-    assert len({d for name in ROUNDS for d in ids[name]}) == 400
+    extension = json.loads((_v02(repo_root) / "selection-ext.json").read_text(encoding="utf-8"))
+    assert sorted(ids["ext"]) == sorted(a["doc_id"] for a in extension["articles"]) and len(ids["ext"]) == 240
+    assert len({d for name in ROUNDS for d in ids[name]}) == 640
 
 
 def test_every_document_has_its_pinned_split_and_the_test_split_is_large_enough(repo_root):
@@ -47,7 +49,7 @@ def test_every_document_has_its_pinned_split_and_the_test_split_is_large_enough(
     docs = [d for name in ROUNDS for d in _gold_ids(repo_root, name)]
     assert all(doc in splits for doc in docs)
     counts = Counter(splits[doc] for doc in docs)
-    assert counts["test"] >= 120 and counts["validation"] >= 40
+    assert counts["test"] >= 180 and counts["validation"] >= 40
     v01_manifest = json.loads((repo_root / "annotations" / "splits" / "manifest.json").read_text(encoding="utf-8"))
     for doc in _gold_ids(repo_root, "v01-recheck"):  # v0.1's assignments inherited: its test stays test
         assert splits[doc] == v01_manifest["documents"][doc]["split"]
@@ -59,7 +61,7 @@ def test_no_committed_v02_file_holds_corpus_text(repo_root):
             assert "text" not in record, f"{path}: a record holds a text"
 
 
-@pytest.mark.parametrize("name", ["batch-1", "rest"])
+@pytest.mark.parametrize("name", ["batch-1", "rest", "ext"])
 def test_every_conflict_of_a_new_round_was_decided_with_a_reason(repo_root, name):
     folder = _v02(repo_root) / name
     summary = json.loads((folder / "adjudication-summary.json").read_text(encoding="utf-8"))
@@ -86,7 +88,7 @@ def test_the_rehydrated_v02_gold_builds_to_the_issue_targets(shared_data, repo_r
     entities = sum(1 for a in gold for m in a.entities if m.label != "SOURCE")
     quotes = sum(len(a.quotes) for a in gold)
     stances = Counter(s.label for a in gold for s in a.stances)
-    assert len(gold) >= 400 and entities >= 8000 and quotes >= 2000
+    assert len(gold) >= 640 and entities >= 8000 and quotes >= 2000
     assert sum(stances.values()) >= 600 and min(stances[label] for label in ("favor", "against", "neutral")) >= (
         0.10 * sum(stances.values()))
     release = tmp_path / "release"
@@ -95,7 +97,7 @@ def test_the_rehydrated_v02_gold_builds_to_the_issue_targets(shared_data, repo_r
                                  "--out", str(release), "--no-progress"])
     assert code == 0, errors
     record = json.loads((release / "khabar_release.json").read_text(encoding="utf-8"))
-    assert record["documents"]["khabar"]["documents"]["test"] >= 120
+    assert record["documents"]["khabar"]["documents"]["test"] >= 180
     assert set(record["documents"]["khabar"]["guidelines_versions"]) == {"2.0"}
     import pyarrow.parquet as pq
 
