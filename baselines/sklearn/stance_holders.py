@@ -30,7 +30,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from baselines.sklearn.stance import _words, light_stem
-from benchmark.tasks.stance import candidate_quotes, with_candidate_quotes
+from benchmark.tasks.stance import holder_candidates, with_candidate_quotes
 
 __all__ = ["assign_holder_quotes", "relevance"]
 
@@ -53,14 +53,22 @@ def relevance(text: str, span: tuple[int, int], target: str, bounds: tuple[int, 
     >>> relevance('قال: "إيران تهدد المنطقة"', (6, 23), "إيران")
     1.0
     """
-    stems = _stems(target)
-    if not stems:
-        return 0.0
+    return _score(_span_stems(text, span, bounds or (0, len(text))), _stems(target))
+
+
+def _span_stems(text: str, span: tuple[int, int], bounds: tuple[int, int]) -> tuple[set[str], set[str], set[str]]:
+    """The stems of the quote, of its left context and of its right context (each inside ``bounds``)."""
     start, end = span
-    low, high = bounds or (0, len(text))
-    share = [len(_stems(piece) & stems) / len(stems) for piece in (
-        text[start:end], text[max(low, start - LEFT_CONTEXT):start], text[end:min(high, end + RIGHT_CONTEXT)])]
-    return share[0] + share[1] + RIGHT_WEIGHT * share[2]
+    low, high = bounds
+    return (_stems(text[start:end]), _stems(text[max(low, start - LEFT_CONTEXT):start]),
+            _stems(text[end:min(high, end + RIGHT_CONTEXT)]))
+
+
+def _score(pieces: tuple[set[str], set[str], set[str]], target_stems: set[str]) -> float:
+    if not target_stems:
+        return 0.0
+    quote, left, right = (len(piece & target_stems) / len(target_stems) for piece in pieces)
+    return quote + left + RIGHT_WEIGHT * right
 
 
 def _context_bounds(spans: Sequence[tuple[int, int]], length: int) -> list[tuple[int, int]]:
@@ -80,8 +88,7 @@ def _assign(scores: Any) -> dict[int, int]:
     from scipy.optimize import linear_sum_assignment
 
     n_slots, n_cands = scores.shape
-    order = np.array([[-ORDER_TIE_BREAK * abs(i - j) for j in range(n_cands)] for i in range(n_slots)])
-    weighted = scores + order
+    weighted = scores - ORDER_TIE_BREAK * np.abs(np.subtract.outer(np.arange(n_slots), np.arange(n_cands)))
     slots, cands = linear_sum_assignment(-weighted)
     pick = {int(s): int(c) for s, c in zip(slots, cands, strict=True)}
     for slot in range(n_slots):  # more slots than candidates: the rest take their best candidate
@@ -105,11 +112,11 @@ def assign_holder_quotes(rows: Sequence[Mapping[str, Any]],
             slots.setdefault(row["doc_id"], []).append(i)
     for doc_id, members in slots.items():
         text = out[members[0]]["text"]
-        spans = list((candidates or {}).get(doc_id, ())) or candidate_quotes(text) or [(0, len(text))]
-        bounds = _context_bounds(spans, len(text))
-        scores = np.array([[relevance(text, span, out[i]["target"], bound) for span, bound in zip(spans, bounds,
-                                                                                                    strict=True)]
-                           for i in members])
+        spans = holder_candidates(doc_id, text, candidates)
+        pieces = [_span_stems(text, span, bound) for span, bound in zip(spans, _context_bounds(spans, len(text)),
+                                                                         strict=True)]
+        targets = [_stems(out[i]["target"]) for i in members]
+        scores = np.array([[_score(p, target) for p in pieces] for target in targets])
         for slot, cand in _assign(scores).items():
             out[members[slot]]["holder_start"], out[members[slot]]["holder_end"] = spans[cand]
     return out

@@ -50,8 +50,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from benchmark.metrics.base import CountTable
     from benchmark.model import Article, Stance
 
-__all__ = ["HOLDER_KINDS", "STANCE", "candidate_quotes", "holder_kind", "polar_labels", "read_quote_candidates",
-           "stance_labels", "stance_line", "stance_row_id", "with_candidate_quotes"]
+__all__ = ["HOLDER_KINDS", "STANCE", "candidate_quotes", "holder_candidates", "holder_kind", "polar_labels",
+           "read_quote_candidates", "stance_labels", "stance_line", "stance_row_id", "with_candidate_quotes"]
 
 ID_SEPARATOR = "#"
 HOLDER_KINDS: tuple[str, ...] = (ARTICLE_HOLDER, "quote")
@@ -210,6 +210,17 @@ def candidate_quotes(text: str) -> list[tuple[int, int]]:
     return [(m.start() + 1, m.end() - 1) for m in _QUOTATION_MARKS.finditer(text)]
 
 
+def holder_candidates(doc_id: str, text: str,
+                      candidates: Mapping[str, Sequence[tuple[int, int]]] | None = None) -> list[tuple[int, int]]:
+    """The quote spans a quote-holder row of document ``doc_id`` may name: ``candidates[doc_id]`` (e.g. a
+    ``quotes`` submission), else :func:`candidate_quotes` of the text, else the whole text.
+
+    >>> holder_candidates("d", 'قال: "نعم"'), holder_candidates("d", "نص", {"d": [(0, 1)]})
+    ([(6, 9)], [(0, 1)])
+    """
+    return list((candidates or {}).get(doc_id, ())) or candidate_quotes(text) or [(0, len(text))]
+
+
 def with_candidate_quotes(rows: Sequence[Row],
                           candidates: Mapping[str, Sequence[tuple[int, int]]] | None = None) -> list[Row]:
     """Inputs-only copies of ``rows`` whose quote-holder rows carry a candidate holder quote as
@@ -230,8 +241,7 @@ def with_candidate_quotes(rows: Sequence[Row],
         kind = inputs["holder_kind"]
         start = end = -1
         if kind != ARTICLE_HOLDER:
-            spans = list((candidates or {}).get(inputs["doc_id"], ())) or candidate_quotes(inputs["text"])
-            spans = spans or [(0, len(inputs["text"]))]
+            spans = holder_candidates(inputs["doc_id"], inputs["text"], candidates)
             group = inputs["doc_id"]
             start, end = spans[taken.get(group, 0) % len(spans)]
             taken[group] = taken.get(group, 0) + 1
