@@ -112,17 +112,21 @@ def _is_speaker(value: Any) -> bool:
             and _is_span([value["start"], value["end"]]))
 
 
+def _label_or_null(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and value != "")
+
+
 _SHAPES: dict[str, tuple[Any, str]] = {
-    "entity": (lambda d: d is None or (isinstance(d, str) and d != ""), "a label or null"),
-    "source": (lambda d: d is None or (isinstance(d, str) and d != ""), 'a source label ("SOURCE") or null'),
+    "entity": (_label_or_null, "a label or null"),
+    "source": (_label_or_null, 'a source label ("SOURCE") or null'),
     "quote": (lambda d: d == "drop" or (isinstance(d, dict) and set(d) == {"take", "kind"}
                                         and all(isinstance(v, str) for v in d.values())),
               '{"take": ANNOTATOR, "kind": KIND} or "drop"'),
     "quote speaker": (lambda d: d is None or _is_speaker(d), '{"start": S, "end": E} (the speaker mention) or null'),
     "quote speaker_elided": (lambda d: isinstance(d, bool), "true or false"),
     "quote cue": (lambda d: d is None or _is_span(d), "[start, end] or null"),
-    "stance (quote)": (lambda d: d is None or (isinstance(d, str) and d != ""), "a stance label or null"),
-    "stance (article)": (lambda d: d is None or (isinstance(d, str) and d != ""), "a stance label or null"),
+    "stance (quote)": (_label_or_null, "a stance label or null"),
+    "stance (article)": (_label_or_null, "a stance label or null"),
     "stance target": (lambda d: isinstance(d, str) and d.strip() != "", "the target text to keep"),
     "stance target_mention": (lambda d: d is None or _is_span(d), "[start, end] or null"),
     "coreference": (lambda d: isinstance(d, dict) and isinstance(d.get("same"), bool)

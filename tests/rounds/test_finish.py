@@ -269,3 +269,9 @@ def test_finish_records_the_guidelines_version_the_passes_followed(round_):
                                str(round_ / "work-old"), "--decisions", decisions, "--guidelines", "1.1"])
     assert code == 0, errors
     assert gold_versions("work-old") == {"1.1"}
+
+
+def test_every_conflict_layer_has_a_decision_form():
+    from benchmark.rounds.decisions import _SHAPES, LAYER_ORDER
+
+    assert tuple(_SHAPES) == LAYER_ORDER  # a new layer needs its decision form (decision_shape_problem)
