@@ -1,4 +1,4 @@
-"""The quote baseline's speaker ranker (feature version 2): honorific stripping, the pairwise ranker with its
+"""The quote baseline's speaker ranker: honorific stripping, the pairwise ranker with its
 "previous speaker" and "no speaker" candidates, and the refusal of models saved with the old features.
 
 Tiny articles are built here; no corpus text.
@@ -118,9 +118,27 @@ def test_training_without_any_speaker_choice_fails_clearly():
 
 def test_a_model_saved_with_the_old_features_is_refused(model: QuoteModel, tmp_path: Path):
     path = model.save(tmp_path)
-    assert QuoteModel.load(tmp_path).meta["feature_version"] == FEATURE_VERSION == 4
+    assert QuoteModel.load(tmp_path).meta["feature_version"] == FEATURE_VERSION == 5
     stale = joblib.load(path)
     stale.meta = {**stale.meta, "feature_version": 1}
     joblib.dump(stale, tmp_path / MODEL_FILE)
-    with pytest.raises(ValueError, match="feature version 1, this code has 4: retrain"):
+    with pytest.raises(ValueError, match="feature version 1, this code has 5: retrain"):
         QuoteModel.load(tmp_path)
+
+
+def test_position_features_are_conjoined_with_the_label():
+    """Version 5: ``أكد مدير جمعية الثقافة علي البيضاني أن …``: the PER is the last mention before the quote, the ORG
+    the first after the cue; each position feature also carries the candidate's label."""
+    from baselines.sklearn.quotes import SpeakerMention, _pair_features
+
+    text = "وأكد مدير جمعية الثقافة علي البيضاني أن المهرجان نجح."
+    cue = (text.index("أكد"), text.index("أكد") + 3)
+    quote = (text.index("المهرجان"), len(text) - 1)
+    org = SpeakerMention(text.index("جمعية"), text.index(" علي"), "ORG", False)
+    per = SpeakerMention(text.index("علي"), text.index(" أن"), "PER", False)
+    context = {"mention_spans": {(org.start, org.end), (per.start, per.end)}, "counts": {}}
+    f_org = _pair_features(text, quote, cue, org, 1, 0, True, None, context)
+    f_per = _pair_features(text, quote, cue, per, 0, 1, False, None, context)
+    assert f_per["last_before_quote"] == 1.0 and f_per["last_before_quote&label=PER"] == 1.0
+    assert f_org["last_before_quote"] == 0.0 and f_org["first_mention_after_cue&label=ORG"] == 1.0
+    assert "first_mention_after_cue&label=PER" not in f_per
