@@ -50,6 +50,7 @@ FINITE_CUES: tuple[str, ...] = (
     "يحذر", "بين", "بينت", "يبين", "كشف", "كشفت", "يكشف", "أفاد", "أفادت", "يفيد", "تفيد", "نقل", "نقلت",
     "أقر", "أقرت", "اعترف", "اعترفت", "توقع", "توقعت", "يتوقع", "وصف", "وصفت", "عبر", "عبرت", "أعرب", "أعربت",
     "اتهم", "اتهمت", "يتهم", "رد", "ردت", "أفصح", "أفصحت", "جدد", "جددت", "أوضحا", "قالا", "أكدا",
+    "أبان", "أبانت", "تساءل", "تساءلت", "ألمح", "ألمحت", "اعتبروا", "ذكروا", "يرون",  # version 5
 )
 #: Participles and verbal nouns that introduce speech (``مشيرا إلى أن``، ``حرص على التأكيد:``).
 PARTICIPLE_CUES: tuple[str, ...] = (
@@ -57,6 +58,7 @@ PARTICIPLE_CUES: tuple[str, ...] = (
     "مؤكدين", "موضحا", "موضحة", "معتبرا", "معتبرة", "منوها", "منوهة", "لافتا", "لافتة", "مبينا", "مبينة",
     "كاشفا", "كاشفة", "معترفا", "معترفة", "مرددين", "مرددا", "محذرا", "محذرة", "مشددا", "مشددة", "مستطردا",
     "مردفا", "متابعا", "متابعة", "معربا", "معربة", "ناقلا", "مفيدا", "مفيدة", "التأكيد",
+    "متوقعا", "متوقعة", "معتبرين", "مؤكدات", "مبررا", "جازما", "معلنا", "معلنة",  # version 5
 )
 CUE_WORDS: tuple[str, ...] = FINITE_CUES + PARTICIPLE_CUES
 #: Finite cues of the first version (feature version 2): the ablation's "small lexicon".
@@ -289,8 +291,24 @@ def _mark_candidates(text: str, cues: list[tuple[int, int]], config: SpanConfig)
             "followed_by_punct": float(following[:1] in ".،,؛:" or not following),
             "followed_by_word": float(bool(following) and following[:1].isalpha()),
             "starts_paragraph": float(text[_paragraph(text, start)[0]:start].strip() == ""),
+            **_reported_gap_features(gap),
             **extra,
         })
+
+
+def _reported_gap_features(gap: str) -> dict[str, float]:
+    """Version 5: does a complementiser stand between the cue and the opening mark, and how many words after it
+    (``وأكد أن عملية «الانتشار …»``: the words between say the quote is the mixed reported clause, not the marks).
+
+    >>> _reported_gap_features(" أن عملية ")
+    {'words_after_complementiser=1': 1.0}
+    """
+    words = [normalise_token(w) for w in gap.split()]
+    last = max((i for i, w in enumerate(words) if w in _COMPLEMENTISERS), default=None)
+    if last is None:
+        return {}
+    after = len(words) - last - 1
+    return {f"words_after_complementiser={min(after, 4)}": 1.0}
 
 
 def _clause_ends(text: str, start: int) -> list[tuple[int, str]]:
@@ -315,6 +333,23 @@ def _clause_ends(text: str, start: int) -> list[tuple[int, str]]:
                 ends.append((start + e, "mark"))
                 break
     return ends
+
+
+def _next_word_features(text: str, end: int) -> dict[str, float]:
+    """What follows a reported clause that ends at ``end`` (version 5): the next word itself (``حسب``،
+    ``داعيا``، ``ووصف``…: the report resumes; or the clause goes on), whether it starts with the conjunction
+    ``و``, and whether it looks like an adverbial participle ending in ``ا`` (``مستدركا``، ``مثمنا``).
+
+    >>> feats = _next_word_features("قال إن الوضع مستقر، مستدركا أن", 18)
+    >>> feats["next=مستدركا"], feats["next_adverbial"]
+    (1.0, 1.0)
+    """
+    following = [t for t in tokenize(text[end:end + 40]) if t.text.strip() and t.text not in "،,؛;"][:1]
+    if not following:
+        return {"next=<none>": 1.0}
+    key = normalise_token(following[0].text)
+    return {f"next={key}": 1.0, "next_wa": float(key.startswith("و") and len(key) > 3),
+            "next_adverbial": float(len(key) >= 5 and key.endswith("ا") and not key.startswith("ال"))}
 
 
 def _reported_candidates(text: str, cues: list[tuple[int, int]], config: SpanConfig) -> Iterator[Candidate]:
@@ -346,6 +381,7 @@ def _reported_candidates(text: str, cues: list[tuple[int, int]], config: SpanCon
             if e <= s:
                 continue
             yield Candidate(s, e, "reported", cue, True, {
+                **_next_word_features(text, e),
                 "origin=reported": 1.0, "has_cue": 1.0, "gap_words": min(words_before, 10) / 10,
                 "gap_words>3": float(words_before > 3), f"end={reason}": 1.0, "colon_before_comp": float(colon),
                 "mark_in_subject": float(mark_in_subject),

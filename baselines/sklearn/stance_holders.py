@@ -26,13 +26,15 @@ most relevant candidate. Nothing is learned, so nothing can leak from the test l
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from baselines.sklearn.stance import _words, light_stem
 from benchmark.tasks.stance import holder_candidates, with_candidate_quotes
 
-__all__ = ["assign_holder_quotes", "relevance"]
+__all__ = ["HolderRanker", "assign_holder_quotes", "relevance"]
 
 LEFT_CONTEXT = 200  # characters before a quote searched for the target (cue, speaker, subject)
 RIGHT_CONTEXT = 100
@@ -98,7 +100,8 @@ def _assign(scores: Any) -> dict[int, int]:
 
 
 def assign_holder_quotes(rows: Sequence[Mapping[str, Any]],
-                         candidates: Mapping[str, Sequence[tuple[int, int]]] | None = None) -> list[Row]:
+                         candidates: Mapping[str, Sequence[tuple[int, int]]] | None = None,
+                         ranker: HolderRanker | None = None) -> list[Row]:
     """Inputs-only copies of stance ``rows`` (as :func:`benchmark.tasks.stance.with_candidate_quotes`)
     whose quote-holder rows carry the candidate quote assigned to them by target relevance (module
     docstring). ``candidates``: ``doc_id -> spans`` (e.g. a quotes submission); a document without
@@ -113,6 +116,10 @@ def assign_holder_quotes(rows: Sequence[Mapping[str, Any]],
     for doc_id, members in slots.items():
         text = out[members[0]]["text"]
         spans = holder_candidates(doc_id, text, candidates)
+        if ranker is not None:
+            for slot, cand in _assign(ranker.scores(out, members, spans)).items():
+                out[members[slot]]["holder_start"], out[members[slot]]["holder_end"] = spans[cand]
+            continue
         pieces = [_span_stems(text, span, bound) for span, bound in zip(spans, _context_bounds(spans, len(text)),
                                                                          strict=True)]
         targets = [_stems(out[i]["target"]) for i in members]
@@ -120,3 +127,134 @@ def assign_holder_quotes(rows: Sequence[Mapping[str, Any]],
         for slot, cand in _assign(scores).items():
             out[members[slot]]["holder_start"], out[members[slot]]["holder_end"] = spans[cand]
     return out
+
+
+# --------------------------------------------------------------------------- the learned holder ranker
+
+CUE_WINDOW = 80  # characters before a candidate searched for a cue word
+
+
+def _bucket(value: float, edges: Sequence[float]) -> int:
+    return next((i for i, edge in enumerate(edges) if value <= edge), len(edges))
+
+
+def _document_pairs(text: str, spans: Sequence[tuple[int, int]], targets: Sequence[str],
+                    article_targets: set[str], slots_per_target: Mapping[str, int]) -> list[list[dict[str, float]]]:
+    """``[target][candidate] -> features`` of one document (see :class:`HolderRanker`)."""
+    from baselines.sklearn.quote_spans import find_cues
+
+    cues = find_cues(text)
+    bounds = _context_bounds(spans, len(text))
+    pieces = [_span_stems(text, span, bound) for span, bound in zip(spans, bounds, strict=True)]
+    words_at = [(m.start(), light_stem(w)) for m in re.finditer(r"\S+", text) for w in _words(m.group())]
+    stems = [_stems(target) for target in targets]
+    shares = [[tuple(len(p & ts) / len(ts) if ts else 0.0 for p in piece) for piece in pieces] for ts in stems]
+    totals = [[q + left + RIGHT_WEIGHT * right for q, left, right in row] for row in shares]
+    n_cands, n_targets = len(spans), len(targets)
+    out = []
+    for t, (target, ts) in enumerate(zip(targets, stems, strict=True)):
+        order = sorted(range(n_cands), key=lambda c: -totals[t][c])
+        rank = {c: r for r, c in enumerate(order)}
+        hits = [p for p, stem in words_at if stem in ts]
+        k = slots_per_target.get(target, 1)
+        multi = "multi" if n_targets > 1 else "single"
+        row = []
+        for c, (start, end) in enumerate(spans):
+            q, left, right = shares[t][c]
+            before = [start - p for p in hits if p < start]
+            target_rank = sum(totals[u][c] > totals[t][c] for u in range(n_targets))
+            surface = text[start:end]
+            feats = {
+                "rel_quote": q, "rel_left": left, "rel_right": right, "rel_total": totals[t][c],
+                f"rel_rank={min(rank[c], 3)}": 1.0, f"{multi}&rel_rank={min(rank[c], 3)}": 1.0,
+                "rank_within_k": float(rank[c] < k), f"{multi}&rank_within_k": float(rank[c] < k),
+                "best_target_for_candidate": float(target_rank == 0),
+                f"{multi}&best_target_for_candidate": float(target_rank == 0),
+                "target_in_quote": float(q > 0), "no_target_near": float(q + left + right == 0),
+                f"n_targets={min(n_targets, 3)}": 1.0, "slots_share": k / max(n_cands, 1),
+                "position": c / max(n_cands - 1, 1), "first": float(c == 0), "last": float(c == n_cands - 1),
+                f"words={_bucket(len(surface.split()), (3, 8, 20, 50))}": 1.0,
+                "cue_before": float(any(start - CUE_WINDOW <= cue_end <= start for _, cue_end in cues)),
+                "marks": float(surface[:1] in '"«“”' or text[start - 1:start] in '"«“”'),
+                "article_target": float(target in article_targets),
+                f"target_seen={_bucket(min(before), (200, 600, 1500)) if before else 'never'}": 1.0,
+            }
+            row.append(feats)
+        out.append(row)
+    return out
+
+
+def _documents(rows: Sequence[Mapping[str, Any]]) -> dict[str, list[int]]:
+    """doc_id → the indices of its quote-holder rows."""
+    out: dict[str, list[int]] = {}
+    for i, row in enumerate(rows):
+        if row["holder_kind"] != "article":
+            out.setdefault(row["doc_id"], []).append(i)
+    return out
+
+
+@dataclass
+class HolderRanker:
+    """A learned relevance of a candidate quote to a quote-holder row's target (stance task v2.0).
+
+    Per document, each (target, candidate quote) pair is scored by a logistic regression over: the
+    target-stem shares of :func:`relevance` (quote, left and right context) and the candidate's rank among
+    the document's candidates by that relevance (also split by documents with one target or several), whether
+    the candidate is within the first ``k`` for a target with ``k`` rows, whether the target is the most
+    relevant of the document's targets for it, the number of targets, rows per candidate, the candidate's
+    place, length, a cue word before it, quotation marks, whether the target also has an article-holder row,
+    and how far back the target was last named. Trained on the training documents' gold quote spans as
+    candidates (label: the candidate is a holder quote of a row with this target); at prediction the
+    candidates are a quote model's spans, and :func:`assign_holder_quotes` matches rows and candidates one
+    to one maximising the summed scores. Only public inputs (text, target, ``holder_kind``) and the
+    candidate spans are read."""
+
+    vectorizer: Any
+    classifier: Any
+
+    @staticmethod
+    def _pairs(rows: Sequence[Mapping[str, Any]], members: Sequence[int], spans: Sequence[tuple[int, int]]
+               ) -> tuple[list[str], list[list[dict[str, float]]]]:
+        doc_rows = [rows[i] for i in members]
+        targets = sorted({row["target"] for row in doc_rows})
+        counts = {t: sum(row["target"] == t for row in doc_rows) for t in targets}
+        doc_id = doc_rows[0]["doc_id"]
+        article = {row["target"] for row in rows if row["doc_id"] == doc_id and row["holder_kind"] == "article"}
+        return targets, _document_pairs(doc_rows[0]["text"], spans, targets, article, counts)
+
+    @classmethod
+    def train(cls, rows: Sequence[Mapping[str, Any]], candidates: Mapping[str, Sequence[tuple[int, int]]],
+              C: float = 1.0) -> HolderRanker:
+        """Fit on gold stance ``rows`` (with their ``holder_start``/``holder_end``) and each document's
+        ``candidates`` (its gold quote spans)."""
+        from sklearn.feature_extraction import DictVectorizer
+        from sklearn.linear_model import LogisticRegression
+
+        x, y = [], []
+        for doc_id, members in _documents(rows).items():
+            spans = sorted(set(candidates.get(doc_id, ())))
+            if not spans:
+                continue
+            holders = {(rows[i]["target"], (rows[i]["holder_start"], rows[i]["holder_end"])) for i in members}
+            targets, pairs = cls._pairs(rows, members, spans)
+            for target, row in zip(targets, pairs, strict=True):
+                for span, feats in zip(spans, row, strict=True):
+                    x.append(feats)
+                    y.append(int((target, span) in holders))
+        if len(set(y)) < 2:
+            raise ValueError(f"the holder ranker needs holder and non-holder candidates; got {sum(y)} holder(s) "
+                             f"of {len(y)} pair(s) (train on documents with quote-holder stances and quotes)")
+        vectorizer = DictVectorizer()
+        classifier = LogisticRegression(C=C, class_weight="balanced", max_iter=2000)
+        classifier.fit(vectorizer.fit_transform(x), y)
+        return cls(vectorizer, classifier)
+
+    def scores(self, rows: Sequence[Mapping[str, Any]], members: Sequence[int],
+               spans: Sequence[tuple[int, int]]) -> Any:
+        """``[slot][candidate]`` scores of one document's quote-holder rows ``members``."""
+        import numpy as np
+
+        targets, pairs = self._pairs(rows, members, spans)
+        flat = self.classifier.decision_function(self.vectorizer.transform([f for row in pairs for f in row]))
+        by_target = {t: flat[i * len(spans):(i + 1) * len(spans)] for i, t in enumerate(targets)}
+        return np.array([by_target[rows[i]["target"]] for i in members])
