@@ -77,7 +77,10 @@ _COMPLEMENTISERS = frozenset(normalise_token(w) for w in (
     "إننا", "أننا", "بأننا", "إنني", "أنني", "وأن", "أنهن", "إنهن", "بأنهن"))
 #: Words where narration resumes after reported content (besides cues): ``… رافضا الإفصاح``، ``… إلا أن``.
 _RESUMES = frozenset(normalise_token(w) for w in ("رافضا", "رافضة", "واصفا", "وصافا", "واصفة", "إلا", "لكن",
-                                                   "ولكن", "ولكنه", "ولكنها", "بينما", "داعيا", "داعية"))
+                                                   "ولكن", "ولكنه", "ولكنها", "بينما", "داعيا", "داعية",
+                                                   # version 5
+                                                   "لكنه", "لكنها", "لكنهم", "متمنيا", "متمنية", "مثمنا", "مثمنة",
+                                                   "مستدركا", "مستدركة", "مطالبا", "مطالبة", "باعتبارها", "باعتباره"))
 _SHORT_WORDS = frozenset(normalise_token(w) for w in ("في", "تم", "من", "على", "عن", "قد", "لا", "لم", "لن", "هو",
                                                       "هي", "مع", "كان", "كانت", "إن", "أن"))
 _BEFORE_CUE = frozenset(normalise_token(w) for w in ("حسبما", "كما", "حسب", "بحسب", "وفق", "وفقا", "طبقا"))
@@ -376,12 +379,14 @@ def _reported_candidates(text: str, cues: list[tuple[int, int]], config: SpanCon
         if start >= len(text) or text[start] in _CLAUSE_STOPS:
             continue
         colon = ":" in text[cue[1]:cue[1] + comp.start]
+        cue_key = normalise_token(text[cue[0]:cue[1]])
+        colon_first = ":" in text[_sentence_start(text, cue[0]):cue[0]]  # the cue inside speech after a colon
         for end, reason in sorted(set(_clause_ends(text, start))):
             s, e = _strip_final_punctuation(text, start, end) if reason != "mark" else (start, end)
             if e <= s:
                 continue
             yield Candidate(s, e, "reported", cue, True, {
-                **_next_word_features(text, e),
+                **_next_word_features(text, e), f"cue_word={cue_key}": 1.0, "colon_before_cue": float(colon_first),
                 "origin=reported": 1.0, "has_cue": 1.0, "gap_words": min(words_before, 10) / 10,
                 "gap_words>3": float(words_before > 3), f"end={reason}": 1.0, "colon_before_comp": float(colon),
                 "mark_in_subject": float(mark_in_subject),
