@@ -351,8 +351,26 @@ def _next_word_features(text: str, end: int) -> dict[str, float]:
     if not following:
         return {"next=<none>": 1.0}
     key = normalise_token(following[0].text)
+    bare = key[1:] if key[:1] in ("و", "ف") and key[1:] in _KEYS[True] else key
     return {f"next={key}": 1.0, "next_wa": float(key.startswith("و") and len(key) > 3),
+            "next_is_cue": float(bare in _KEYS[True]),
             "next_adverbial": float(len(key) >= 5 and key.endswith("ا") and not key.startswith("ال"))}
+
+
+def _inner_report(text: str, start: int, end: int) -> bool:
+    """Whether a new report starts inside ``[start, end)``: a cue word followed, within six words, by a
+    complementiser (``…، وبين المهاجم أنه …``): the span runs over the next quote.
+
+    >>> text = "الزيارة مهمة، وبين الوزير أنه سيعود"
+    >>> _inner_report(text, 0, len(text)), _inner_report(text, 0, 12)
+    (True, False)
+    """
+    tokens = [normalise_token(t.text) for t in tokenize(text[start:end]) if t.text.strip()]
+    for i, key in enumerate(tokens[1:], start=1):
+        bare = key[1:] if key[:1] in ("و", "ف") and key[1:] in _KEYS[True] else key
+        if bare in _KEYS[True] and any(w in _COMPLEMENTISERS for w in tokens[i + 1:i + 7]):
+            return True
+    return False
 
 
 def _reported_candidates(text: str, cues: list[tuple[int, int]], config: SpanConfig) -> Iterator[Candidate]:
@@ -387,6 +405,7 @@ def _reported_candidates(text: str, cues: list[tuple[int, int]], config: SpanCon
                 continue
             yield Candidate(s, e, "reported", cue, True, {
                 **_next_word_features(text, e), f"cue_word={cue_key}": 1.0, "colon_before_cue": float(colon_first),
+                "inner_report": float(_inner_report(text, s, e)),
                 "origin=reported": 1.0, "has_cue": 1.0, "gap_words": min(words_before, 10) / 10,
                 "gap_words>3": float(words_before > 3), f"end={reason}": 1.0, "colon_before_comp": float(colon),
                 "mark_in_subject": float(mark_in_subject),
@@ -418,7 +437,8 @@ def _colon_candidates(text: str, cues: list[tuple[int, int]]) -> Iterator[Candid
             s, e = _strip_final_punctuation(text, start, end)
             if e > s:
                 yield Candidate(s, e, "colon", cue, False, {
-                    "origin=colon": 1.0, "has_cue": 1.0, f"end={reason}": 1.0,
+                    "origin=colon": 1.0, "has_cue": 1.0, f"end={reason}": 1.0, **_next_word_features(text, e),
+                    "inner_report": float(_inner_report(text, s, e)),
                     "gap_words": min(len(text[cue[1]:colon].split()), 10) / 10,
                     "len_words": min(len(text[s:e].split()), 60) / 60, "short": float(len(text[s:e].split()) <= 3),
                     "marks_inside": float(any(ch in text[s:e] for ch in OPENING_MARKS)),
