@@ -27,6 +27,11 @@ are paraphrases). Feature blocks, each its own vectorizer fitted on the training
    flip the target's rise/fall sequence?) and antonym pairs (:data:`ANTONYMS`: is a dropped word's
    antonym added?).
 
+With quote holders (Khabar; version 4) three more parts: a TF-IDF block of the stems before the holder quote
+(:func:`context_words`: its cue and speaker, ``انتقد``/``أشاد``), class probabilities smoothed within a
+document's rows for one target (:func:`smooth_by_group`), and a learned :class:`~baselines.sklearn.
+stance_holders.HolderRanker` that names the holder quote of a hidden-split row.
+
 The classifier is ``LogisticRegression(class_weight="balanced")`` (``C`` and every block chosen on
 ANS dev; docs/RESULTS.md).
 
@@ -55,7 +60,7 @@ __all__ = ["ANTONYMS", "DOWN_WORDS", "NEGATIONS", "UP_WORDS", "EditPair", "Stanc
            "edit_pair", "light_stem", "pair_text", "skeleton", "soft_match"]
 
 MODEL_FILE = "stance_linear.joblib"
-FEATURE_VERSION = 3
+FEATURE_VERSION = 4
 SOFT_MATCH = 0.5  # char-bigram Dice at or above which a dropped and an added word are one word re-formed
 MAX_SWAPS = 30  # substitution pairs are formed from the first 30 dropped and 30 added stems
 
@@ -301,6 +306,68 @@ def edit_features(pair: EditPair) -> dict[str, float]:
     }
 
 
+CONTEXT_CHARS = 100  # characters before a holder quote read by the context block
+CONTEXT_WORDS = 8
+GROUP_SMOOTHING = 0.5  # chosen on the v0.2 train/validation cross-validation folds (docs/RESULTS.md)
+
+
+def context_words(row: Mapping[str, Any]) -> str:
+    """The light stems of the last :data:`CONTEXT_WORDS` words before a row's holder quote (its cue and speaker:
+    ``انتقد``، ``أشاد``، ``رحب``), marked ``c:``; ``c:ARTICLE`` for an article-holder row.
+
+    >>> context_words({"text": "وانتقد الوزير القرار قائلا: خطأ", "holder_start": 28, "holder_end": 31})
+    'c:انتقد c:وزير c:قرار c:قايلا'
+    """
+    start = row.get("holder_start", -1)
+    if not isinstance(start, int) or start <= 0:
+        return "c:ARTICLE"
+    words = _words(row["text"][max(0, start - CONTEXT_CHARS):start])[-CONTEXT_WORDS:]
+    return " ".join("c:" + light_stem(word) for word in words)
+
+
+def smooth_by_group(rows: Sequence[Mapping[str, Any]], probabilities: Any, weight: float) -> Any:
+    """Each row's class probabilities moved ``weight`` of the way to the mean of its group (the rows of one
+    document, target and holder kind: in the v0.2 training gold 81% of a group's quote rows share its
+    majority label); rows without a ``doc_id`` are left alone.
+
+    >>> import numpy as np
+    >>> rows = [{"doc_id": "d", "target": "t", "holder_kind": "quote"}] * 2
+    >>> smooth_by_group(rows, np.array([[0.9, 0.1], [0.3, 0.7]]), 0.5).round(2).tolist()
+    [[0.75, 0.25], [0.45, 0.55]]
+    """
+    out = probabilities.copy()
+    groups: dict[tuple[Any, ...], list[int]] = {}
+    for i, row in enumerate(rows):
+        if row.get("doc_id") is not None:
+            groups.setdefault((row["doc_id"], row.get("target"), row.get("holder_kind")), []).append(i)
+    for members in groups.values():
+        if len(members) > 1:
+            out[members] = (1 - weight) * probabilities[members] + weight * probabilities[members].mean(axis=0)
+    return out
+
+
+def _holder_ranker(rows: Sequence[Mapping[str, Any]]) -> Any:
+    """The learned holder ranker (:class:`~baselines.sklearn.stance_holders.HolderRanker`) of the training rows,
+    their holder quotes as each document's candidates; ``None`` when the rows cannot train one."""
+    from baselines.sklearn.stance_holders import HolderRanker
+
+    task_rows = [row for row in rows
+                 if row.get("doc_id") is not None and row.get("holder_kind") in ("article", "quote")]
+    candidates: dict[str, list[tuple[int, int]]] = {}
+    for row in task_rows:
+        if row["holder_kind"] == "quote" and row.get("holder_start", -1) >= 0:
+            candidates.setdefault(row["doc_id"], []).append((row["holder_start"], row["holder_end"]))
+    if not candidates:  # rows that are not the stance task's (no document, no holder kind)
+        return None
+    try:
+        return HolderRanker.train(task_rows, candidates, C=HOLDER_RANKER_C)
+    except ValueError:  # no document with two candidate quotes: the relevance rule assigns
+        return None
+
+
+HOLDER_RANKER_C = 0.1
+
+
 @dataclass
 class StanceModel:
     """Fitted vectorizers and classifier; :meth:`predict` takes stance rows (target + text)."""
@@ -313,6 +380,9 @@ class StanceModel:
     polarity: bool = False  # the quote-polarity block (baselines.sklearn.stance_polarity)
     lexicon: Any = None  # its learned lexicon (fitted on all training rows, for prediction)
     polarity_weight: float = 3.0
+    context: Any = None  # version 4, with polarity: TF-IDF of the stems before a holder quote (cue, speaker)
+    holder_ranker: Any = None  # version 4, with polarity: which candidate quote a quote-holder row names
+    group_smoothing: float = 0.0  # version 4, with polarity: weight of a row's (document, target) group mean
 
     def _blocks(self, rows: Sequence[Mapping[str, Any]]) -> tuple[dict[str, list[str]], list[list[float]]]:
         pairs = [edit_pair(row["target"], pair_text(row), self.max_words) for row in rows]
@@ -351,6 +421,9 @@ class StanceModel:
         parts.append(sparse.csr_matrix(dense * 3.0))  # scaled up so L2 regularisation does not mute them
         if self.polarity:
             parts.append(sparse.csr_matrix(self._polarity_block(rows, fit) * self.polarity_weight))
+        if self.context is not None:
+            contexts = [context_words(row) for row in rows]
+            parts.append(self.context.fit_transform(contexts) if fit else self.context.transform(contexts))
         return sparse.hstack(parts).tocsr()
 
     def _polarity_block(self, rows: Sequence[Mapping[str, Any]], fit: bool):
@@ -424,6 +497,10 @@ class StanceModel:
             C = 1.0 if polarity else 10.0
         model = cls(vectorizers=vectorizers, classifier=None, labels=labels, max_words=max_words,
                     polarity=polarity, polarity_weight=polarity_weight)
+        if polarity:
+            model.context = TfidfVectorizer(ngram_range=(1, 2), min_df=2, **words)
+            model.group_smoothing = GROUP_SMOOTHING
+            model.holder_ranker = _holder_ranker(rows)
         matrix = model._matrix(rows, fit=True)
         model.classifier = LogisticRegression(C=C, class_weight="balanced", max_iter=5000)
         model.classifier.fit(matrix, [row["label"] for row in rows])
@@ -437,7 +514,10 @@ class StanceModel:
         """One label per row."""
         if not rows:
             return []
-        return [str(label) for label in self.classifier.predict(self._matrix(rows))]
+        if not self.group_smoothing:
+            return [str(label) for label in self.classifier.predict(self._matrix(rows))]
+        probabilities = smooth_by_group(rows, self.classifier.predict_proba(self._matrix(rows)), self.group_smoothing)
+        return [str(self.classifier.classes_[i]) for i in probabilities.argmax(axis=1)]
 
     def save(self, out_dir: str | Path) -> Path:
         """Write ``out_dir/stance_linear.joblib`` (not meant to be committed)."""

@@ -17,6 +17,11 @@ are matched one to one maximising the total relevance (Hungarian algorithm; ties
 when there are more rows than candidates, every candidate is used once and the other rows take their
 most relevant candidate. Nothing is learned, so nothing can leak from the test labels.
 
+A Khabar stance model (version 4) carries a :class:`HolderRanker` instead: the same one-to-one matching over
+learned scores (a logistic regression over these shares, ranks and the candidate's place, length, cue and
+marks), trained on the training rows' own holder quotes. 5-fold CV on the v0.2 train/validation documents:
+rows with a wrong holder 643 → 621 of 2,066 (docs/RESULTS.md).
+
 >>> text = 'قال الوزير: "الاتفاق مع إيران خطأ". وأضاف: "الدوري السعودي قوي".'
 >>> rows = [{"id": "d#1", "doc_id": "d", "text": text, "target": "الدوري السعودي", "holder_kind": "quote"},
 ...         {"id": "d#2", "doc_id": "d", "text": text, "target": "إيران", "holder_kind": "quote"}]

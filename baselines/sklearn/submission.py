@@ -34,11 +34,13 @@ def stance_lines(model: Any, articles: Sequence[Article], schema: LabelSchema = 
 
     The model sees the inputs only: never the gold holder quote, which the hidden split does not give. A
     quote-holder row takes a candidate quote from ``candidates`` (``doc_id -> spans``, e.g. of ``quote_lines``),
-    else the text's spans in quotation marks, assigned to the document's rows by target relevance
+    else the text's spans in quotation marks, assigned to the document's rows by the model's learned
+    ``holder_ranker`` when it has one, else by target relevance
     (:func:`baselines.sklearn.stance_holders.assign_holder_quotes`), and is classified on that quote's text."""
     from baselines.sklearn.stance_holders import assign_holder_quotes
     from benchmark.tasks import get_task
     from benchmark.tasks.stance import stance_line
 
-    rows = assign_holder_quotes(get_task("stance").rows(articles, schema), candidates)
+    rows = assign_holder_quotes(get_task("stance").rows(articles, schema), candidates,
+                                ranker=getattr(model, "holder_ranker", None))
     return [stance_line(row, label) for row, label in zip(rows, model.predict(rows), strict=True)]

@@ -1,4 +1,5 @@
-"""The stance baseline names each quote-holder row's quote by target relevance (baselines.sklearn.stance_holders)."""
+"""The stance baseline names each quote-holder row's quote: by target relevance, or by the learned ranker of a Khabar
+stance model (baselines.sklearn.stance_holders)."""
 
 from __future__ import annotations
 
@@ -78,3 +79,64 @@ def test_the_modules_docstring_examples_hold():
 
     result = doctest.testmod(module)
     assert result.attempted > 0 and result.failed == 0
+
+
+# --------------------------------------------------------------------------- the learned ranker (stance model v4)
+
+TOPICS = [("إيران", "الاتفاق مع إيران خطأ كبير"), ("الدوري السعودي", "الدوري السعودي قوي هذا الموسم"),
+          ("النفط", "أسعار النفط سترتفع قريبا"), ("التعليم", "التعليم يحتاج إلى إصلاح")]
+
+
+def _training_rows(n_docs: int = 12) -> list[dict]:
+    """Documents of three quotes each: two about the document's targets (the holders), one about the weather."""
+    rows = []
+    for d in range(n_docs):
+        (t1, q1), (t2, q2) = TOPICS[d % 4], TOPICS[(d + 1) % 4]
+        text = f'قال الوزير: "{q1}". وتابع المدرب: "{q2}". وأضاف: "الطقس حار اليوم".'
+        for number, (target, quote) in enumerate(((t1, q1), (t2, q2)), start=1):
+            start = text.index(quote)
+            rows.append({"id": f"t{d}#{number}", "doc_id": f"t{d}", "text": text, "target": target,
+                         "holder_kind": "quote", "holder_start": start, "holder_end": start + len(quote),
+                         "label": "against" if number == 1 else "favor"})
+    return rows
+
+
+def test_the_learned_ranker_names_each_targets_quote_and_skips_the_off_topic_one():
+    from baselines.sklearn.stance_holders import HolderRanker
+
+    rows = _training_rows()
+    candidates = {}
+    for row in rows:
+        candidates.setdefault(row["doc_id"], []).append((row["holder_start"], row["holder_end"]))
+        weather = row["text"].index("الطقس")
+        candidates[row["doc_id"]].append((weather, weather + len("الطقس حار اليوم")))
+    ranker = HolderRanker.train(rows, candidates)
+    test_rows = [_row(1, "الدوري السعودي"), _row(2, "إيران")]
+    assert _holders(assign_holder_quotes(test_rows, {"d": [WEATHER, IRAN, LEAGUE]}, ranker=ranker)) == [LEAGUE, IRAN]
+    scores = ranker.scores(test_rows, [0, 1], [WEATHER, IRAN, LEAGUE])
+    assert scores.shape == (2, 3) and scores[0].argmax() == 2 and scores[1].argmax() == 1
+
+
+def test_a_ranker_needs_holders_and_other_candidates():
+    import pytest
+
+    from baselines.sklearn.stance_holders import HolderRanker
+
+    firsts = [row for row in _training_rows(2) if row["id"].endswith("#1")]  # one target, one candidate each
+    only_holders = {row["doc_id"]: [(row["holder_start"], row["holder_end"])] for row in firsts}
+    with pytest.raises(ValueError, match="holder and non-holder candidates"):
+        HolderRanker.train(firsts, only_holders)
+
+
+def test_a_khabar_stance_model_carries_its_ranker_and_context_block_an_ans_model_does_not():
+    from baselines.sklearn.stance import StanceModel, context_words
+
+    rows = [{**row, "target": row["target"] + " والموقف"} for row in _training_rows()]  # a word the quote drops
+    model = StanceModel.train(rows)
+    assert model.holder_ranker is not None and model.context is not None and model.group_smoothing > 0
+    assert context_words(rows[0]) == "c:قال c:وزير"
+    assert model.predict(rows[:2]) == ["against", "favor"]
+    ans = [{"target": "ارتفاع أسعار النفط", "text": t, "label": y}
+           for t, y in [("ارتفاع أسعار النفط اليوم", "agree"), ("انخفاض أسعار النفط", "disagree")] * 5]
+    plain = StanceModel.train(ans)
+    assert plain.holder_ranker is None and plain.context is None and plain.group_smoothing == 0.0
