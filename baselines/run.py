@@ -149,7 +149,7 @@ def train_and_predict(train: Sequence[Article], test: Sequence[Article], cluster
         lines["stance"] = stance_lines(StanceModel.train(stance_rows), test, candidates=candidates)
     elif labels:
         # a classifier needs two classes; with one seen, the only honest prediction is that label
-        lines["stance"] = stance_lines(_SingleLabel(labels[0]), test, candidates=candidates)
+        lines["stance"] = stance_lines(SingleLabel(labels[0]), test, candidates=candidates)
         notes.append(f"stance: the training documents hold one stance label ({labels[0]!r}); predicted it for all")
     else:
         raise ValueError("the training documents hold no stance; the stance baseline cannot be trained "
@@ -158,7 +158,7 @@ def train_and_predict(train: Sequence[Article], test: Sequence[Article], cluster
 
 
 @dataclass(frozen=True)
-class _SingleLabel:
+class SingleLabel:
     """The stance predictor when training saw a single label: predicts that label."""
 
     label: str
