@@ -17,6 +17,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from benchmark.cli._options import add_progress_option
+
 NAME = "round"
 HELP = "an annotation round: select articles (seeded rule), read them back (hash-checked), finish it"
 
@@ -48,6 +50,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
                    help="do not require a direct quote (a cue followed by a quotation mark)")
     p.add_argument("--floor", type=int, default=5, help="articles every outlet gives at least (default 5)")
     p.add_argument("--out", type=Path, required=True, help="selection JSON to write")
+    add_progress_option(p)
 
     p = actions.add_parser("articles", help="the selected articles from your corpus, every text hash checked")
     p.add_argument("selection", type=Path, help="selection JSON (khabar round select)")
@@ -132,8 +135,11 @@ def _select(args: argparse.Namespace) -> int:
     except (OSError, StandoffError) as error:
         print(f"error: --exclude-standoff: {error}", file=sys.stderr)
         return 1
+    from tqdm.auto import tqdm
+
     name, articles = corpus
-    selection = select_articles(articles, rule, corpus_name=name, annotated=annotated, exclude_sources=sources)
+    scanning = tqdm(articles, desc=f"scanning {name}", unit="doc", disable=not args.progress)
+    selection = select_articles(scanning, rule, corpus_name=name, annotated=annotated, exclude_sources=sources)
     write_selection(args.out, selection)
     per_outlet = ", ".join(f"{o} {row['selected']}" for o, row in selection["per_outlet"].items())
     print(f"selected {len(selection['articles'])} of {selection['eligible']} eligible article(s) "

@@ -178,3 +178,11 @@ def test_select_340_from_saudinewsnet_every_outlet_and_no_near_duplicate_of_v01(
         index.add(doc_id, articles[doc_id].text)
     pairs = [(p.first, p.second) for p in index.pairs()]
     assert not [pair for pair in pairs if set(pair) & chosen]  # none near v0.1, none near each other
+
+
+def test_select_shows_its_scan_on_stderr_unless_no_progress(world):
+    code, _, errors = _select(world, world["tmp"] / "with-bar.json")
+    assert code == 0 and "scanning saudinewsnet" in errors
+    code, _, errors = _select(world, world["tmp"] / "quiet.json", "--no-progress")
+    assert code == 0 and "scanning" not in errors
+    assert (world["tmp"] / "with-bar.json").read_bytes() == (world["tmp"] / "quiet.json").read_bytes()
