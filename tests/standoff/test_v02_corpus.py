@@ -25,32 +25,36 @@ def _gold_ids(repo_root: Path, name: str) -> list[str]:
     return [r["doc_id"] for r in read_standoff(_v02(repo_root) / name / "gold.standoff.jsonl")]
 
 
+def _json(path: Path):
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
 def _lines(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 def test_the_rounds_cover_the_selection_and_v01_once_each(repo_root):
-    selection = json.loads((_v02(repo_root) / "selection.json").read_text(encoding="utf-8"))
-    batch1 = json.loads((_v02(repo_root) / "batch-1.json").read_text(encoding="utf-8"))
+    selection = _json(_v02(repo_root) / "selection.json")
+    batch1 = _json(_v02(repo_root) / "batch-1.json")
     selected = [a["doc_id"] for a in selection["articles"]]
     v01 = [r["doc_id"] for r in read_standoff(repo_root / "annotations" / "v0.1" / "gold.standoff.jsonl")]
     ids = {name: _gold_ids(repo_root, name) for name in ROUNDS}
     assert sorted(ids["batch-1"]) == sorted(batch1["doc_ids"]) and len(ids["batch-1"]) == 100
     assert sorted(ids["batch-1"] + ids["rest"]) == sorted(selected) and len(selected) == 340
     assert sorted(ids["v01-recheck"]) == sorted(v01) and len(v01) == 60
-    extension = json.loads((_v02(repo_root) / "selection-ext.json").read_text(encoding="utf-8"))
+    extension = _json(_v02(repo_root) / "selection-ext.json")
     assert sorted(ids["ext"]) == sorted(a["doc_id"] for a in extension["articles"]) and len(ids["ext"]) == 240
     assert len({d for name in ROUNDS for d in ids[name]}) == 640
 
 
 def test_every_document_has_its_pinned_split_and_the_test_split_is_large_enough(repo_root):
-    manifest = json.loads((repo_root / "annotations" / "splits" / "manifest-v0.2.json").read_text(encoding="utf-8"))
+    manifest = _json(repo_root / "annotations" / "splits" / "manifest-v0.2.json")
     splits = {doc: entry["split"] for doc, entry in manifest["documents"].items()}
     docs = [d for name in ROUNDS for d in _gold_ids(repo_root, name)]
     assert all(doc in splits for doc in docs)
     counts = Counter(splits[doc] for doc in docs)
     assert counts["test"] >= 180 and counts["validation"] >= 40
-    v01_manifest = json.loads((repo_root / "annotations" / "splits" / "manifest.json").read_text(encoding="utf-8"))
+    v01_manifest = _json(repo_root / "annotations" / "splits" / "manifest.json")
     for doc in _gold_ids(repo_root, "v01-recheck"):  # v0.1's assignments inherited: its test stays test
         assert splits[doc] == v01_manifest["documents"][doc]["split"]
 
@@ -64,7 +68,7 @@ def test_no_committed_v02_file_holds_corpus_text(repo_root):
 @pytest.mark.parametrize("name", ["batch-1", "rest", "ext"])
 def test_every_conflict_of_a_new_round_was_decided_with_a_reason(repo_root, name):
     folder = _v02(repo_root) / name
-    summary = json.loads((folder / "adjudication-summary.json").read_text(encoding="utf-8"))
+    summary = _json(folder / "adjudication-summary.json")
     decisions = _lines(folder / "adjudication.jsonl")
     assert summary["conflicts"] == summary["reviewed"] == len(decisions) and summary["ruled"] == 0
     assert all(d.get("reason", "").strip() for d in decisions)
@@ -96,7 +100,7 @@ def test_the_rehydrated_v02_gold_builds_to_the_issue_targets(shared_data, repo_r
                                  str(repo_root / "annotations" / "splits" / "manifest-v0.2.json"),
                                  "--out", str(release), "--no-progress"])
     assert code == 0, errors
-    record = json.loads((release / "khabar_release.json").read_text(encoding="utf-8"))
+    record = _json(release / "khabar_release.json")
     assert record["documents"]["khabar"]["documents"]["test"] >= 180
     assert set(record["documents"]["khabar"]["guidelines_versions"]) == {"2.0"}
     import pyarrow.parquet as pq
@@ -116,10 +120,10 @@ def test_the_isolation_control_is_its_seeded_sample_of_batch_1(repo_root):
     import hashlib
 
     folder = _v02(repo_root) / "batch-1" / "control"
-    sample = json.loads((folder / "sample.json").read_text(encoding="utf-8"))
+    sample = _json(folder / "sample.json")
     batch1 = _gold_ids(repo_root, "batch-1")
     ranked = sorted(batch1, key=lambda d: hashlib.sha256(("khabar-v0.2-control" + d).encode()).hexdigest())
     assert sample["a"] + sample["b"] == ranked[:30]
     assert sorted(r["doc_id"] for r in read_standoff(folder / "control.standoff.jsonl")) == sorted(ranked[:30])
-    pairs = json.loads((folder / "agreement.json").read_text(encoding="utf-8"))["pairs"]
+    pairs = _json(folder / "agreement.json")["pairs"]
     assert len(pairs) == 3 and all(p["documents"] == 30 for p in pairs)
