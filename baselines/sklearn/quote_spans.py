@@ -314,6 +314,11 @@ def _reported_gap_features(gap: str) -> dict[str, float]:
     return {f"words_after_complementiser={min(after, 4)}": 1.0}
 
 
+def _bare_cue(key: str) -> str:
+    """A normalised word without a proclitic ``و``/``ف`` when what is left is a cue (``وبين`` → ``بين``)."""
+    return key[1:] if key[:1] in ("و", "ف") and key[1:] in _KEYS[True] else key
+
+
 def _clause_ends(text: str, start: int) -> list[tuple[int, str]]:
     """Where a reported clause starting at ``start`` may end, with the reason."""
     sentence_end = _sentence_end(text, start)
@@ -324,7 +329,7 @@ def _clause_ends(text: str, start: int) -> list[tuple[int, str]]:
     commas = 0
     for token in tokenize(text[start:sentence_end])[1:]:
         key = normalise_token(token.text)
-        bare = key[1:] if key[:1] in ("و", "ف") and key[1:] in _KEYS[True] else key
+        bare = _bare_cue(key)
         if bare in _KEYS[True] or key in _RESUMES:
             ends.append((start + token.start, "participle" if bare in _PARTICIPLE_KEYS else "resumes"))
         elif token.text in "،," and commas < 6:
@@ -351,7 +356,7 @@ def _next_word_features(text: str, end: int) -> dict[str, float]:
     if not following:
         return {"next=<none>": 1.0}
     key = normalise_token(following[0].text)
-    bare = key[1:] if key[:1] in ("و", "ف") and key[1:] in _KEYS[True] else key
+    bare = _bare_cue(key)
     return {f"next={key}": 1.0, "next_wa": float(key.startswith("و") and len(key) > 3),
             "next_is_cue": float(bare in _KEYS[True]),
             "next_adverbial": float(len(key) >= 5 and key.endswith("ا") and not key.startswith("ال"))}
@@ -367,7 +372,7 @@ def _inner_report(text: str, start: int, end: int) -> bool:
     """
     tokens = [normalise_token(t.text) for t in tokenize(text[start:end]) if t.text.strip()]
     for i, key in enumerate(tokens[1:], start=1):
-        bare = key[1:] if key[:1] in ("و", "ف") and key[1:] in _KEYS[True] else key
+        bare = _bare_cue(key)
         if bare in _KEYS[True] and any(w in _COMPLEMENTISERS for w in tokens[i + 1:i + 7]):
             return True
     return False

@@ -114,6 +114,7 @@ def assign_holder_quotes(rows: Sequence[Mapping[str, Any]],
     import numpy as np
 
     out = with_candidate_quotes(rows, candidates)
+    article_targets = _article_targets(out)
     slots: dict[str, list[int]] = {}
     for i, row in enumerate(out):
         if row["holder_kind"] != "article":
@@ -122,7 +123,8 @@ def assign_holder_quotes(rows: Sequence[Mapping[str, Any]],
         text = out[members[0]]["text"]
         spans = holder_candidates(doc_id, text, candidates)
         if ranker is not None:
-            for slot, cand in _assign(ranker.scores(out, members, spans)).items():
+            doc_rows = [out[i] for i in members]
+            for slot, cand in _assign(ranker.scores(doc_rows, spans, article_targets.get(doc_id, set()))).items():
                 out[members[slot]]["holder_start"], out[members[slot]]["holder_end"] = spans[cand]
             continue
         pieces = [_span_stems(text, span, bound) for span, bound in zip(spans, _context_bounds(spans, len(text)),
@@ -146,7 +148,7 @@ def _bucket(value: float, edges: Sequence[float]) -> int:
 def _document_pairs(text: str, spans: Sequence[tuple[int, int]], targets: Sequence[str],
                     article_targets: set[str], slots_per_target: Mapping[str, int]) -> list[list[dict[str, float]]]:
     """``[target][candidate] -> features`` of one document (see :class:`HolderRanker`)."""
-    from baselines.sklearn.quote_spans import find_cues
+    from baselines.sklearn.quote_spans import OPENING_MARKS, find_cues
 
     cues = find_cues(text)
     bounds = _context_bounds(spans, len(text))
@@ -180,7 +182,7 @@ def _document_pairs(text: str, spans: Sequence[tuple[int, int]], targets: Sequen
                 "position": c / max(n_cands - 1, 1), "first": float(c == 0), "last": float(c == n_cands - 1),
                 f"words={_bucket(len(surface.split()), (3, 8, 20, 50))}": 1.0,
                 "cue_before": float(any(start - CUE_WINDOW <= cue_end <= start for _, cue_end in cues)),
-                "marks": float(surface[:1] in '"«“”' or text[start - 1:start] in '"«“”'),
+                "marks": float(surface[:1] in OPENING_MARKS or (start > 0 and text[start - 1] in OPENING_MARKS)),
                 "article_target": float(target in article_targets),
                 f"target_seen={_bucket(min(before), (200, 600, 1500)) if before else 'never'}": 1.0,
             }
@@ -198,6 +200,15 @@ def _documents(rows: Sequence[Mapping[str, Any]]) -> dict[str, list[int]]:
     return out
 
 
+def _article_targets(rows: Sequence[Mapping[str, Any]]) -> dict[str, set[str]]:
+    """doc_id → the targets of its article-holder rows."""
+    out: dict[str, set[str]] = {}
+    for row in rows:
+        if row["holder_kind"] == "article":
+            out.setdefault(row["doc_id"], set()).add(row["target"])
+    return out
+
+
 @dataclass
 class HolderRanker:
     """A learned relevance of a candidate quote to a quote-holder row's target (stance task v2.0).
@@ -208,9 +219,10 @@ class HolderRanker:
     the candidate is within the first ``k`` for a target with ``k`` rows, whether the target is the most
     relevant of the document's targets for it, the number of targets, rows per candidate, the candidate's
     place, length, a cue word before it, quotation marks, whether the target also has an article-holder row,
-    and how far back the target was last named. Trained on the training documents' gold quote spans as
-    candidates (label: the candidate is a holder quote of a row with this target); at prediction the
-    candidates are a quote model's spans, and :func:`assign_holder_quotes` matches rows and candidates one
+    and how far back the target was last named. Trained on gold rows and each document's candidate spans
+    (label: the candidate is the holder quote of a row with this target; the stance model passes its training
+    rows' own holder quotes, so a saved model carries its ranker); at prediction the candidates are a quote
+    model's spans, and :func:`assign_holder_quotes` matches rows and candidates one
     to one maximising the summed scores. Only public inputs (text, target, ``holder_kind``) and the
     candidate spans are read."""
 
@@ -218,14 +230,11 @@ class HolderRanker:
     classifier: Any
 
     @staticmethod
-    def _pairs(rows: Sequence[Mapping[str, Any]], members: Sequence[int], spans: Sequence[tuple[int, int]]
+    def _pairs(doc_rows: Sequence[Mapping[str, Any]], spans: Sequence[tuple[int, int]], article_targets: set[str]
                ) -> tuple[list[str], list[list[dict[str, float]]]]:
-        doc_rows = [rows[i] for i in members]
         targets = sorted({row["target"] for row in doc_rows})
         counts = {t: sum(row["target"] == t for row in doc_rows) for t in targets}
-        doc_id = doc_rows[0]["doc_id"]
-        article = {row["target"] for row in rows if row["doc_id"] == doc_id and row["holder_kind"] == "article"}
-        return targets, _document_pairs(doc_rows[0]["text"], spans, targets, article, counts)
+        return targets, _document_pairs(doc_rows[0]["text"], spans, targets, article_targets, counts)
 
     @classmethod
     def train(cls, rows: Sequence[Mapping[str, Any]], candidates: Mapping[str, Sequence[tuple[int, int]]],
@@ -236,12 +245,14 @@ class HolderRanker:
         from sklearn.linear_model import LogisticRegression
 
         x, y = [], []
+        article_targets = _article_targets(rows)
         for doc_id, members in _documents(rows).items():
             spans = sorted(set(candidates.get(doc_id, ())))
             if not spans:
                 continue
-            holders = {(rows[i]["target"], (rows[i]["holder_start"], rows[i]["holder_end"])) for i in members}
-            targets, pairs = cls._pairs(rows, members, spans)
+            doc_rows = [rows[i] for i in members]
+            holders = {(row["target"], (row["holder_start"], row["holder_end"])) for row in doc_rows}
+            targets, pairs = cls._pairs(doc_rows, spans, article_targets.get(doc_id, set()))
             for target, row in zip(targets, pairs, strict=True):
                 for span, feats in zip(spans, row, strict=True):
                     x.append(feats)
@@ -254,12 +265,13 @@ class HolderRanker:
         classifier.fit(vectorizer.fit_transform(x), y)
         return cls(vectorizer, classifier)
 
-    def scores(self, rows: Sequence[Mapping[str, Any]], members: Sequence[int],
-               spans: Sequence[tuple[int, int]]) -> Any:
-        """``[slot][candidate]`` scores of one document's quote-holder rows ``members``."""
+    def scores(self, doc_rows: Sequence[Mapping[str, Any]], spans: Sequence[tuple[int, int]],
+               article_targets: set[str] = frozenset()) -> Any:
+        """``[row][candidate]`` scores of one document's quote-holder rows ``doc_rows`` (``article_targets``:
+        the targets of the document's article-holder rows)."""
         import numpy as np
 
-        targets, pairs = self._pairs(rows, members, spans)
+        targets, pairs = self._pairs(doc_rows, spans, set(article_targets))
         flat = self.classifier.decision_function(self.vectorizer.transform([f for row in pairs for f in row]))
         by_target = {t: flat[i * len(spans):(i + 1) * len(spans)] for i, t in enumerate(targets)}
-        return np.array([by_target[rows[i]["target"]] for i in members])
+        return np.array([by_target[row["target"]] for row in doc_rows])

@@ -113,7 +113,7 @@ def test_the_learned_ranker_names_each_targets_quote_and_skips_the_off_topic_one
     ranker = HolderRanker.train(rows, candidates)
     test_rows = [_row(1, "الدوري السعودي"), _row(2, "إيران")]
     assert _holders(assign_holder_quotes(test_rows, {"d": [WEATHER, IRAN, LEAGUE]}, ranker=ranker)) == [LEAGUE, IRAN]
-    scores = ranker.scores(test_rows, [0, 1], [WEATHER, IRAN, LEAGUE])
+    scores = ranker.scores(test_rows, [WEATHER, IRAN, LEAGUE])
     assert scores.shape == (2, 3) and scores[0].argmax() == 2 and scores[1].argmax() == 1
 
 
@@ -134,9 +134,11 @@ def test_a_khabar_stance_model_carries_its_ranker_and_context_block_an_ans_model
     rows = [{**row, "target": row["target"] + " والموقف"} for row in _training_rows()]  # a word the quote drops
     model = StanceModel.train(rows)
     assert model.holder_ranker is not None and model.context is not None and model.group_smoothing > 0
+    assert model.meta["holder_choice"] == "learned ranker" and model.meta["context_block"]
     assert context_words(rows[0]) == "c:قال c:وزير"
     assert model.predict(rows[:2]) == ["against", "favor"]
     ans = [{"target": "ارتفاع أسعار النفط", "text": t, "label": y}
            for t, y in [("ارتفاع أسعار النفط اليوم", "agree"), ("انخفاض أسعار النفط", "disagree")] * 5]
     plain = StanceModel.train(ans)
     assert plain.holder_ranker is None and plain.context is None and plain.group_smoothing == 0.0
+    assert plain.meta["holder_choice"] == "none"
