@@ -131,7 +131,7 @@ class LearnedLexicon:
     def scalars(self, stems: Sequence[str]) -> dict[str, float]:
         """Per label: the mean and the extremes of the row's stems' log-odds (squashed to [0, 1])."""
         out: dict[str, float] = {}
-        known = [self.log_odds[s] for s in set(stems) if s in self.log_odds]
+        known = [self.log_odds[s] for s in sorted(set(stems)) if s in self.log_odds]  # a fixed sum order
         for label in self.labels:
             values = [v[label] for v in known] or [0.0]
             mean = sum(values) / len(values)

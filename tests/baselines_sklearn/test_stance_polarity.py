@@ -62,3 +62,19 @@ def test_the_block_is_on_for_quote_rows_only_and_predicts_their_polarity():
                               ("فوز الفريق بالكأس", "خسارة الفريق للكأس", "disagree")] * 3]
     claim_model = StanceModel.train(claims)
     assert not claim_model.polarity and claim_model.meta["C"] == 10.0  # ANS/Baly: version-2 features, C = 10
+
+
+def test_the_learned_lexicon_gives_the_same_floats_whatever_the_hash_seed():
+    """Its mean is a float sum: summed in set order it changed in the last bits with PYTHONHASHSEED, enough to move
+    the classifier's lbfgs stopping point (stance figures differed by ~0.001 between runs)."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("from baselines.sklearn.stance_polarity import LearnedLexicon\n"
+            "docs = [[f'w{i}', f'w{i + 1}', f'x{i % 7}', f'y{i % 3}'] for i in range(60)]\n"
+            "lex = LearnedLexicon.fit(docs, ['favor', 'against', 'neutral'] * 20)\n"
+            "print(repr(sorted(lex.scalars([f'w{i}' for i in range(40)] + ['x1', 'y2']).items())))\n")
+    outputs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                              env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2", "3")}
+    assert len(outputs) == 1 and "learned_mean" in outputs.pop()
