@@ -417,7 +417,7 @@ def _reported_candidates(text: str, cues: list[tuple[int, int]], config: SpanCon
                 "len_words": min(len(text[s:e].split()), 60) / 60, "short": float(len(text[s:e].split()) <= 3),
                 "ends_mark": float(text[e - 1] in CLOSING_MARKS),
                 "marks_inside": float(any(ch in text[s:e] for ch in OPENING_MARKS)),
-                "participle_cue": float(normalise_token(text[cue[0]:cue[1]]) in _PARTICIPLE_KEYS),
+                "participle_cue": float(cue_key in _PARTICIPLE_KEYS),
             })
 
 

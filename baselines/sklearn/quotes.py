@@ -138,7 +138,7 @@ def _heuristic_mentions(text: str, cues: Sequence[tuple[int, int]]) -> list[tupl
     return mentions
 
 
-def _bucket(value: int, edges: Sequence[int]) -> int:
+def _bucket(value: float, edges: Sequence[float]) -> int:
     return next((i for i, edge in enumerate(edges) if value <= edge), len(edges))
 
 

@@ -36,6 +36,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from baselines.sklearn.quotes import _bucket
 from baselines.sklearn.stance import _words, light_stem
 from benchmark.tasks.stance import holder_candidates, with_candidate_quotes
 
@@ -71,11 +72,21 @@ def _span_stems(text: str, span: tuple[int, int], bounds: tuple[int, int]) -> tu
             _stems(text[end:min(high, end + RIGHT_CONTEXT)]))
 
 
-def _score(pieces: tuple[set[str], set[str], set[str]], target_stems: set[str]) -> float:
+def _shares(pieces: tuple[set[str], set[str], set[str]], target_stems: set[str]) -> tuple[float, float, float]:
+    """The share of the target's stems found in the quote, its left and its right context (0s for no stems)."""
     if not target_stems:
-        return 0.0
+        return 0.0, 0.0, 0.0
     quote, left, right = (len(piece & target_stems) / len(target_stems) for piece in pieces)
+    return quote, left, right
+
+
+def _weighted(shares: tuple[float, float, float]) -> float:
+    quote, left, right = shares
     return quote + left + RIGHT_WEIGHT * right
+
+
+def _score(pieces: tuple[set[str], set[str], set[str]], target_stems: set[str]) -> float:
+    return _weighted(_shares(pieces, target_stems))
 
 
 def _context_bounds(spans: Sequence[tuple[int, int]], length: int) -> list[tuple[int, int]]:
@@ -114,23 +125,16 @@ def assign_holder_quotes(rows: Sequence[Mapping[str, Any]],
     import numpy as np
 
     out = with_candidate_quotes(rows, candidates)
-    article_targets = _article_targets(out)
-    slots: dict[str, list[int]] = {}
-    for i, row in enumerate(out):
-        if row["holder_kind"] != "article":
-            slots.setdefault(row["doc_id"], []).append(i)
-    for doc_id, members in slots.items():
+    article_targets = _article_targets(out) if ranker is not None else {}
+    for doc_id, members in _documents(out).items():
         text = out[members[0]]["text"]
         spans = holder_candidates(doc_id, text, candidates)
         if ranker is not None:
-            doc_rows = [out[i] for i in members]
-            for slot, cand in _assign(ranker.scores(doc_rows, spans, article_targets.get(doc_id, set()))).items():
-                out[members[slot]]["holder_start"], out[members[slot]]["holder_end"] = spans[cand]
-            continue
-        pieces = [_span_stems(text, span, bound) for span, bound in zip(spans, _context_bounds(spans, len(text)),
-                                                                         strict=True)]
-        targets = [_stems(out[i]["target"]) for i in members]
-        scores = np.array([[_score(p, target) for p in pieces] for target in targets])
+            scores = ranker.scores([out[i] for i in members], spans, article_targets.get(doc_id, set()))
+        else:
+            pieces = [_span_stems(text, span, bound)
+                      for span, bound in zip(spans, _context_bounds(spans, len(text)), strict=True)]
+            scores = np.array([[_score(p, _stems(out[i]["target"])) for p in pieces] for i in members])
         for slot, cand in _assign(scores).items():
             out[members[slot]]["holder_start"], out[members[slot]]["holder_end"] = spans[cand]
     return out
@@ -139,10 +143,6 @@ def assign_holder_quotes(rows: Sequence[Mapping[str, Any]],
 # --------------------------------------------------------------------------- the learned holder ranker
 
 CUE_WINDOW = 80  # characters before a candidate searched for a cue word
-
-
-def _bucket(value: float, edges: Sequence[float]) -> int:
-    return next((i for i, edge in enumerate(edges) if value <= edge), len(edges))
 
 
 def _document_pairs(text: str, spans: Sequence[tuple[int, int]], targets: Sequence[str],
@@ -155,8 +155,8 @@ def _document_pairs(text: str, spans: Sequence[tuple[int, int]], targets: Sequen
     pieces = [_span_stems(text, span, bound) for span, bound in zip(spans, bounds, strict=True)]
     words_at = [(m.start(), light_stem(w)) for m in re.finditer(r"\S+", text) for w in _words(m.group())]
     stems = [_stems(target) for target in targets]
-    shares = [[tuple(len(p & ts) / len(ts) if ts else 0.0 for p in piece) for piece in pieces] for ts in stems]
-    totals = [[q + left + RIGHT_WEIGHT * right for q, left, right in row] for row in shares]
+    shares = [[_shares(piece, ts) for piece in pieces] for ts in stems]
+    totals = [[_weighted(share) for share in row] for row in shares]
     n_cands, n_targets = len(spans), len(targets)
     out = []
     for t, (target, ts) in enumerate(zip(targets, stems, strict=True)):
