@@ -121,9 +121,10 @@ def evaluation_folds(articles: Sequence[Article], splits: dict[str, str], k: int
 
 
 def train_and_predict(train: Sequence[Article], test: Sequence[Article], clusters: Any = None,
-                      notes: list[str] | None = None) -> dict[str, list[dict[str, Any]]]:
+                      notes: list[str] | None = None, encoder: Any = None) -> dict[str, list[dict[str, Any]]]:
     """Train the three scikit-learn baselines on ``train`` and return their submission lines on ``test``;
-    anything degenerate (e.g. one stance label seen) is appended to ``notes``."""
+    anything degenerate (e.g. one stance label seen) is appended to ``notes``. ``encoder``: a sentence encoder
+    (:class:`~baselines.sklearn.encoder.SentenceEncoder`) for the stance baseline's embedding features."""
     notes = notes if notes is not None else []
     from baselines.sklearn.ner import NerModel, NestedSpansWarning
     from baselines.sklearn.quotes import QuoteModel
@@ -146,7 +147,7 @@ def train_and_predict(train: Sequence[Article], test: Sequence[Article], cluster
     candidates = {line["doc_id"]: sorted((q["start"], q["end"]) for q in line["quotes"]) for line in lines["quotes"]}
     labels = sorted({row["label"] for row in stance_rows})
     if len(labels) >= 2:
-        lines["stance"] = stance_lines(StanceModel.train(stance_rows), test, candidates=candidates)
+        lines["stance"] = stance_lines(StanceModel.train(stance_rows, encoder=encoder), test, candidates=candidates)
     elif labels:
         # a classifier needs two classes; with one seen, the only honest prediction is that label
         lines["stance"] = stance_lines(SingleLabel(labels[0]), test, candidates=candidates)
@@ -175,7 +176,8 @@ class SingleLabel:
 def run_main(inputs: Sequence[str | Path] = (DEFAULT_INPUT,), *, manifest: str | Path | None = DEFAULT_MANIFEST,
              out: str | Path = "runs/main", folds: int = 5, design: str = "auto",
              clusters: str | Path | None = None, license: str | None = None,
-             progress: bool = True, log: Callable[[str], None] = print) -> RunReport:
+             progress: bool = True, log: Callable[[str], None] = print,
+             encoder: str | Path | None = None) -> RunReport:
     """Run every stage; return where each output went (see the module docs)."""
     from benchmark.io import write_articles, write_jsonl
     from benchmark.release.build import ReleaseSource, build_release
@@ -208,13 +210,20 @@ def run_main(inputs: Sequence[str | Path] = (DEFAULT_INPUT,), *, manifest: str |
         from baselines.sklearn.wordclusters import WordClusters
 
         word_clusters = WordClusters.load(Path(clusters).expanduser())
+    sentence_encoder = None
+    if encoder:
+        from baselines.sklearn.encoder import SentenceEncoder
+
+        sentence_encoder = SentenceEncoder(str(encoder))  # one object: its embeddings are memoised across folds
+        sentence_encoder.dimension()  # read it now: a wrong folder fails before any training
+        log(f"[baselines] stance embedding features: {sentence_encoder.describe()}")
     started = time.perf_counter()
     submissions: dict[str, list[dict[str, Any]]] = {task: [] for task in TASKS}
     evaluated: list[Article] = []
     for index, (train, test) in enumerate(plan, start=1):
         report.folds.append({"train": [a.doc_id for a in train], "test": [a.doc_id for a in test]})
         notes: list[str] = []
-        lines = train_and_predict(train, test, word_clusters, notes)
+        lines = train_and_predict(train, test, word_clusters, notes, encoder=sentence_encoder)
         for note in notes:
             log(f"[baselines] fold {index}: note: {note}")
         report.notes.extend(f"fold {index}: {note}" for note in notes)
@@ -230,7 +239,9 @@ def run_main(inputs: Sequence[str | Path] = (DEFAULT_INPUT,), *, manifest: str |
     system_dir.mkdir(parents=True, exist_ok=True)
     (system_dir / "metadata.json").write_text(json.dumps(
         {"name": "scikit-learn baselines", "team": "Khabar", "model": "CRF (NER), cue+LR ranker (quotes), "
-         "TF-IDF+LR (stance)", "description": design_text}, ensure_ascii=False, indent=2), encoding="utf-8")
+         "TF-IDF+LR (stance)" + (f" with frozen sentence embeddings of {sentence_encoder.describe()}"
+                                 if sentence_encoder is not None else ""),
+         "description": design_text}, ensure_ascii=False, indent=2), encoding="utf-8")
     for task in TASKS:
         write_jsonl(system_dir / f"{task}.jsonl", submissions[task])
         report.outputs[f"submission {task}"] = str(system_dir / f"{task}.jsonl")

@@ -96,7 +96,7 @@ def cross_validate_quotes(folds, mentions, gold: Path, cache: Path) -> dict[str,
     return _report("quotes", "5-fold CV", lines, gold, QUOTE_METRICS)
 
 
-def cross_validate_stance(folds, gold: Path, cache: Path) -> dict[str, Any]:
+def cross_validate_stance(folds, gold: Path, cache: Path, encoder: str | None = None) -> dict[str, Any]:
     from baselines.sklearn.stance import StanceModel
     from baselines.sklearn.stance_holders import assign_holder_quotes
     from benchmark.schema import KHABAR
@@ -104,6 +104,10 @@ def cross_validate_stance(folds, gold: Path, cache: Path) -> dict[str, Any]:
     from benchmark.tasks.stance import read_quote_candidates, stance_line
 
     candidates = read_quote_candidates(cache / "quotes.oof.jsonl")
+    if encoder is not None:
+        from baselines.sklearn.encoder import SentenceEncoder
+
+        encoder = SentenceEncoder(encoder)  # one object: its embeddings are memoised across the folds
     task = get_task("stance")
     lines, oracle = [], []
     for i, (train, held) in enumerate(folds, start=1):
@@ -112,7 +116,7 @@ def cross_validate_stance(folds, gold: Path, cache: Path) -> dict[str, Any]:
         if not labels:
             raise ValueError(f"fold {i}: its training documents hold no stance (fix: use more documents)")
         if len(labels) >= 2:
-            model = StanceModel.train(train_rows)
+            model = StanceModel.train(train_rows, encoder=encoder)
         else:  # as khabar run: a classifier needs two labels; with one seen, that label is the honest prediction
             print(f"[stance] fold {i}: the training rows hold one label ({labels[0]!r}); predicting it for all")
             model = SingleLabel(labels[0])
@@ -134,6 +138,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--cache", required=True, help="folder for the cached mentions and the out-of-fold outputs")
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--task", choices=("quotes", "stance", "all"), default="all")
+    parser.add_argument("--encoder", help="sentence encoder for the stance baseline's embedding features (a model "
+                                          "folder, e.g. from `khabar convert-e5`, or id); optional")
     args = parser.parse_args(argv)
 
     cache = Path(args.cache)
@@ -151,7 +157,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.task in ("stance", "all"):
         if not (cache / "quotes.oof.jsonl").exists():
             parser.error("the stance run names quotes from the quotes run's spans: run --task quotes first")
-        results["stance"] = cross_validate_stance(folds, gold, cache)
+        results["stance"] = cross_validate_stance(folds, gold, cache, args.encoder)
     (cache / f"results-{args.task}.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
     return 0
 

@@ -309,6 +309,8 @@ def edit_features(pair: EditPair) -> dict[str, float]:
 CONTEXT_CHARS = 100  # characters before a holder quote read by the context block
 CONTEXT_WORDS = 8
 GROUP_SMOOTHING = 0.5  # chosen on the v0.2 train/validation cross-validation folds (docs/RESULTS.md)
+ARTICLE_LEAD_CHARS = 600  # what the sentence encoder reads of an article-holder row
+ENCODER_WEIGHT = 1.0  # the embedding block's scale in the classifier (ditto)
 HOLDER_RANKER_C = 0.1  # ditto (0.437 vs 0.436 at C = 1: the ranker is not sensitive to it)
 
 
@@ -347,7 +349,16 @@ def smooth_by_group(rows: Sequence[Mapping[str, Any]], probabilities: Any, weigh
     return out
 
 
-def _holder_ranker(rows: Sequence[Mapping[str, Any]]) -> Any:
+def encoder_passage(row: Mapping[str, Any]) -> str:
+    """What the sentence encoder reads of a row: its holder quote, or the article's lead (its first
+    :data:`ARTICLE_LEAD_CHARS` characters) for an article-holder row or a row without a holder span."""
+    start, end = row.get("holder_start", -1), row.get("holder_end", -1)
+    if isinstance(start, int) and isinstance(end, int) and 0 <= start < end:
+        return row["text"][start:end]
+    return row["text"][:ARTICLE_LEAD_CHARS]
+
+
+def _holder_ranker(rows: Sequence[Mapping[str, Any]], encoder: Any = None) -> Any:
     """The learned holder ranker (:class:`~baselines.sklearn.stance_holders.HolderRanker`) of the training rows,
     their holder quotes as each document's candidates; ``None`` when the rows cannot train one."""
     from baselines.sklearn.stance_holders import HolderRanker
@@ -361,7 +372,7 @@ def _holder_ranker(rows: Sequence[Mapping[str, Any]]) -> Any:
     if not candidates:  # rows that are not the stance task's (no document, no holder kind)
         return None
     try:
-        return HolderRanker.train(task_rows, candidates, C=HOLDER_RANKER_C)
+        return HolderRanker.train(task_rows, candidates, C=HOLDER_RANKER_C, encoder=encoder)
     except ValueError:  # no document with two candidate quotes: the relevance rule assigns
         return None
 
@@ -381,6 +392,7 @@ class StanceModel:
     context: Any = None  # version 4, with polarity: TF-IDF of the stems before a holder quote (cue, speaker)
     holder_ranker: Any = None  # version 4, with polarity: which candidate quote a quote-holder row names
     group_smoothing: float = 0.0  # version 4, with polarity: weight of a row's (document, target) group mean
+    encoder: Any = None  # optional: a frozen SentenceEncoder whose embeddings join classifier and holder ranker
 
     def _blocks(self, rows: Sequence[Mapping[str, Any]]) -> tuple[dict[str, list[str]], list[list[float]]]:
         pairs = [edit_pair(row["target"], pair_text(row), self.max_words) for row in rows]
@@ -428,6 +440,9 @@ class StanceModel:
                     parts.append(self.context.fit_transform(contexts))
                 except ValueError:  # no context word in two training rows (tiny data): nothing to learn from
                     self.context = None
+        if self.encoder is not None:
+            embeddings = self.encoder.passages([encoder_passage(row) for row in rows])
+            parts.append(sparse.csr_matrix(embeddings * ENCODER_WEIGHT))
         return sparse.hstack(parts).tocsr()
 
     def _polarity_block(self, rows: Sequence[Mapping[str, Any]], fit: bool):
@@ -462,7 +477,7 @@ class StanceModel:
 
     @classmethod
     def train(cls, rows: Sequence[Mapping[str, Any]], *, C: float | None = None, max_words: int | None = None,
-              polarity: bool | None = None, polarity_weight: float = 3.0) -> StanceModel:
+              polarity: bool | None = None, polarity_weight: float = 3.0, encoder: Any = None) -> StanceModel:
         """Fit on stance rows (``target``, ``text``, ``label``; optional ``holder_start/end``).
 
         ``max_words`` keeps only the first N words of each text (long web articles, e.g. Baly's);
@@ -470,7 +485,9 @@ class StanceModel:
         (:mod:`baselines.sklearn.stance_polarity`); by default it is on when some training row's holder is a
         quote (Khabar) and off for claim–text pairs (ANS, Baly), whose features stay those of version 2.
         ``C`` defaults to 10 without the block (chosen on ANS dev) and to 1 with it (chosen on the Khabar v0.1
-        cross-validation folds, docs/RESULTS.md)."""
+        cross-validation folds, docs/RESULTS.md). ``encoder`` (a :class:`~baselines.sklearn.encoder.SentenceEncoder`
+        or a model folder/id for one) adds frozen sentence embeddings: of the holder quote (or the article's lead) to
+        the classifier's features, and the target–candidate similarities to the holder ranker's."""
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.linear_model import LogisticRegression
 
@@ -499,12 +516,16 @@ class StanceModel:
             polarity = any(isinstance(row.get("holder_start"), int) and row["holder_start"] >= 0 for row in rows)
         if C is None:
             C = 1.0 if polarity else 10.0
+        if isinstance(encoder, (str, Path)):
+            from baselines.sklearn.encoder import SentenceEncoder
+
+            encoder = SentenceEncoder(str(encoder))
         model = cls(vectorizers=vectorizers, classifier=None, labels=labels, max_words=max_words,
-                    polarity=polarity, polarity_weight=polarity_weight)
+                    polarity=polarity, polarity_weight=polarity_weight, encoder=encoder)
         if polarity:
             model.context = TfidfVectorizer(ngram_range=(1, 2), min_df=2, **words)
             model.group_smoothing = GROUP_SMOOTHING
-            model.holder_ranker = _holder_ranker(rows)
+            model.holder_ranker = _holder_ranker(rows, encoder)
         matrix = model._matrix(rows, fit=True)
         model.classifier = LogisticRegression(C=C, class_weight="balanced", max_iter=5000)
         model.classifier.fit(matrix, [row["label"] for row in rows])
@@ -512,6 +533,7 @@ class StanceModel:
                       "polarity": polarity, "context_block": model.context is not None,
                       "holder_choice": ("learned ranker" if model.holder_ranker is not None
                                         else "target relevance rule" if polarity else "none"),
+                      "encoder": encoder.describe() if encoder is not None else None,
                       "labels": list(labels),
                       "n_features": int(matrix.shape[1])}
         return model

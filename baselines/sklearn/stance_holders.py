@@ -40,7 +40,7 @@ from baselines.sklearn.quotes import _bucket
 from baselines.sklearn.stance import _words, light_stem
 from benchmark.tasks.stance import holder_candidates, with_candidate_quotes
 
-__all__ = ["HolderRanker", "assign_holder_quotes", "relevance"]
+__all__ = ["HolderRanker", "assign_holder_quotes", "prefetch_embeddings", "relevance"]
 
 LEFT_CONTEXT = 200  # characters before a quote searched for the target (cue, speaker, subject)
 RIGHT_CONTEXT = 100
@@ -126,7 +126,12 @@ def assign_holder_quotes(rows: Sequence[Mapping[str, Any]],
 
     out = with_candidate_quotes(rows, candidates)
     article_targets = _article_targets(out) if ranker is not None else {}
-    for doc_id, members in _documents(out).items():
+    documents = _documents(out)
+    if ranker is not None and ranker.encoder is not None:
+        prefetch_embeddings(ranker.encoder, [
+            (out[m[0]]["text"], holder_candidates(doc_id, out[m[0]]["text"], candidates), [out[i]["target"] for i in m])
+            for doc_id, m in documents.items()])
+    for doc_id, members in documents.items():
         text = out[members[0]]["text"]
         spans = holder_candidates(doc_id, text, candidates)
         if ranker is not None:
@@ -143,10 +148,13 @@ def assign_holder_quotes(rows: Sequence[Mapping[str, Any]],
 # --------------------------------------------------------------------------- the learned holder ranker
 
 CUE_WINDOW = 80  # characters before a candidate searched for a cue word
+ENCODER_CONTEXT = 150  # characters before a candidate embedded with it (cue, speaker, subject)
+ENCODER_SCALE = 5.0  # cosine similarities scaled up so L2 regularisation does not mute them
 
 
 def _document_pairs(text: str, spans: Sequence[tuple[int, int]], targets: Sequence[str],
-                    article_targets: set[str], slots_per_target: Mapping[str, int]) -> list[list[dict[str, float]]]:
+                    article_targets: set[str], slots_per_target: Mapping[str, int],
+                    encoder: Any = None) -> list[list[dict[str, float]]]:
     """``[target][candidate] -> features`` of one document (see :class:`HolderRanker`)."""
     from baselines.sklearn.quote_spans import OPENING_MARKS, find_cues
 
@@ -188,7 +196,45 @@ def _document_pairs(text: str, spans: Sequence[tuple[int, int]], targets: Sequen
             }
             row.append(feats)
         out.append(row)
+    if encoder is not None:
+        _add_encoder_features(out, text, spans, targets, encoder)
     return out
+
+
+def _encoder_views(text: str, spans: Sequence[tuple[int, int]]) -> dict[str, list[str]]:
+    """The passages embedded per candidate: the quote, and the quote with the words before it."""
+    return {"quote": [text[start:end] for start, end in spans],
+            "context": [text[max(0, start - ENCODER_CONTEXT):end] for start, end in spans]}
+
+
+def prefetch_embeddings(encoder: Any,
+                        documents: Sequence[tuple[str, Sequence[tuple[int, int]], Sequence[str]]]) -> None:
+    """Embed every passage and target the ranker will ask for, in large batches (``documents``: text, candidate
+    spans, targets): one call instead of a few small ones per document."""
+    encoder.queries(sorted({target for _, _, targets in documents for target in targets}))
+    encoder.passages(sorted({passage for text, spans, _ in documents
+                             for view in _encoder_views(text, spans).values() for passage in view}))
+
+
+def _add_encoder_features(pairs: list[list[dict[str, float]]], text: str, spans: Sequence[tuple[int, int]],
+                          targets: Sequence[str], encoder: Any) -> None:
+    """Add to ``pairs[target][candidate]`` the cosine similarity of the target (a query) to the candidate quote and
+    to the quote with the words before it (passages), each candidate's rank by it among the document's candidates,
+    and with several targets the margin over the candidate's closest other target."""
+    import numpy as np
+
+    queries = encoder.queries(list(targets))
+    for name, passages in _encoder_views(text, spans).items():
+        similarity = queries @ encoder.passages(passages).T  # [target, candidate]
+        for t, row in enumerate(pairs):
+            rank = {int(c): r for r, c in enumerate(np.argsort(-similarity[t], kind="stable"))}
+            for c, feats in enumerate(row):
+                feats[f"emb_{name}"] = float(similarity[t, c]) * ENCODER_SCALE
+                feats[f"emb_{name}_rank={min(rank[c], 3)}"] = 1.0
+                if len(targets) > 1:
+                    closest_other = max(similarity[u, c] for u in range(len(targets)) if u != t)
+                    feats[f"emb_{name}_margin"] = float(similarity[t, c] - closest_other) * ENCODER_SCALE
+                    feats[f"emb_{name}_best_target"] = float(similarity[t, c] >= closest_other)
 
 
 def _documents(rows: Sequence[Mapping[str, Any]]) -> dict[str, list[int]]:
@@ -209,6 +255,14 @@ def _article_targets(rows: Sequence[Mapping[str, Any]]) -> dict[str, set[str]]:
     return out
 
 
+def _target_pairs(doc_rows: Sequence[Mapping[str, Any]], spans: Sequence[tuple[int, int]], article_targets: set[str],
+                  encoder: Any = None) -> tuple[list[str], list[list[dict[str, float]]]]:
+    """The document's targets (sorted) and their ``[target][candidate]`` features."""
+    targets = sorted({row["target"] for row in doc_rows})
+    counts = {t: sum(row["target"] == t for row in doc_rows) for t in targets}
+    return targets, _document_pairs(doc_rows[0]["text"], spans, targets, article_targets, counts, encoder)
+
+
 @dataclass
 class HolderRanker:
     """A learned relevance of a candidate quote to a quote-holder row's target (stance task v2.0).
@@ -219,40 +273,45 @@ class HolderRanker:
     the candidate is within the first ``k`` for a target with ``k`` rows, whether the target is the most
     relevant of the document's targets for it, the number of targets, rows per candidate, the candidate's
     place, length, a cue word before it, quotation marks, whether the target also has an article-holder row,
-    and how far back the target was last named. Trained on gold rows and each document's candidate spans
-    (label: the candidate is the holder quote of a row with this target; the stance model passes its training
-    rows' own holder quotes, so a saved model carries its ranker); at prediction the candidates are a quote
-    model's spans, and :func:`assign_holder_quotes` matches rows and candidates one
-    to one maximising the summed scores. Only public inputs (text, target, ``holder_kind``) and the
+    and how far back the target was last named; with a sentence ``encoder``
+    (:class:`~baselines.sklearn.encoder.SentenceEncoder`), also the target's embedding similarity to the
+    candidate quote and to the quote with the words before it, the candidate's rank by each and, with several
+    targets, the margin over its closest other target. Trained on gold rows and each document's candidate
+    spans (label: the candidate is the holder quote of a row with this target; the stance model passes its
+    training rows' own holder quotes, so a saved model carries its ranker); at prediction the candidates are a
+    quote model's spans, and :func:`assign_holder_quotes` matches rows and candidates one to one maximising
+    the summed scores. Only public inputs (text, target, ``holder_kind``) and the
     candidate spans are read."""
 
     vectorizer: Any
     classifier: Any
+    encoder: Any = None
 
-    @staticmethod
-    def _pairs(doc_rows: Sequence[Mapping[str, Any]], spans: Sequence[tuple[int, int]], article_targets: set[str]
+    def _pairs(self, doc_rows: Sequence[Mapping[str, Any]], spans: Sequence[tuple[int, int]], article_targets: set[str]
                ) -> tuple[list[str], list[list[dict[str, float]]]]:
-        targets = sorted({row["target"] for row in doc_rows})
-        counts = {t: sum(row["target"] == t for row in doc_rows) for t in targets}
-        return targets, _document_pairs(doc_rows[0]["text"], spans, targets, article_targets, counts)
+        return _target_pairs(doc_rows, spans, article_targets, self.encoder)
 
     @classmethod
     def train(cls, rows: Sequence[Mapping[str, Any]], candidates: Mapping[str, Sequence[tuple[int, int]]],
-              C: float = 1.0) -> HolderRanker:
+              C: float = 1.0, encoder: Any = None) -> HolderRanker:
         """Fit on gold stance ``rows`` (with their ``holder_start``/``holder_end``) and each document's
-        ``candidates`` (its gold quote spans)."""
+        ``candidates`` (its gold quote spans); ``encoder``: a sentence encoder whose similarities join the
+        features."""
         from sklearn.feature_extraction import DictVectorizer
         from sklearn.linear_model import LogisticRegression
 
         x, y = [], []
         article_targets = _article_targets(rows)
+        if encoder is not None:
+            prefetch_embeddings(encoder, [(rows[m[0]]["text"], sorted(set(candidates.get(doc_id, ()))),
+                                           [rows[i]["target"] for i in m]) for doc_id, m in _documents(rows).items()])
         for doc_id, members in _documents(rows).items():
             spans = sorted(set(candidates.get(doc_id, ())))
             if not spans:
                 continue
             doc_rows = [rows[i] for i in members]
             holders = {(row["target"], (row["holder_start"], row["holder_end"])) for row in doc_rows}
-            targets, pairs = cls._pairs(doc_rows, spans, article_targets.get(doc_id, set()))
+            targets, pairs = _target_pairs(doc_rows, spans, article_targets.get(doc_id, set()), encoder)
             for target, row in zip(targets, pairs, strict=True):
                 for span, feats in zip(spans, row, strict=True):
                     x.append(feats)
@@ -263,7 +322,7 @@ class HolderRanker:
         vectorizer = DictVectorizer()
         classifier = LogisticRegression(C=C, class_weight="balanced", max_iter=2000)
         classifier.fit(vectorizer.fit_transform(x), y)
-        return cls(vectorizer, classifier)
+        return cls(vectorizer, classifier, encoder)
 
     def scores(self, doc_rows: Sequence[Mapping[str, Any]], spans: Sequence[tuple[int, int]],
                article_targets: set[str] = frozenset()) -> Any:

@@ -87,9 +87,14 @@ def configure(parser: argparse.ArgumentParser) -> None:
                                help="nested layers to learn, one CRF each (default 1: the outermost layer)")
             add_progress_option(train)
         elif task == "stance":
-            train.add_argument("--C", type=float, default=10.0, help="inverse L2 strength (default 10)")
+            train.add_argument("--C", type=float, default=None,
+                               help="inverse L2 strength (default: 1 when holders are quotes, as Khabar's; "
+                                    "10 for claim–text pairs such as ANS)")
             train.add_argument("--max-words", type=int, default=None,
                                help="keep the first N words of each text (long articles; default: all)")
+            train.add_argument("--encoder", default=None, metavar="MODEL",
+                               help="a frozen sentence encoder whose embeddings join the features (a transformers "
+                                    "folder, e.g. from `khabar convert-e5`, or a model id); default: none")
         else:
             train.add_argument("--C", type=float, default=1.0, help="inverse L2 strength (default 1)")
 
@@ -200,7 +205,7 @@ def _train(args: argparse.Namespace) -> int:
         from benchmark.tasks import get_task
 
         rows = get_task("stance").rows(articles, resolve_schema(args.schema))
-        model = StanceModel.train(rows, C=args.C, max_words=args.max_words)
+        model = StanceModel.train(rows, C=args.C, max_words=args.max_words, encoder=args.encoder)
     else:
         from baselines.sklearn.quotes import QuoteModel
 

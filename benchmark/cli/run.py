@@ -30,6 +30,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
                              "(cv), or test when the manifest has one, else cv (auto, default)")
     parser.add_argument("--folds", type=int, default=5, help="k for cross-validation over documents (default 5)")
     parser.add_argument("--clusters", default=None, help="word clusters for the NER baseline (.npz), optional")
+    parser.add_argument("--encoder", default=None, metavar="MODEL",
+                        help="a frozen sentence encoder for the stance baseline's embedding features (a transformers "
+                             "folder, e.g. from `khabar convert-e5`, or a model id), optional")
     parser.add_argument("--license", default=None,
                         help="licence of the built dataset for its card (Hub id; default: khabar build's, cc-by-4.0); "
                              "data rehydrated from SaudiNewsNet inherits cc-by-nc-sa-4.0")
@@ -45,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     try:
         report = run_main(inputs, manifest=manifest, out=args.out, folds=args.folds, design=args.design,
-                          clusters=args.clusters, license=args.license,
+                          clusters=args.clusters, encoder=args.encoder, license=args.license,
                           progress=args.progress)
     except (ValueError, FileNotFoundError) as error:
         print(f"error: {error}", file=sys.stderr)
