@@ -310,7 +310,7 @@ CONTEXT_CHARS = 100  # characters before a holder quote read by the context bloc
 CONTEXT_WORDS = 8
 GROUP_SMOOTHING = 0.5  # chosen on the v0.2 train/validation cross-validation folds (docs/RESULTS.md)
 ARTICLE_LEAD_CHARS = 600  # what the sentence encoder reads of an article-holder row
-ENCODER_WEIGHT = 1.0  # the embedding block's scale in the classifier (ditto)
+ENCODER_WEIGHT = 5.0  # the embedding block's scale in the classifier (ditto: 1, 2, 3, 5, 8 tried)
 HOLDER_RANKER_C = 0.1  # ditto (0.437 vs 0.436 at C = 1: the ranker is not sensitive to it)
 
 
