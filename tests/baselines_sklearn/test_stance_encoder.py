@@ -142,3 +142,27 @@ def test_the_cli_trains_with_an_encoder_and_refuses_a_missing_one(stance_article
     captured = capsys.readouterr()
     assert code != 0 and "Traceback" not in captured.err
     assert "missing" in captured.err and "khabar convert-e5" in captured.err
+
+
+@pytest.mark.slow
+def test_khabar_run_gives_the_stance_baseline_the_encoder_and_names_it(tmp_path: Path, tiny_encoder_folder: Path,
+                                                                       capsys):
+    import json
+
+    from benchmark.cli import main
+
+    out = tmp_path / "run"
+    assert main(["run", "--out", str(out), "--no-progress", "--encoder", str(tiny_encoder_folder)]) == 0
+    assert "[baselines] stance embedding features: " in capsys.readouterr().out
+    metadata = json.loads((out / "submissions" / "sklearn-baselines" / "metadata.json").read_text(encoding="utf-8"))
+    assert f"frozen sentence embeddings of {tiny_encoder_folder}" in metadata["model"]
+    assert (out / "results" / "stance" / "results.json").is_file()
+
+
+def test_khabar_run_refuses_an_unreadable_encoder_before_training(tmp_path: Path, capsys):
+    from benchmark.cli import main
+
+    assert main(["run", "--out", str(tmp_path / "run"), "--no-progress", "--encoder", str(tmp_path / "nowhere")]) == 1
+    captured = capsys.readouterr()
+    assert "[baselines] fold" not in captured.out and "Traceback" not in captured.err
+    assert "nowhere" in captured.err and "khabar convert-e5" in captured.err
