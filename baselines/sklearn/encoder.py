@@ -13,7 +13,7 @@ Pickling keeps the model name and settings only (a saved stance model does not c
 encoder is read again, lazily, at the first embedding after loading.
 
 >>> SentenceEncoder("runs/e5-small").describe()
-'runs/e5-small (mean-pooled, max 128 tokens, prefixes query: / passage: )'
+"runs/e5-small (mean-pooled, max 128 tokens, prefixes 'query: ' / 'passage: ')"
 """
 
 from __future__ import annotations
@@ -25,7 +25,8 @@ from typing import Any
 
 __all__ = ["EncoderError", "SentenceEncoder"]
 
-DECIMALS = 4  # embeddings are rounded: a text's vector does not depend on which texts share its batch
+DECIMALS = 4  # embeddings are rounded: padding for longer batch-mates moves a vector's last float bits, and
+# rounding hides that (but for a value on a rounding boundary), so a text's features hardly depend on its batch
 
 
 class EncoderError(ValueError):
@@ -49,8 +50,8 @@ class SentenceEncoder:
         return {**self.__dict__, "_loaded": None, "_memo": {}}
 
     def describe(self) -> str:
-        return (f"{self.model} (mean-pooled, max {self.max_length} tokens, prefixes {self.query_prefix.strip() or '-'} "
-                f"/ {self.passage_prefix.strip() or '-'} )")
+        return (f"{self.model} (mean-pooled, max {self.max_length} tokens, prefixes {self.query_prefix!r} / "
+                f"{self.passage_prefix!r})")
 
     def queries(self, texts: Sequence[str]) -> Any:
         """Embeddings of ``texts`` as queries (stance targets): ``[len(texts), dim]``."""

@@ -53,6 +53,15 @@ def test_a_pickled_encoder_keeps_its_settings_not_its_weights(tiny_encoder_folde
     assert np.array_equal(again.passages(["الطقس حار"]), before)
 
 
+def test_the_modules_docstring_example_holds():
+    import doctest
+
+    import baselines.sklearn.encoder as module
+
+    result = doctest.testmod(module)
+    assert result.attempted > 0 and result.failed == 0
+
+
 def test_an_unreadable_encoder_is_named_with_the_fix(tmp_path: Path):
     with pytest.raises(EncoderError, match=r"no-such-encoder.*khabar convert-e5"):
         SentenceEncoder(str(tmp_path / "no-such-encoder")).passages(["نص"])
@@ -136,7 +145,8 @@ def test_the_cli_trains_with_an_encoder_and_refuses_a_missing_one(stance_article
 
     assert main(["baseline", "stance", "train", "--train", str(stance_articles_path), "--out", str(tmp_path / "m"),
                  "--encoder", str(tiny_encoder_folder)]) == 0
-    assert "'encoder': '" in capsys.readouterr().out
+    printed = capsys.readouterr().out
+    assert "'encoder': " in printed and f"{tiny_encoder_folder} (mean-pooled" in printed
     code = main(["baseline", "stance", "train", "--train", str(stance_articles_path), "--out", str(tmp_path / "n"),
                  "--encoder", str(tmp_path / "missing")])
     captured = capsys.readouterr()
