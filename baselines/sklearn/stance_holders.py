@@ -127,13 +127,13 @@ def assign_holder_quotes(rows: Sequence[Mapping[str, Any]],
     out = with_candidate_quotes(rows, candidates)
     article_targets = _article_targets(out) if ranker is not None else {}
     documents = _documents(out)
+    spans_of = {doc_id: holder_candidates(doc_id, out[members[0]]["text"], candidates)
+                for doc_id, members in documents.items()}
     if ranker is not None and ranker.encoder is not None:
-        prefetch_embeddings(ranker.encoder, [
-            (out[m[0]]["text"], holder_candidates(doc_id, out[m[0]]["text"], candidates), [out[i]["target"] for i in m])
-            for doc_id, m in documents.items()])
+        prefetch_embeddings(ranker.encoder, [(out[m[0]]["text"], spans_of[doc_id], [out[i]["target"] for i in m])
+                                             for doc_id, m in documents.items()])
     for doc_id, members in documents.items():
-        text = out[members[0]]["text"]
-        spans = holder_candidates(doc_id, text, candidates)
+        text, spans = out[members[0]]["text"], spans_of[doc_id]
         if ranker is not None:
             scores = ranker.scores([out[i] for i in members], spans, article_targets.get(doc_id, set()))
         else:
@@ -287,10 +287,6 @@ class HolderRanker:
     classifier: Any
     encoder: Any = None
 
-    def _pairs(self, doc_rows: Sequence[Mapping[str, Any]], spans: Sequence[tuple[int, int]], article_targets: set[str]
-               ) -> tuple[list[str], list[list[dict[str, float]]]]:
-        return _target_pairs(doc_rows, spans, article_targets, self.encoder)
-
     @classmethod
     def train(cls, rows: Sequence[Mapping[str, Any]], candidates: Mapping[str, Sequence[tuple[int, int]]],
               C: float = 1.0, encoder: Any = None) -> HolderRanker:
@@ -302,11 +298,12 @@ class HolderRanker:
 
         x, y = [], []
         article_targets = _article_targets(rows)
+        documents = {doc_id: (members, sorted(set(candidates.get(doc_id, ()))))
+                     for doc_id, members in _documents(rows).items()}
         if encoder is not None:
-            prefetch_embeddings(encoder, [(rows[m[0]]["text"], sorted(set(candidates.get(doc_id, ()))),
-                                           [rows[i]["target"] for i in m]) for doc_id, m in _documents(rows).items()])
-        for doc_id, members in _documents(rows).items():
-            spans = sorted(set(candidates.get(doc_id, ())))
+            prefetch_embeddings(encoder, [(rows[m[0]]["text"], spans, [rows[i]["target"] for i in m])
+                                          for m, spans in documents.values() if spans])
+        for doc_id, (members, spans) in documents.items():
             if not spans:
                 continue
             doc_rows = [rows[i] for i in members]
@@ -330,7 +327,7 @@ class HolderRanker:
         the targets of the document's article-holder rows)."""
         import numpy as np
 
-        targets, pairs = self._pairs(doc_rows, spans, set(article_targets))
+        targets, pairs = _target_pairs(doc_rows, spans, set(article_targets), self.encoder)
         flat = self.classifier.decision_function(self.vectorizer.transform([f for row in pairs for f in row]))
         by_target = {t: flat[i * len(spans):(i + 1) * len(spans)] for i, t in enumerate(targets)}
         return np.array([by_target[row["target"]] for row in doc_rows])
