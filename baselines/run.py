@@ -128,7 +128,6 @@ def train_and_predict(train: Sequence[Article], test: Sequence[Article], cluster
     notes = notes if notes is not None else []
     from baselines.sklearn.ner import NerModel, NestedSpansWarning
     from baselines.sklearn.quotes import QuoteModel
-    from baselines.sklearn.stance import StanceModel
     from baselines.sklearn.submission import ner_lines, quote_lines, stance_lines
     from benchmark.schema import KHABAR
     from benchmark.tasks import get_task
@@ -143,19 +142,25 @@ def train_and_predict(train: Sequence[Article], test: Sequence[Article], cluster
         quotes = QuoteModel.train(train, ner_trainer=lambda docs: NerModel.train(docs, clusters=clusters))
     # at prediction time the quote baseline sees only the text: speakers come from the NER model's mentions
     lines = {"ner": ner_lines(ner, test), "quotes": quote_lines(quotes, test, ner=ner, use_gold_entities=False)}
-    stance_rows = get_task("stance").rows(train, KHABAR)
     candidates = {line["doc_id"]: sorted((q["start"], q["end"]) for q in line["quotes"]) for line in lines["quotes"]}
-    labels = sorted({row["label"] for row in stance_rows})
-    if len(labels) >= 2:
-        lines["stance"] = stance_lines(StanceModel.train(stance_rows, encoder=encoder), test, candidates=candidates)
-    elif labels:
-        # a classifier needs two classes; with one seen, the only honest prediction is that label
-        lines["stance"] = stance_lines(SingleLabel(labels[0]), test, candidates=candidates)
-        notes.append(f"stance: the training documents hold one stance label ({labels[0]!r}); predicted it for all")
-    else:
-        raise ValueError("the training documents hold no stance; the stance baseline cannot be trained "
-                         "(fix: annotate stances or use more documents)")
+    stance = train_stance(get_task("stance").rows(train, KHABAR), notes, encoder=encoder)
+    lines["stance"] = stance_lines(stance, test, candidates=candidates)
     return lines
+
+
+def train_stance(rows: Sequence[dict[str, Any]], notes: list[str], encoder: Any = None) -> Any:
+    """The stance baseline of training ``rows``: a ``StanceModel``, or :class:`SingleLabel` when the rows hold one
+    label (a classifier needs two; with one seen, the only honest prediction is that label; noted in ``notes``)."""
+    from baselines.sklearn.stance import StanceModel
+
+    labels = sorted({row["label"] for row in rows})
+    if len(labels) >= 2:
+        return StanceModel.train(rows, encoder=encoder)
+    if labels:
+        notes.append(f"stance: the training documents hold one stance label ({labels[0]!r}); predicted it for all")
+        return SingleLabel(labels[0])
+    raise ValueError("the training documents hold no stance; the stance baseline cannot be trained "
+                     "(fix: annotate stances or use more documents)")
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from baselines.run import TRAIN_SPLITS, SingleLabel, evaluation_folds
+from baselines.run import TRAIN_SPLITS, evaluation_folds, train_stance
 from benchmark.io import read_articles, write_articles, write_jsonl
 from benchmark.model import Article
 from benchmark.release.splits import Manifest
@@ -97,7 +97,6 @@ def cross_validate_quotes(folds, mentions, gold: Path, cache: Path) -> dict[str,
 
 
 def cross_validate_stance(folds, gold: Path, cache: Path, encoder: str | None = None) -> dict[str, Any]:
-    from baselines.sklearn.stance import StanceModel
     from baselines.sklearn.stance_holders import assign_holder_quotes
     from benchmark.schema import KHABAR
     from benchmark.tasks import get_task
@@ -111,15 +110,13 @@ def cross_validate_stance(folds, gold: Path, cache: Path, encoder: str | None = 
     task = get_task("stance")
     lines, oracle = [], []
     for i, (train, held) in enumerate(folds, start=1):
-        train_rows = task.rows(train, KHABAR)
-        labels = sorted({row["label"] for row in train_rows})
-        if not labels:
-            raise ValueError(f"fold {i}: its training documents hold no stance (fix: use more documents)")
-        if len(labels) >= 2:
-            model = StanceModel.train(train_rows, encoder=encoder)
-        else:  # as khabar run: a classifier needs two labels; with one seen, that label is the honest prediction
-            print(f"[stance] fold {i}: the training rows hold one label ({labels[0]!r}); predicting it for all")
-            model = SingleLabel(labels[0])
+        notes: list[str] = []
+        try:
+            model = train_stance(task.rows(train, KHABAR), notes, encoder=encoder)  # as khabar run
+        except ValueError as error:
+            raise ValueError(f"fold {i}: {error}") from None
+        for note in notes:
+            print(f"[stance] fold {i}: note: {note}")
         gold_rows = task.rows(held, KHABAR)
         rows = assign_holder_quotes(gold_rows, candidates, ranker=getattr(model, "holder_ranker", None))
         lines += [stance_line(r, label) for r, label in zip(rows, model.predict(rows), strict=True)]
