@@ -142,7 +142,23 @@ def assign_holder_quotes(rows: Sequence[Mapping[str, Any]],
             scores = np.array([[_score(p, _stems(out[i]["target"])) for p in pieces] for i in members])
         for slot, cand in _assign(scores).items():
             out[members[slot]]["holder_start"], out[members[slot]]["holder_end"] = spans[cand]
+        _in_text_order(out, members)
     return out
+
+
+def _in_text_order(rows: list[Row], members: Sequence[int]) -> None:
+    """Give the quotes assigned to one document's rows of one target to those rows in text order.
+
+    Such rows have the same inputs, so which of them names which quote is arbitrary; without this,
+    float noise between processes (an encoder's batch padding) could swap two of them and change the
+    submission's bytes, though never its score (the scorer matches them as a set)."""
+    by_target: dict[str, list[int]] = {}
+    for i in members:
+        by_target.setdefault(rows[i]["target"], []).append(i)
+    for same in by_target.values():
+        spans = sorted((rows[i]["holder_start"], rows[i]["holder_end"]) for i in same)
+        for i, (start, end) in zip(same, spans, strict=True):
+            rows[i]["holder_start"], rows[i]["holder_end"] = start, end
 
 
 # --------------------------------------------------------------------------- the learned holder ranker

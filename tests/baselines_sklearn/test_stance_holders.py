@@ -46,6 +46,17 @@ def test_more_rows_than_candidates_use_every_candidate_then_the_best():
     assert set(holders) == {IRAN, LEAGUE} and holders[2] == LEAGUE
 
 
+def test_rows_of_one_target_name_their_quotes_in_text_order_whatever_the_assignment(monkeypatch):
+    """Rows of one document and target have the same inputs: which names which quote is arbitrary, so it is fixed
+    (text order) and a swap inside the assignment (float noise between processes) cannot change the lines."""
+    import baselines.sklearn.stance_holders as holders
+
+    rows = [_row(1, "إيران"), _row(2, "الدوري السعودي"), _row(3, "إيران")]
+    candidates = {"d": [IRAN, LEAGUE, WEATHER]}
+    monkeypatch.setattr(holders, "_assign", lambda scores: {0: 2, 1: 1, 2: 0})  # the two إيران rows swapped
+    assert _holders(assign_holder_quotes(rows, candidates)) == [IRAN, LEAGUE, WEATHER]
+
+
 def test_without_relevance_text_order_is_kept_and_article_rows_have_no_quote():
     rows = [{**_row(1, "t"), "holder_kind": "article"}, _row(2, "كلمة غائبة"), _row(3, "كلمة غائبة")]
     out = assign_holder_quotes(rows, {"d": [IRAN, LEAGUE, WEATHER]})
