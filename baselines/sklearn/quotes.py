@@ -6,8 +6,9 @@ alone): paragraph-bounded quotation-mark spans with alternative closing marks, r
 and a complementiser (participial cues, long subjects), unmarked speech after a cue's colon, and content
 before the cue (``…، كما ذكرت``); each switchable by :class:`~baselines.sklearn.quote_spans.SpanConfig`.
 
-**Span scorer**: logistic regression over candidate features (form, where and why it ends, cue present
-and its distance, colon before, length, quotation marks inside…, each also conjoined with the form).
+**Span scorer** (:class:`SpanScorer`): gradient-boosted trees (version 6; version 5: a logistic regression,
+``span_learner="linear"``) over candidate features (form, where and why it ends, cue present and its
+distance, colon before, length, quotation marks inside…, each also conjoined with the form).
 Training labels: the candidate's span equals a gold quote span. Predicted quotes are the candidates with
 probability ≥ :attr:`QuoteModel.span_threshold` (0.35), greedily by score, without overlaps. The **kind**
 is read off the span (:func:`quote_kind`).
@@ -71,10 +72,12 @@ from benchmark.text import tokenize
 if TYPE_CHECKING:  # pragma: no cover
     from baselines.sklearn.ner import NerModel
 
-__all__ = ["CUE_VERBS", "Candidate", "QuoteModel", "find_cues", "quote_candidates", "quote_kind"]
+__all__ = ["CUE_VERBS", "SPAN_LEARNERS", "Candidate", "QuoteModel", "SpanScorer", "find_cues", "quote_candidates",
+           "quote_kind"]
 
 MODEL_FILE = "quotes_lr.joblib"
-FEATURE_VERSION = 5
+FEATURE_VERSION = 6
+MIN_FEATURE_COUNT = 5  # the boosted span scorer reads features seen on at least this many training candidates
 _SOURCE_LABELS = frozenset(KHABAR.source_labels)
 
 CUE_VERBS: tuple[str, ...] = CUE_WORDS
@@ -442,12 +445,64 @@ def cluster_best(text: str, span: tuple[int, int], mentions: Sequence[SpeakerMen
     return min(best[1], key=lambda s: abs(s[0] - span[0]))
 
 
+SPAN_LEARNERS = ("boosted", "linear")
+
+
+@dataclass
+class SpanScorer:
+    """P(a candidate span is a gold quote span) from its dict features.
+
+    ``boosted`` (feature version 6, the default): gradient-boosted trees
+    (``HistGradientBoostingClassifier``, 300 rounds, rate 0.05, 15 leaves, class-balanced) over the features
+    seen on at least :data:`MIN_FEATURE_COUNT` training candidates. The trees weigh a candidate's features
+    jointly (a clause that ends at a participle *and* has a new report starting after it) where the linear
+    model adds them up; chosen on the v0.2 cross-validation folds (docs/RESULTS.md). ``linear`` (version 5):
+    a class-balanced logistic regression (``C``) over every feature.
+    """
+
+    learner: str
+    vectorizer: Any
+    columns: Any
+    classifier: Any
+
+    @classmethod
+    def train(cls, features: Sequence[dict[str, float]], labels: Sequence[int], *, learner: str = "boosted",
+              C: float = 1.0) -> SpanScorer:
+        import numpy as np
+        from sklearn.feature_extraction import DictVectorizer
+
+        if learner not in SPAN_LEARNERS:
+            raise ValueError(f"span learner {learner!r} is not one of {list(SPAN_LEARNERS)}")
+        vectorizer = DictVectorizer()
+        matrix = vectorizer.fit_transform(features)
+        if learner == "linear":
+            from sklearn.linear_model import LogisticRegression
+
+            classifier = LogisticRegression(C=C, class_weight="balanced", max_iter=2000)
+            return cls(learner, vectorizer, None, classifier.fit(matrix, labels))
+        from sklearn.ensemble import HistGradientBoostingClassifier
+
+        counts = np.asarray((matrix != 0).sum(axis=0)).ravel()
+        columns = np.flatnonzero(counts >= (MIN_FEATURE_COUNT if counts.max(initial=0) >= MIN_FEATURE_COUNT else 1))
+        leaf = max(1, min(20, sum(labels) // 10))  # 20 (the library's default) from 200 gold spans; fewer: smaller
+        classifier = HistGradientBoostingClassifier(max_iter=300, learning_rate=0.05, max_leaf_nodes=15,
+                                                    min_samples_leaf=leaf, class_weight="balanced", random_state=0)
+        return cls(learner, vectorizer, columns, classifier.fit(matrix[:, columns].toarray(), labels))
+
+    def probabilities(self, features: Sequence[dict[str, float]]) -> Any:
+        """One probability per candidate, in order."""
+        matrix = self.vectorizer.transform(features)
+        if self.columns is not None:
+            matrix = matrix[:, self.columns].toarray()
+        return self.classifier.predict_proba(matrix)[:, 1]
+
+
 @dataclass
 class QuoteModel:
-    """The span scorer and the pairwise speaker ranker (two logistic regressions over dict features)."""
+    """The span scorer (:class:`SpanScorer`) and the pairwise speaker ranker (a logistic regression over dict
+    features)."""
 
-    span_vectorizer: Any
-    span_classifier: Any
+    span_scorer: SpanScorer
     speaker_vectorizer: Any
     speaker_classifier: Any
     meta: dict[str, Any] = field(default_factory=dict)
@@ -528,11 +583,12 @@ class QuoteModel:
 
     @classmethod
     def train(cls, articles: Iterable[Article], *, C: float = 1.0, speaker_C: float = 3.0,
-              spans: SpanConfig | None = None,
+              span_learner: str = "boosted", spans: SpanConfig | None = None,
               speakers: SpeakerConfig | None = None,
               ner_trainer: Callable[[Sequence[Article]], Any] | None = None, cross_fit_folds: int = 4
               ) -> QuoteModel:
-        """Fit both classifiers on articles with gold quotes (and entities for the speakers).
+        """Fit the span scorer (``span_learner``: ``boosted`` or ``linear`` with ``C``, :class:`SpanScorer`) and the
+        speaker ranker (``speaker_C``) on articles with gold quotes (and entities for the speakers).
 
         The speaker ranker learns from the speaker candidates it will meet at prediction time: with
         ``ner_trainer`` (a function training a NER model on articles), each training article's mentions are
@@ -545,7 +601,7 @@ class QuoteModel:
         if not articles:
             raise ValueError("no training article has quotes: train on gold with quote annotations")
         spans, speakers = spans or SpanConfig(), speakers or SpeakerConfig()
-        model = cls(None, None, None, None, spans=spans, speakers=speakers)
+        model = cls(None, None, None, spans=spans, speakers=speakers)
         mention_spans = _cross_fitted_mentions(articles, ner_trainer, cross_fit_folds)
         span_x, span_y = [], []
         groups: list[tuple[list[dict[str, float]], list[int]]] = []
@@ -560,9 +616,7 @@ class QuoteModel:
             raise ValueError(f"the span scorer needs both matching and non-matching candidates; got "
                              f"{sum(span_y)} matching of {len(span_y)} (do the gold quote spans follow the "
                              "guidelines: marks included for direct quotes?)")
-        model.span_vectorizer = DictVectorizer()
-        model.span_classifier = LogisticRegression(C=C, class_weight="balanced", max_iter=2000)
-        model.span_classifier.fit(model.span_vectorizer.fit_transform(span_x), span_y)
+        model.span_scorer = SpanScorer.train(span_x, span_y, learner=span_learner, C=C)
         model.speaker_vectorizer = DictVectorizer()
         model.speaker_vectorizer.fit([f for feats, _ in groups for f in feats])
         pair_x, pair_y = [], []
@@ -581,7 +635,8 @@ class QuoteModel:
         from scipy.sparse import vstack
         model.speaker_classifier = LogisticRegression(C=speaker_C, fit_intercept=False, max_iter=2000)
         model.speaker_classifier.fit(vstack(pair_x), pair_y)
-        model.meta = {"feature_version": FEATURE_VERSION, "C": C, "speaker_C": speaker_C, "n_articles": len(articles),
+        model.meta = {"feature_version": FEATURE_VERSION, "span_learner": span_learner, "C": C, "speaker_C": speaker_C,
+                      "n_articles": len(articles),
                       "n_quotes": sum(len(a.quotes) for a in articles), "span_candidates": len(span_y),
                       "span_positives": sum(span_y), "speaker_groups": len(groups), "speaker_pairs": len(pair_y),
                       "speaker_mentions": "cross-fitted NER" if ner_trainer else "gold entities",
@@ -636,8 +691,7 @@ class QuoteModel:
         candidates = quote_candidates(text, self.spans)
         chosen: list[Candidate] = []
         if candidates:
-            scores = self.span_classifier.predict_proba(
-                self.span_vectorizer.transform([c.features for c in candidates]))[:, 1]
+            scores = self.span_scorer.probabilities([c.features for c in candidates])
             for score, cand in sorted(zip(scores, candidates, strict=True), key=lambda x: (-x[0], x[1].start)):
                 if score < self.span_threshold:
                     break

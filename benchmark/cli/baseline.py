@@ -96,7 +96,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
                                help="a frozen sentence encoder whose embeddings join the features (a transformers "
                                     "folder, e.g. from `khabar convert-e5`, or a model id); default: none")
         else:
-            train.add_argument("--C", type=float, default=1.0, help="inverse L2 strength (default 1)")
+            train.add_argument("--span-learner", choices=("boosted", "linear"), default="boosted",
+                               help="the span scorer: gradient-boosted trees (default; model version 6) or the "
+                                    "logistic regression of version 5")
+            train.add_argument("--C", type=float, default=1.0,
+                               help="inverse L2 strength of the linear span scorer (default 1)")
 
         predict = actions.add_parser("predict", help=f"write a {task} submission JSONL")
         predict.add_argument("--model", required=True, metavar="DIR", help="folder written by train")
@@ -209,7 +213,7 @@ def _train(args: argparse.Namespace) -> int:
     else:
         from baselines.sklearn.quotes import QuoteModel
 
-        model = QuoteModel.train(articles, C=args.C)
+        model = QuoteModel.train(articles, C=args.C, span_learner=args.span_learner)
     path = model.save(args.out)
     elapsed = time.perf_counter() - started
     print(f"trained {args.baseline_task} on {len(articles)} articles in {elapsed:.1f} s -> {path}")

@@ -102,6 +102,20 @@ def test_quotes_baseline_end_to_end(quote_articles_path: Path, tmp_path: Path):
     assert _value(results, "speaker/elided/speaker_accuracy") == 1.0
 
 
+@pytest.mark.parametrize("learner", ["boosted", "linear"])
+def test_quotes_train_takes_either_span_learner(quote_articles_path: Path, tmp_path: Path, learner: str):
+    from baselines.sklearn.quotes import QuoteModel
+
+    model = tmp_path / "quotes-model"
+    _khabar("baseline", "quotes", "train", "--train", quote_articles_path, "--out", model, "--span-learner", learner)
+    loaded = QuoteModel.load(model)
+    assert loaded.meta["span_learner"] == loaded.span_scorer.learner == learner
+    _khabar("baseline", "quotes", "predict", "--model", model, "--input", quote_articles_path,
+            "--out", tmp_path / "sub.jsonl")
+    assert _value(evaluate_submission("quotes", tmp_path / "sub.jsonl", gold=quote_articles_path),
+                  "span_exact/f1") >= 0.9
+
+
 def test_quotes_baseline_runs_without_gold_entities(quote_articles_path: Path, tmp_path: Path):
     model, sub = tmp_path / "quotes-model", tmp_path / "raw.sub.jsonl"
     _khabar("baseline", "quotes", "train", "--train", quote_articles_path, "--out", model)

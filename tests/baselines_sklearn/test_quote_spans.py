@@ -3,6 +3,8 @@ hand-written texts (no corpus text)."""
 
 from __future__ import annotations
 
+import pytest
+
 from baselines.sklearn.quote_spans import SpanConfig, find_cues, quotation_spans, span_candidates
 
 
@@ -66,3 +68,25 @@ def test_a_subject_with_a_quoted_name_and_an_object_pronoun_cue():
 def test_a_decimal_point_does_not_end_the_reported_clause():
     text = "وقالت المؤسسة إنها باعت 4. 5 في المائة من الأسهم. ثم انتهى"
     assert "باعت 4. 5 في المائة من الأسهم" in _spans(text, "reported")
+
+
+def test_the_boosted_span_scorer_weighs_features_jointly_where_the_linear_one_adds_them():
+    """Version 6: a candidate is a quote when exactly one of two features holds (a clause ending at a participle
+    is a quote unless a new report starts inside it, and so on): trees learn it, a sum of weights cannot."""
+    from baselines.sklearn.quotes import SpanScorer
+
+    features = [{"a": float(i % 2), "b": float(i // 2 % 2), f"noise={i % 7}": 1.0} for i in range(800)]
+    labels = [int(f["a"] != f["b"]) for f in features]
+    test = [{"a": 1.0, "b": 0.0}, {"a": 0.0, "b": 1.0}, {"a": 1.0, "b": 1.0}, {"a": 0.0, "b": 0.0}]
+    boosted = SpanScorer.train(features, labels)
+    assert boosted.learner == "boosted"
+    assert [p > 0.5 for p in boosted.probabilities(test)] == [True, True, False, False]
+    linear = SpanScorer.train(features, labels, learner="linear")
+    assert [p > 0.5 for p in linear.probabilities(test)] != [True, True, False, False]
+
+
+def test_a_span_learner_outside_the_list_is_refused_by_name():
+    from baselines.sklearn.quotes import SpanScorer
+
+    with pytest.raises(ValueError, match=r"span learner 'trees' is not one of \['boosted', 'linear'\]"):
+        SpanScorer.train([{"a": 1.0}, {"a": 0.0}], [1, 0], learner="trees")
