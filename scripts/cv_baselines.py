@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from baselines.run import TRAIN_SPLITS, evaluation_folds, train_stance
+from benchmark.cli._options import add_encoder_option
 from benchmark.io import read_articles, write_articles, write_jsonl
 from benchmark.model import Article
 from benchmark.release.splits import Manifest
@@ -135,8 +136,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--cache", required=True, help="folder for the cached mentions and the out-of-fold outputs")
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--task", choices=("quotes", "stance", "all"), default="all")
-    parser.add_argument("--encoder", help="sentence encoder for the stance baseline's embedding features (a model "
-                                          "folder, e.g. from `khabar convert-e5`, or id); optional")
+    add_encoder_option(parser)
     args = parser.parse_args(argv)
 
     cache = Path(args.cache)

@@ -53,6 +53,14 @@ def add_progress_option(parser: argparse.ArgumentParser, help: str = "no progres
     parser.add_argument(*_DEPRECATED_PROGRESS_OFF, dest="progress", action=_DeprecatedProgressOff)
 
 
+def add_encoder_option(parser: argparse.ArgumentParser) -> None:
+    """Add ``--encoder MODEL`` (``args.encoder``, default ``None``): the stance baseline's frozen sentence encoder,
+    spelt and explained the same on every command that trains it."""
+    parser.add_argument("--encoder", default=None, metavar="MODEL",
+                        help="a frozen sentence encoder whose embeddings join the stance baseline's features (a "
+                             "transformers folder, e.g. from `khabar convert-e5`, or a model id); default: none")
+
+
 @contextmanager
 def progress_environment(progress: bool) -> Iterator[None]:
     """While the block runs with ``progress`` off, set ``KHABAR_NO_PROGRESS=1`` (read by library

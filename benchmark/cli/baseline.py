@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # pragma: no cover
     from baselines.selection import ManifestSplits
 
-from benchmark.cli._options import add_progress_option
+from benchmark.cli._options import add_encoder_option, add_progress_option
 from benchmark.cli._schema_option import add_schema_option
 
 NAME = "baseline"
@@ -92,9 +92,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
                                     "10 for claim–text pairs such as ANS)")
             train.add_argument("--max-words", type=int, default=None,
                                help="keep the first N words of each text (long articles; default: all)")
-            train.add_argument("--encoder", default=None, metavar="MODEL",
-                               help="a frozen sentence encoder whose embeddings join the features (a transformers "
-                                    "folder, e.g. from `khabar convert-e5`, or a model id); default: none")
+            add_encoder_option(train)
         else:
             train.add_argument("--span-learner", choices=("boosted", "linear"), default="boosted",
                                help="the span scorer: gradient-boosted trees (default; model version 6) or the "

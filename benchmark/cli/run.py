@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from benchmark.cli._options import add_progress_option
+from benchmark.cli._options import add_encoder_option, add_progress_option
 
 NAME = "run"
 HELP = "the main job: build the dataset, train the sklearn baselines, evaluate them, write the leaderboard"
@@ -30,9 +30,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
                              "(cv), or test when the manifest has one, else cv (auto, default)")
     parser.add_argument("--folds", type=int, default=5, help="k for cross-validation over documents (default 5)")
     parser.add_argument("--clusters", default=None, help="word clusters for the NER baseline (.npz), optional")
-    parser.add_argument("--encoder", default=None, metavar="MODEL",
-                        help="a frozen sentence encoder for the stance baseline's embedding features (a transformers "
-                             "folder, e.g. from `khabar convert-e5`, or a model id), optional")
+    add_encoder_option(parser)
     parser.add_argument("--license", default=None,
                         help="licence of the built dataset for its card (Hub id; default: khabar build's, cc-by-4.0); "
                              "data rehydrated from SaudiNewsNet inherits cc-by-nc-sa-4.0")
