@@ -473,9 +473,23 @@ def import_conll(path: str | Path, *, token_column: int = 1, tag_columns: str | 
     path = Path(path)
     prefix = id_prefix or path.stem
     for document in _grouped(read_documents(path, layout, report), layout):
-        article = _document_article(document, layout, path.name, prefix, schema, report, strict, split)
+        try:
+            article = _document_article(document, layout, path.name, prefix, schema, report, strict, split)
+        except ImportProblem as problem:  # a label outside the schema, a tag the scheme forbids …
+            if strict:
+                raise
+            _skip(problem, report)
+            continue
         if article is not None:
             yield article
+
+
+def _skip(problem: ImportProblem, report: ImportReport) -> None:
+    """Not strict (``--keep-going``): the document with ``problem`` is left out, counted and noted like any
+    invalid record (:func:`~benchmark.importers._common.checked`), so the report names its line and fix."""
+    for issue in problem.issues:
+        report.note(problem.where, "invalid_skipped_issue", str(issue))
+    report.count("invalid_skipped")
 
 
 def _grouped(documents: Iterator[_Document], layout: ConllLayout) -> Iterator[_Document]:

@@ -57,3 +57,22 @@ def test_import_list(capsys):
     for name in ("anercorp", "newsfane", "ans", "baly2018", "conll", "mawqif", "saudinewsnet"):
         assert f"{name}: " in printed
     assert "sentences_per_doc" in printed and "CC BY-NC-SA 4.0" in printed
+
+
+def test_conll_keep_going_skips_and_reports_a_document_the_schema_or_scheme_refuses(tmp_path, capsys):
+    """A label outside ``--schema`` or a tag the scheme forbids stops the import at its line; with ``--keep-going``
+    only that document is left out, named in the report with its line and fix, and the exit code is 1."""
+    source = tmp_path / "news.conll"
+    source.write_text("-DOCSTART-\tO\nمحمد\tB-PER\n\n-DOCSTART-\tO\nالرياض\tB-FOO\n\n"
+                      "-DOCSTART-\tO\nسعيد\tI-PER\n\n-DOCSTART-\tO\nجدة\tB-LOC\n\n", encoding="utf-8")
+    out = tmp_path / "news.jsonl"
+    command = ["import", "conll", str(source), "--doc-marker=-DOCSTART-", "--schema", "anercorp", "--out", str(out)]
+    assert main(command) == 1
+    assert "news.conll:5" in capsys.readouterr().err and not out.exists()
+    assert main([*command, "--keep-going"]) == 1
+    assert [a.text for a in read_articles(out)] == ["محمد", "جدة"]
+    report = json.loads((tmp_path / "news.jsonl.report.json").read_text(encoding="utf-8"))
+    assert report["counts"]["invalid_skipped"] == 2
+    notes = {note["where"]: note["message"] for note in report["notes"]}
+    assert "entity type 'FOO' is not in the anercorp schema" in notes["news.conll:5"]
+    assert "in IOB2 an entity starts with B-PER" in notes["news.conll:8"]
