@@ -40,7 +40,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from benchmark.harness.cli_support import load_gold_from_args
-    from benchmark.harness.evaluate import compare_results, evaluate_submission
+    from benchmark.harness.evaluate import ComparisonError, compare_results, evaluate_submission
     from benchmark.harness.gold import GoldError
     from benchmark.harness.validation import SubmissionInvalid
     from benchmark.model import ArticleError
@@ -69,8 +69,13 @@ def run(args: argparse.Namespace) -> int:
         results_path, documents_path = results.write(args.out)
         print(f"wrote {results_path} and {documents_path}")
     if args.compare:
-        paired = compare_results(args.compare, args.out, n_resamples=args.resamples, confidence=args.confidence,
-                                 seed=args.seed)
+        try:
+            paired = compare_results(args.compare, args.out, n_resamples=args.resamples, confidence=args.confidence,
+                                     seed=args.seed)
+        except ComparisonError as error:
+            print(f"error: {error} (the results above are written; only the comparison was not made)",
+                  file=sys.stderr)
+            return 1
         if paired.delta is None:
             print(f"paired bootstrap vs {args.compare} on {paired.metric}: undefined (— : the metric is 0/0 for "
                   "one of the two systems)")

@@ -16,6 +16,7 @@ from __future__ import annotations
 from benchmark.harness.bootstrap import Interval, PairedResult, bootstrap_ci, paired_bootstrap
 from benchmark.harness.evaluate import (
     RESULTS_SCHEMA_VERSION,
+    ComparisonError,
     Results,
     compare_results,
     evaluate_submission,
@@ -34,6 +35,7 @@ from benchmark.harness.validation import (
 __all__ = [
     "ERROR_CODES",
     "RESULTS_SCHEMA_VERSION",
+    "ComparisonError",
     "GoldError",
     "GoldSet",
     "Interval",

@@ -41,8 +41,8 @@ from benchmark.harness.validation import SubmissionInvalid, ValidationReport, va
 from benchmark.metrics.base import CountTable, as_figure
 from benchmark.tasks import Task, get_task
 
-__all__ = ["RESULTS_SCHEMA_VERSION", "Results", "compare_results", "evaluate_submission", "format_interval",
-           "load_count_table"]
+__all__ = ["RESULTS_SCHEMA_VERSION", "ComparisonError", "Results", "compare_results", "evaluate_submission",
+           "format_interval", "load_count_table"]
 
 RESULTS_SCHEMA_VERSION = 1
 RESULTS_FILE = "results.json"
@@ -374,21 +374,34 @@ def load_count_table(out_dir: str | Path) -> tuple[Results, CountTable]:
     return results, CountTable(tuple(doc_ids), columns, counts)
 
 
+class ComparisonError(ValueError):
+    """Two results folders that cannot be compared; the message says why and how to fix it."""
+
+
 def compare_results(a: str | Path, b: str | Path, metric: str | None = None,
                     n_resamples: int = DEFAULT_RESAMPLES, confidence: float = DEFAULT_CONFIDENCE,
                     seed: int = 0) -> PairedResult:
-    """Paired bootstrap of two written results folders (same task, version and dataset revision)."""
+    """Paired bootstrap of two written results folders (same task, version and dataset revision); a pair that
+    cannot be compared raises :class:`ComparisonError` naming the folders and the fix."""
+    for folder in (a, b):
+        missing = [name for name in (RESULTS_FILE, DOCUMENTS_FILE) if not (Path(folder) / name).is_file()]
+        if missing:
+            raise ComparisonError(f"cannot compare: {folder} has no {' or '.join(missing)} (fix: pass a folder "
+                                  "written by `khabar evaluate --out DIR`)")
     results_a, table_a = load_count_table(a)
     results_b, table_b = load_count_table(b)
     for key in ("task", "task_version"):
         if getattr(results_a, key) != getattr(results_b, key):
-            raise ValueError(f"cannot compare: {key} differs ({getattr(results_a, key)!r} vs "
-                             f"{getattr(results_b, key)!r})")
+            raise ComparisonError(f"cannot compare {a} with {b}: {key} differs ({getattr(results_a, key)!r} vs "
+                                  f"{getattr(results_b, key)!r}; fix: score both with the same task version)")
     if results_a.dataset.get("revision") != results_b.dataset.get("revision"):
-        raise ValueError(f"cannot compare: dataset revisions differ ({results_a.dataset.get('revision')!r} vs "
-                         f"{results_b.dataset.get('revision')!r})")
+        raise ComparisonError(
+            f"cannot compare {a} with {b}: dataset revisions differ ({results_a.dataset.get('revision')!r} vs "
+            f"{results_b.dataset.get('revision')!r}; fix: score both submissions against the same gold, both "
+            "with --dataset DIR --split SPLIT or both with --gold FILE)")
     if table_a.doc_ids != table_b.doc_ids or table_a.columns != table_b.columns:
-        raise ValueError("cannot compare: the two results describe different documents or count columns")
+        raise ComparisonError(f"cannot compare {a} with {b}: the two results describe different documents or count "
+                              "columns (fix: score both on the same split)")
     task = get_task(results_a.task)
     if task.name == "stance":  # scores need the polar labels the results were made with
         from benchmark.metrics.stance import holder_scores_from_counts

@@ -180,6 +180,28 @@ def test_cli_evaluate_and_validate(tmp_path, articles_file, capsys):
     assert main(["validate-submission", "--task", "ner", str(sub), "--gold", str(tmp_path / "nope.jsonl")]) == 2
 
 
+def test_cli_compare_refuses_folders_it_cannot_pair_with_the_reason_and_fix(tmp_path, articles_file, capsys):
+    """No traceback: a missing folder, or results scored against another gold (a dataset revision vs a gold file's
+    hash), is exit 1 with the reason and the fix; the new results are written all the same."""
+    import json
+
+    sub = write_lines(tmp_path / "sub.jsonl", NER_HALF)
+    base = ["evaluate", "--task", "ner", "--submission", str(sub), "--gold", str(articles_file), "--resamples", "20"]
+    assert main([*base, "--out", str(tmp_path / "a")]) == 0
+    capsys.readouterr()
+    assert main([*base, "--out", str(tmp_path / "b"), "--compare", str(tmp_path / "nope")]) == 1
+    err = capsys.readouterr().err
+    assert "nope has no results.json or documents.jsonl" in err and "khabar evaluate --out DIR" in err
+    assert "Traceback" not in err and (tmp_path / "b" / "results.json").is_file()
+    results = tmp_path / "a" / "results.json"
+    record = json.loads(results.read_text(encoding="utf-8"))
+    record["dataset"]["revision"] = "another-gold"
+    results.write_text(json.dumps(record), encoding="utf-8")
+    assert main([*base, "--out", str(tmp_path / "c"), "--compare", str(tmp_path / "a")]) == 1
+    err = capsys.readouterr().err
+    assert "dataset revisions differ" in err and "score both submissions against the same gold" in err
+
+
 def test_bootstrap_is_seeded_and_brackets_the_estimate(gold_sets):
     sub = [{"doc_id": "demo/1", "entities": []}, {"doc_id": "demo/2", "entities": gold_sets["ner"].rows[1]["entities"]}]
     a = evaluate_submission("ner", sub, gold=gold_sets["ner"], n_resamples=300, seed=7).metrics["strict/f1"]
