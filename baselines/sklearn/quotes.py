@@ -20,7 +20,8 @@ leading honorifics such as ``الدكتور``/``السيد`` stripped, since the
 :attr:`SpeakerConfig.variants`, NER spans cut at an inner title (:func:`mention_cuts`) and runs of words
 after the cue (:func:`subject_spans`); with :attr:`SpeakerConfig.sources` (version 4), unnamed-source
 phrases (guidelines 2.0 §5.7: ``مصادر أمنية``، ``مسؤولين في وزارة الصحة`` after ``عن``), the ``SOURCE``
-speakers that the NER never predicts (:func:`~baselines.sklearn.quote_sources.source_spans`); with
+speakers that the NER never predicts (:func:`~baselines.sklearn.quote_sources.source_spans`; version 7: 21 more
+heads, and an addressee or a negation ends the phrase); with
 :attr:`SpeakerConfig.speaker_change`, the latest mentions (and source phrases) before the window outside
 quotes, with their recency and whether that name has spoken (how an elided ``وأضاف`` finds its speaker
 after the speaker changed); the previous quote's speaker; and *no speaker*. Features: label, source, word
@@ -76,7 +77,7 @@ __all__ = ["CUE_VERBS", "SPAN_LEARNERS", "Candidate", "QuoteModel", "SpanScorer"
            "quote_kind"]
 
 MODEL_FILE = "quotes_lr.joblib"
-FEATURE_VERSION = 6
+FEATURE_VERSION = 7
 MIN_FEATURE_COUNT = 5  # the boosted span scorer reads features seen on at least this many training candidates
 _SOURCE_LABELS = frozenset(KHABAR.source_labels)
 

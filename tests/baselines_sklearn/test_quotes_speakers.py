@@ -118,11 +118,11 @@ def test_training_without_any_speaker_choice_fails_clearly():
 
 def test_a_model_saved_with_the_old_features_is_refused(model: QuoteModel, tmp_path: Path):
     path = model.save(tmp_path)
-    assert QuoteModel.load(tmp_path).meta["feature_version"] == FEATURE_VERSION == 6
+    assert QuoteModel.load(tmp_path).meta["feature_version"] == FEATURE_VERSION == 7
     stale = joblib.load(path)
     stale.meta = {**stale.meta, "feature_version": 1}
     joblib.dump(stale, tmp_path / MODEL_FILE)
-    with pytest.raises(ValueError, match="feature version 1, this code has 6: retrain"):
+    with pytest.raises(ValueError, match="feature version 1, this code has 7: retrain"):
         QuoteModel.load(tmp_path)
 
 
