@@ -598,6 +598,8 @@ class QuoteModel:
         from sklearn.feature_extraction import DictVectorizer
         from sklearn.linear_model import LogisticRegression
 
+        if span_learner not in SPAN_LEARNERS:  # before the work, not after it
+            raise ValueError(f"span learner {span_learner!r} is not one of {list(SPAN_LEARNERS)}")
         articles = [a for a in articles if a.quotes]
         if not articles:
             raise ValueError("no training article has quotes: train on gold with quote annotations")

@@ -86,7 +86,9 @@ def test_the_boosted_span_scorer_weighs_features_jointly_where_the_linear_one_ad
 
 
 def test_a_span_learner_outside_the_list_is_refused_by_name():
-    from baselines.sklearn.quotes import SpanScorer
+    from baselines.sklearn.quotes import QuoteModel, SpanScorer
 
     with pytest.raises(ValueError, match=r"span learner 'trees' is not one of \['boosted', 'linear'\]"):
         SpanScorer.train([{"a": 1.0}, {"a": 0.0}], [1, 0], learner="trees")
+    with pytest.raises(ValueError, match=r"span learner 'trees' is not one of"):
+        QuoteModel.train([], span_learner="trees")  # refused before any work
