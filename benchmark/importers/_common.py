@@ -126,10 +126,16 @@ def checked(fields: Mapping[str, Any], schema: LabelSchema, where: str,
         issues: list[Issue] = list(error.issues)
     if strict:
         raise ImportProblem(where, issues)
-    for issue in issues:
-        report.note(where, "invalid_skipped_issue", str(issue))
-    report.count("invalid_skipped")
+    skip_invalid(ImportProblem(where, issues), report)
     return None
+
+
+def skip_invalid(problem: ImportProblem, report: ImportReport) -> None:
+    """Not strict (``--keep-going``): the record with ``problem`` is left out, counted as ``invalid_skipped``
+    and each issue noted at its place, so the report names its line and fix."""
+    for issue in problem.issues:
+        report.note(problem.where, "invalid_skipped_issue", str(issue))
+    report.count("invalid_skipped")
 
 
 def resolve_file(path: str | Path, default_name: str, corpus: str) -> Path:

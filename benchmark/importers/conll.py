@@ -47,7 +47,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from benchmark.importers._common import ImportProblem, ImportReport, checked
+from benchmark.importers._common import ImportProblem, ImportReport, checked, skip_invalid
 from benchmark.model import Article, Mention, Provenance
 from benchmark.schema import LabelSchema, resolve_schema
 
@@ -478,18 +478,10 @@ def import_conll(path: str | Path, *, token_column: int = 1, tag_columns: str | 
         except ImportProblem as problem:  # a label outside the schema, a tag the scheme forbids …
             if strict:
                 raise
-            _skip(problem, report)
+            skip_invalid(problem, report)
             continue
         if article is not None:
             yield article
-
-
-def _skip(problem: ImportProblem, report: ImportReport) -> None:
-    """Not strict (``--keep-going``): the document with ``problem`` is left out, counted and noted like any
-    invalid record (:func:`~benchmark.importers._common.checked`), so the report names its line and fix."""
-    for issue in problem.issues:
-        report.note(problem.where, "invalid_skipped_issue", str(issue))
-    report.count("invalid_skipped")
 
 
 def _grouped(documents: Iterator[_Document], layout: ConllLayout) -> Iterator[_Document]:
