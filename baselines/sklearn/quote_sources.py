@@ -104,8 +104,8 @@ def _definite(key: str) -> bool:
 
 def _phrase_word(token: Token) -> bool:
     key = normalise_token(token.text)
-    return not _is_break(token) and key not in _STOPS and key not in _COMPLEMENTISERS and not (
-        key.startswith("ل") and key[1:3] == "ال") and not key.startswith("لل") and key not in _ADDRESSEES
+    return (not _is_break(token) and key not in _STOPS and key not in _COMPLEMENTISERS
+            and not key.startswith(("لال", "لل")) and key not in _ADDRESSEES)  # ``لـ`` + article: an addressee
 
 
 def source_phrase(text: str, tokens: Sequence[Token], i: int, base: int, cues: frozenset[str] = frozenset()

@@ -449,6 +449,11 @@ def cluster_best(text: str, span: tuple[int, int], mentions: Sequence[SpeakerMen
 SPAN_LEARNERS = ("boosted", "linear")
 
 
+def _check_span_learner(learner: str) -> None:
+    if learner not in SPAN_LEARNERS:
+        raise ValueError(f"span learner {learner!r} is not one of {list(SPAN_LEARNERS)}")
+
+
 @dataclass
 class SpanScorer:
     """P(a candidate span is a gold quote span) from its dict features.
@@ -472,8 +477,7 @@ class SpanScorer:
         import numpy as np
         from sklearn.feature_extraction import DictVectorizer
 
-        if learner not in SPAN_LEARNERS:
-            raise ValueError(f"span learner {learner!r} is not one of {list(SPAN_LEARNERS)}")
+        _check_span_learner(learner)
         vectorizer = DictVectorizer()
         matrix = vectorizer.fit_transform(features)
         if learner == "linear":
@@ -598,8 +602,7 @@ class QuoteModel:
         from sklearn.feature_extraction import DictVectorizer
         from sklearn.linear_model import LogisticRegression
 
-        if span_learner not in SPAN_LEARNERS:  # before the work, not after it
-            raise ValueError(f"span learner {span_learner!r} is not one of {list(SPAN_LEARNERS)}")
+        _check_span_learner(span_learner)  # before the work, not after it
         articles = [a for a in articles if a.quotes]
         if not articles:
             raise ValueError("no training article has quotes: train on gold with quote annotations")

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from baselines.sklearn.quotes import SPAN_LEARNERS
 from benchmark.cli import main
 from benchmark.harness import evaluate_submission, load_gold
 
@@ -102,7 +103,7 @@ def test_quotes_baseline_end_to_end(quote_articles_path: Path, tmp_path: Path):
     assert _value(results, "speaker/elided/speaker_accuracy") == 1.0
 
 
-@pytest.mark.parametrize("learner", ["boosted", "linear"])
+@pytest.mark.parametrize("learner", SPAN_LEARNERS)  # the CLI's choices are written out (no import at start-up)
 def test_quotes_train_takes_either_span_learner(quote_articles_path: Path, tmp_path: Path, learner: str):
     from baselines.sklearn.quotes import QuoteModel
 
