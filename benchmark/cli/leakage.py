@@ -4,7 +4,10 @@ Example::
 
     khabar leakage release/khabar            # exit 1 when any pair crosses splits
     khabar leakage release/khabar --threshold 0.7 --report leakage.json
-    khabar leakage release/khabar --json | jq .pairs   # the report as JSON on stdout
+    khabar leakage release/khabar --json | jq .groups  # the report as JSON on stdout
+
+The summary names each group of documents the cross-split pairs join once (a story republished ten times
+across the splits is one line of ten documents, not 45 pair lines); the JSON report has the groups and every pair.
 """
 
 from __future__ import annotations
@@ -65,6 +68,9 @@ def run(args: argparse.Namespace) -> int:
             "documents": report.documents,
             "dedup": report.config.to_dict(),
             "pairs": [dataclasses.asdict(p) for p in report.pairs],
+            "groups": [{"members": [{"split": split, "doc_id": doc} for split, doc in g.members], "splits": g.splits,
+                        "pairs": g.pairs, "max_similarity": g.max_similarity, "exact": g.exact}
+                       for g in report.groups],
             "doc_ids_in_several_splits": report.doc_ids_in_several_splits,
             "exact_within_split": report.exact_within_split,
             "configs": report.configs,

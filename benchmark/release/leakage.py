@@ -5,7 +5,9 @@ and ``text`` columns, in record batches), indexes each document once under ``(sp
 (a config with several rows per document, like ``stance``, repeats the text), and reports:
 
 - pairs of documents in *different* splits whose texts are near-duplicates (MinHash Jaccard at
-  or above the threshold) or identical after normalisation;
+  or above the threshold) or identical after normalisation, and the groups they form (a story
+  republished n times across splits is one group of n documents, not ~n²/2 lines: the summary
+  lists groups, the JSON report both);
 - doc_ids that occur in more than one split;
 - (for information) exact duplicates inside one split.
 
@@ -24,7 +26,9 @@ from pathlib import Path
 
 from benchmark.release.dedup import DedupConfig, NearDuplicateIndex
 
-__all__ = ["LeakagePair", "LeakageReport", "find_leakage", "iter_folder_texts"]
+__all__ = ["LeakageGroup", "LeakagePair", "LeakageReport", "find_leakage", "iter_folder_texts", "leakage_groups"]
+
+SUMMARY_MEMBERS = 8  # documents of one group named in the summary (the JSON report names all)
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +47,56 @@ class LeakagePair:
         return f"{self.first_split}:{self.first_doc} ↔ {self.second_split}:{self.second_doc}: {kind}"
 
 
+@dataclass(frozen=True, slots=True)
+class LeakageGroup:
+    """Documents joined by cross-split (near-)duplicate pairs: ``members`` as ``(split, doc_id)``, sorted."""
+
+    members: tuple[tuple[str, str], ...]
+    pairs: int
+    max_similarity: float
+    exact: bool
+
+    @property
+    def splits(self) -> list[str]:
+        return sorted({split for split, _ in self.members})
+
+    def __str__(self) -> str:
+        named = ", ".join(f"{split}:{doc}" for split, doc in self.members[:SUMMARY_MEMBERS])
+        more = len(self.members) - SUMMARY_MEMBERS
+        if more > 0:
+            named += f", … and {more} more (--json lists them)"
+        kind = "exact duplicates among them" if self.exact else f"Jaccard up to ≈ {self.max_similarity:.2f}"
+        return (f"{len(self.members)} documents across splits {', '.join(self.splits)} "
+                f"({self.pairs} cross-split pair(s), {kind}): {named}")
+
+
+def leakage_groups(pairs: list[LeakagePair]) -> list[LeakageGroup]:
+    """The connected groups of cross-split ``pairs``, largest first (then by first member)."""
+    parent: dict[tuple[str, str], tuple[str, str]] = {}
+
+    def root(node: tuple[str, str]) -> tuple[str, str]:
+        parent.setdefault(node, node)
+        while parent[node] != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    for pair in pairs:
+        a, b = root((pair.first_split, pair.first_doc)), root((pair.second_split, pair.second_doc))
+        if a != b:
+            parent[max(a, b)] = min(a, b)
+    members: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
+    for node in list(parent):
+        members[root(node)].append(node)
+    of_group: dict[tuple[str, str], list[LeakagePair]] = defaultdict(list)
+    for pair in pairs:
+        of_group[root((pair.first_split, pair.first_doc))].append(pair)
+    groups = [LeakageGroup(tuple(sorted(nodes)), len(of_group[key]), max(p.similarity for p in of_group[key]),
+                           any(p.exact for p in of_group[key]))
+              for key, nodes in members.items()]
+    return sorted(groups, key=lambda g: (-len(g.members), g.members))
+
+
 @dataclass
 class LeakageReport:
     """The outcome of :func:`find_leakage`; ``leaks`` is true when anything crosses splits."""
@@ -54,6 +108,11 @@ class LeakageReport:
     configs: list[str] = field(default_factory=list)
     skipped_configs: dict[str, str] = field(default_factory=dict)
     config: DedupConfig = field(default_factory=DedupConfig)
+
+    @property
+    def groups(self) -> list[LeakageGroup]:
+        """The cross-split pairs as groups of documents (:func:`leakage_groups`)."""
+        return leakage_groups(self.pairs)
 
     @property
     def leaks(self) -> bool:
@@ -68,10 +127,13 @@ class LeakageReport:
             lines.append(f"  skipped config {name}: {why}")
         for doc_id, splits in sorted(self.doc_ids_in_several_splits.items()):
             lines.append(f"  LEAK doc_id {doc_id} is in splits {splits}")
-        for pair in self.pairs:
-            lines.append(f"  LEAK {pair}")
+        groups = self.groups
+        pair_of = {frozenset({(p.first_split, p.first_doc), (p.second_split, p.second_doc)}): p for p in self.pairs}
+        for group in groups:  # two documents: their pair; more: one line for the group, not every pair
+            lines.append(f"  LEAK {pair_of[frozenset(group.members)] if len(group.members) == 2 else group}")
         lines.append(
-            f"{len(self.pairs)} cross-split pair(s), {len(self.doc_ids_in_several_splits)} doc_id(s) in "
+            f"{len(self.pairs)} cross-split pair(s) in {len(groups)} group(s), "
+            f"{len(self.doc_ids_in_several_splits)} doc_id(s) in "
             f"several splits; {self.exact_within_split} exact duplicate pair(s) inside a split "
             f"(not leakage)"
         )

@@ -348,3 +348,36 @@ def test_card_describes_only_the_splits_the_build_has(tmp_path, corpus):
     assert "In the `test` split every gold column is **null**" in full and "--split validation" in full
     assert "no hidden" not in full
     assert '"quote": {"start": S, "end": E}' in full  # how quote-holder stance lines are written
+
+
+def test_leakage_names_a_republished_story_once_as_a_group(tmp_path, make_story, capsys):
+    """A story republished 12 times across the splits forms 12 × 12 / 2 − (pairs inside a split) cross-split pairs;
+    the summary names the group once (its first documents, then a count), the JSON report has the group and
+    every pair; an unrelated pair stays one pair line."""
+    import pyarrow as pa
+
+    data = tmp_path / "many" / "data"
+    data.mkdir(parents=True)
+    copies = {"train": [f"t{i:02d}" for i in range(6)], "validation": ["v0", "v1"], "test": ["x0", "x1", "x2", "x3"]}
+    for split, ids in copies.items():
+        texts = [make_story(7) + f" نشر {i}" for i, _ in enumerate(ids)]
+        if split == "train":
+            ids, texts = [*ids, "other"], [*texts, make_story(30)]
+        if split == "test":
+            ids, texts = [*ids, "other-copy"], [*texts, make_story(30) + " انتهى"]
+        pq.write_table(pa.table({"doc_id": ids, "text": texts}), data / f"{split}-00000-of-00001.parquet")
+    report = find_leakage(tmp_path / "many", progress=False)
+    big, small = report.groups
+    assert len(big.members) == 12 and big.splits == ["test", "train", "validation"]
+    assert big.pairs == 6 * 2 + 6 * 4 + 2 * 4 and len(report.pairs) == big.pairs + 1
+    assert small.members == (("test", "other-copy"), ("train", "other"))
+    lines = report.summary().splitlines()
+    leak_lines = [line for line in lines if "LEAK" in line]
+    assert len(leak_lines) == 2
+    assert "12 documents across splits test, train, validation (44 cross-split pair(s)" in leak_lines[0]
+    assert "… and 4 more (--json lists them)" in leak_lines[0]
+    assert "other" in leak_lines[1] and "↔" in leak_lines[1]
+    assert "45 cross-split pair(s) in 2 group(s)" in lines[-1]
+    assert main(["leakage", str(tmp_path / "many"), "--no-progress", "--json"]) == 1
+    data_out = json.loads(capsys.readouterr().out)
+    assert len(data_out["pairs"]) == 45 and [len(g["members"]) for g in data_out["groups"]] == [12, 2]
