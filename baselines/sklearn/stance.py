@@ -30,7 +30,10 @@ are paraphrases). Feature blocks, each its own vectorizer fitted on the training
 With quote holders (Khabar; version 4) three more parts: a TF-IDF block of the stems before the holder quote
 (:func:`context_words`: its cue and speaker, ``انتقد``/``أشاد``), class probabilities smoothed within a
 document's rows for one target (:func:`smooth_by_group`), and a learned :class:`~baselines.sklearn.
-stance_holders.HolderRanker` that names the holder quote of a hidden-split row.
+stance_holders.HolderRanker` that names the holder quote of a hidden-split row. With a frozen sentence encoder
+(``encoder``; version 5) the classifier also reads the embedding of the holder quote (an article-holder row: its lead)
+and of the words before the quote (:func:`encoder_context`: who speaks, with which cue), and the ranker the
+target–candidate similarities.
 
 The classifier is ``LogisticRegression(class_weight="balanced")`` (``C`` and every block chosen on
 ANS dev; docs/RESULTS.md).
@@ -60,7 +63,7 @@ __all__ = ["ANTONYMS", "DOWN_WORDS", "NEGATIONS", "UP_WORDS", "EditPair", "Stanc
            "edit_pair", "light_stem", "pair_text", "skeleton", "soft_match"]
 
 MODEL_FILE = "stance_linear.joblib"
-FEATURE_VERSION = 4
+FEATURE_VERSION = 5  # 5: with an encoder, the embedding of the words before the holder quote (cue, speaker)
 SOFT_MATCH = 0.5  # char-bigram Dice at or above which a dropped and an added word are one word re-formed
 MAX_SWAPS = 30  # substitution pairs are formed from the first 30 dropped and 30 added stems
 
@@ -311,6 +314,9 @@ CONTEXT_WORDS = 8
 GROUP_SMOOTHING = 0.5  # chosen on the v0.2 train/validation cross-validation folds (docs/RESULTS.md)
 ARTICLE_LEAD_CHARS = 600  # what the sentence encoder reads of an article-holder row
 ENCODER_WEIGHT = 5.0  # the embedding block's scale in the classifier (ditto: 1, 2, 3, 5, 8 tried)
+ENCODER_CONTEXT_CHARS = 150  # characters before a holder quote embedded as its context (cue, speaker, subject)
+ENCODER_CONTEXT_WEIGHT = 3.0  # that block's scale (ditto: 2, 3, 5 tried)
+ENCODER_C = 0.5  # the classifier's C with an encoder (ditto: 0.3, 0.5, 1 tried)
 HOLDER_RANKER_C = 0.1  # ditto (0.437 vs 0.436 at C = 1: the ranker is not sensitive to it)
 
 
@@ -356,6 +362,16 @@ def encoder_passage(row: Mapping[str, Any]) -> str:
     if isinstance(start, int) and isinstance(end, int) and 0 <= start < end:
         return row["text"][start:end]
     return row["text"][:ARTICLE_LEAD_CHARS]
+
+
+def encoder_context(row: Mapping[str, Any]) -> str:
+    """What the sentence encoder reads as a row's context: the :data:`ENCODER_CONTEXT_CHARS` characters before its
+    holder quote (the cue, the speaker, what the report is about: ``وانتقد وزير الخارجية الإيراني …``), or the
+    article's first ones for an article-holder row or a row without a holder span."""
+    start, end = row.get("holder_start", -1), row.get("holder_end", -1)
+    if isinstance(start, int) and isinstance(end, int) and 0 < start < end:
+        return row["text"][max(0, start - ENCODER_CONTEXT_CHARS):start]
+    return row["text"][:ENCODER_CONTEXT_CHARS]
 
 
 def _holder_ranker(rows: Sequence[Mapping[str, Any]], encoder: Any = None) -> Any:
@@ -443,6 +459,9 @@ class StanceModel:
         if self.encoder is not None:
             embeddings = self.encoder.passages([encoder_passage(row) for row in rows])
             parts.append(sparse.csr_matrix(embeddings * ENCODER_WEIGHT))
+            if self.polarity:  # quote holders: who says it, and to whom (cue, speaker)
+                contexts = self.encoder.passages([encoder_context(row) for row in rows])
+                parts.append(sparse.csr_matrix(contexts * ENCODER_CONTEXT_WEIGHT))
         return sparse.hstack(parts).tocsr()
 
     def _polarity_block(self, rows: Sequence[Mapping[str, Any]], fit: bool):
@@ -485,9 +504,11 @@ class StanceModel:
         (:mod:`baselines.sklearn.stance_polarity`); by default it is on when some training row's holder is a
         quote (Khabar) and off for claim–text pairs (ANS, Baly), whose features stay those of version 2.
         ``C`` defaults to 10 without the block (chosen on ANS dev) and to 1 with it (chosen on the Khabar v0.1
-        cross-validation folds, docs/RESULTS.md). ``encoder`` (a :class:`~baselines.sklearn.encoder.SentenceEncoder`
-        or a model folder/id for one) adds frozen sentence embeddings: of the holder quote (or the article's lead) to
-        the classifier's features, and the target–candidate similarities to the holder ranker's."""
+        cross-validation folds, docs/RESULTS.md), 0.5 with it and an encoder (the v0.2 folds). ``encoder`` (a
+        :class:`~baselines.sklearn.encoder.SentenceEncoder` or a model folder/id for one) adds frozen sentence
+        embeddings: of the holder quote (or the article's lead) to the classifier's features, with quote holders also
+        of the words before the quote (:func:`encoder_context`), and the target–candidate similarities to the holder
+        ranker's."""
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.linear_model import LogisticRegression
 
@@ -515,7 +536,7 @@ class StanceModel:
         if polarity is None:
             polarity = any(isinstance(row.get("holder_start"), int) and row["holder_start"] >= 0 for row in rows)
         if C is None:
-            C = 1.0 if polarity else 10.0
+            C = (ENCODER_C if encoder is not None else 1.0) if polarity else 10.0
         if isinstance(encoder, (str, Path)):
             from baselines.sklearn.encoder import SentenceEncoder
 

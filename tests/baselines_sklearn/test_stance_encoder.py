@@ -124,7 +124,8 @@ def test_a_stance_model_with_an_encoder_uses_it_in_classifier_and_ranker_and_sur
     plain = StanceModel.train(rows)
     model = StanceModel.train(rows, encoder=str(tiny_encoder_folder))
     assert model.meta["encoder"].startswith(str(tiny_encoder_folder)) and plain.meta["encoder"] is None
-    assert model.meta["n_features"] == plain.meta["n_features"] + 32  # the holder quote's embedding
+    assert model.meta["n_features"] == plain.meta["n_features"] + 2 * 32  # the holder quote's and its context's
+    assert model.meta["C"] == 0.5 and plain.meta["C"] == 1.0
     assert model.holder_ranker.encoder is model.encoder
     assert "emb_quote" in model.holder_ranker.vectorizer.vocabulary_
     labels = model.predict(rows)
@@ -176,3 +177,15 @@ def test_khabar_run_refuses_an_unreadable_encoder_before_training(tmp_path: Path
     captured = capsys.readouterr()
     assert "[baselines] fold" not in captured.out and "Traceback" not in captured.err
     assert "nowhere" in captured.err and "khabar convert-e5" in captured.err
+
+
+def test_the_encoder_context_is_the_words_before_the_holder_quote():
+    from baselines.sklearn.stance import ENCODER_CONTEXT_CHARS, encoder_context
+
+    text = "مقدمة " * 40 + 'وانتقد الوزير القرار قائلا: "خطأ كبير"'
+    start = text.index("خطأ")
+    row = {"text": text, "holder_start": start, "holder_end": start + 8}
+    context = encoder_context(row)
+    assert len(context) == ENCODER_CONTEXT_CHARS and context.endswith('وانتقد الوزير القرار قائلا: "')
+    assert encoder_context({"text": text, "holder_start": -1, "holder_end": -1}) == text[:ENCODER_CONTEXT_CHARS]
+    assert encoder_context({"text": "قصير", "holder_start": 0, "holder_end": 4}) == "قصير"  # nothing before it

@@ -127,5 +127,5 @@ def test_a_model_saved_with_older_features_is_refused_with_the_fix(tmp_path: Pat
     assert StanceModel.load(tmp_path).predict([{"target": "ارتفاع صادرات القمح", "text": "انخفاض صادرات القمح"}])
     model.meta["feature_version"] = 1  # what a v1 model (hashed substitution bags) carries
     joblib.dump(model, tmp_path / MODEL_FILE)
-    with pytest.raises(ValueError, match=r"feature version 1, this code has 4: retrain"):
+    with pytest.raises(ValueError, match=rf"feature version 1, this code has {FEATURE_VERSION}: retrain"):
         StanceModel.load(tmp_path)
