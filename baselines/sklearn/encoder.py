@@ -65,7 +65,9 @@ class SentenceEncoder:
         """Embeddings of ``texts`` as given (no prefix added): ``[len(texts), dim]`` float32 rows of norm 1."""
         import numpy as np
 
-        missing = sorted({text for text in texts if text not in self._memo}, key=len)
+        # batches by length, ties by text: never by set order, which follows the per-process string hash seed and
+        # would change a text's batch-mates (and, on a rounding boundary, its rounded vector) from run to run
+        missing = sorted({text for text in texts if text not in self._memo}, key=lambda text: (len(text), text))
         if missing:
             tokenizer, encoder = self._load()
             for start in range(0, len(missing), self.batch_size):

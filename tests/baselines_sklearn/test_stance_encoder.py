@@ -43,6 +43,20 @@ def test_embeddings_are_unit_rows_memoised_and_independent_of_their_batch(tiny_e
     assert encoder.embed([]).shape == (0, 32)
 
 
+def test_batches_are_formed_by_length_then_text_whatever_the_hash_seed(monkeypatch: pytest.MonkeyPatch):
+    encoder = SentenceEncoder("unused", batch_size=2)
+    batches: list[list[str]] = []
+
+    def encode(tokenizer, model, batch):
+        batches.append(list(batch))
+        return np.ones((len(batch), 4), dtype=np.float32) / 2
+
+    monkeypatch.setattr(encoder, "_load", lambda: (None, None))
+    monkeypatch.setattr(encoder, "_encode", encode)
+    encoder.embed(["ج", "بب", "أ", "ب", "أأ", "ج"])
+    assert batches == [["أ", "ب"], ["ج", "أأ"], ["بب"]]  # same-length texts in text order: batch-mates are fixed
+
+
 def test_a_pickled_encoder_keeps_its_settings_not_its_weights(tiny_encoder_folder: Path):
     encoder = SentenceEncoder(str(tiny_encoder_folder), max_length=64)
     before = encoder.passages(["الطقس حار"])
