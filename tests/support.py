@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import io
 import json
 import zipfile
@@ -9,6 +10,25 @@ from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 from benchmark.cli import main
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def load_script(name: str):
+    """``scripts/NAME.py`` imported as a module (the scripts folder is not a package)."""
+    spec = importlib.util.spec_from_file_location(name, REPO / "scripts" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def sample_manifest(tmp_path: Path, splits: dict[str, str]) -> Path:
+    """The committed v0.1 manifest cut down to the given documents of the gold sample, with the given splits."""
+    data = json.loads((REPO / "annotations" / "splits" / "manifest.json").read_text(encoding="utf-8"))
+    data["documents"] = {doc: {**data["documents"][doc], "split": split} for doc, split in splits.items()}
+    path = tmp_path / "manifest.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return path
 
 
 def run_cli(argv: list[str]) -> tuple[int, str, str]:

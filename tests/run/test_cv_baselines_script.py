@@ -3,36 +3,25 @@ documents only, NER mentions cached out of fold, quotes then stance scored by th
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 
 import pytest
+
+from ..support import load_script, sample_manifest
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE = REPO / "annotations" / "gold" / "sample.articles.jsonl"
 
 
 def _script():
-    spec = importlib.util.spec_from_file_location("cv_baselines", REPO / "scripts" / "cv_baselines.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def _manifest(tmp_path: Path, splits: dict[str, str]) -> Path:
-    """The committed manifest cut down to the sample's two documents, with the given splits."""
-    data = json.loads((REPO / "annotations" / "splits" / "manifest.json").read_text(encoding="utf-8"))
-    data["documents"] = {doc: {**data["documents"][doc], "split": split} for doc, split in splits.items()}
-    path = tmp_path / "manifest.json"
-    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    return path
+    return load_script("cv_baselines")
 
 
 @pytest.mark.slow
 def test_the_loop_scores_quotes_and_stance_and_reuses_its_cached_mentions(tmp_path, capsys):
     script = _script()
-    manifest = _manifest(tmp_path, {"seed/vostochny": "train", "seed/un-security-council": "validation"})
+    manifest = sample_manifest(tmp_path, {"seed/vostochny": "train", "seed/un-security-council": "validation"})
     cache = tmp_path / "cv"
     args = [str(SAMPLE), "--manifest", str(manifest), "--cache", str(cache), "--folds", "2"]
     assert script.main(args) == 0
@@ -50,6 +39,6 @@ def test_the_loop_scores_quotes_and_stance_and_reuses_its_cached_mentions(tmp_pa
 
 def test_test_documents_are_never_read(tmp_path):
     script = _script()
-    manifest = _manifest(tmp_path, {"seed/vostochny": "train", "seed/un-security-council": "test"})
+    manifest = sample_manifest(tmp_path, {"seed/vostochny": "train", "seed/un-security-council": "test"})
     with pytest.raises(ValueError, match="at least two documents"):  # one train document left: nothing to fold
         script.main([str(SAMPLE), "--manifest", str(manifest), "--cache", str(tmp_path / "cv"), "--folds", "2"])

@@ -3,7 +3,6 @@ test documents end to end (holder quotes named among a quotes submission's spans
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 
@@ -11,24 +10,14 @@ import pytest
 
 from benchmark.io import read_articles, write_jsonl
 
+from ..support import load_script, sample_manifest
+
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE = REPO / "annotations" / "gold" / "sample.articles.jsonl"
 
 
 def _script():
-    spec = importlib.util.spec_from_file_location("stance_test_submissions",
-                                                  REPO / "scripts" / "stance_test_submissions.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def _manifest(tmp_path: Path, splits: dict[str, str]) -> Path:
-    data = json.loads((REPO / "annotations" / "splits" / "manifest.json").read_text(encoding="utf-8"))
-    data["documents"] = {doc: {**data["documents"][doc], "split": split} for doc, split in splits.items()}
-    path = tmp_path / "manifest.json"
-    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    return path
+    return load_script("stance_test_submissions")
 
 
 def _read(path: Path) -> list[dict]:
@@ -39,7 +28,7 @@ def test_it_writes_the_end_to_end_and_the_gold_holder_submissions_of_the_test_ro
     from benchmark.schema import KHABAR
     from benchmark.tasks import get_task
 
-    manifest = _manifest(tmp_path, {"seed/un-security-council": "train", "seed/vostochny": "test"})
+    manifest = sample_manifest(tmp_path, {"seed/un-security-council": "train", "seed/vostochny": "test"})
     test_doc = next(a for a in read_articles(SAMPLE) if a.doc_id == "seed/vostochny")
     quotes = tmp_path / "quotes.jsonl"  # the candidates: the test document's gold quote spans but the first
     spans = sorted((q.start, q.end) for q in test_doc.quotes)[1:]
@@ -58,6 +47,6 @@ def test_it_writes_the_end_to_end_and_the_gold_holder_submissions_of_the_test_ro
 
 
 def test_a_manifest_without_test_documents_is_refused_with_the_fix(tmp_path: Path):
-    manifest = _manifest(tmp_path, {"seed/un-security-council": "train", "seed/vostochny": "validation"})
+    manifest = sample_manifest(tmp_path, {"seed/un-security-council": "train", "seed/vostochny": "validation"})
     with pytest.raises(ValueError, match=r"0 test document\(s\).*fix: pass the corpus and the manifest"):
         _script().stance_test_submissions(SAMPLE, manifest, tmp_path / "none.jsonl")
