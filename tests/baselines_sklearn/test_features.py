@@ -10,6 +10,8 @@ import pytest
 from baselines.sklearn.features import normalise_token, sentence_features, token_stem
 from baselines.sklearn.wordclusters import WordClusters, iter_saudinewsnet_texts, train_word_clusters
 
+from ..support import load_script
+
 TOKENS = ["وقال", "بوتين", "لروسيا", ":", "«", "2024", "Putin", "»"]
 
 
@@ -70,12 +72,7 @@ def test_word_clusters_from_a_tiny_corpus(tmp_path: Path):
 
 
 def test_word_clusters_script_writes_a_loadable_file(tmp_path: Path, capsys):
-    import importlib.util
-
-    script = Path(__file__).resolve().parents[2] / "scripts" / "train_word_clusters.py"
-    spec = importlib.util.spec_from_file_location("train_word_clusters", script)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = load_script("train_word_clusters")
     corpus = _tiny_corpus(tmp_path / "corpus")
     out = tmp_path / "wc.npz"
     assert module.main(["--corpus", str(corpus), "--out", str(out), "--granularities", "2,4", "--dims", "4",

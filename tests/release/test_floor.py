@@ -5,7 +5,6 @@ tests hold the parts that can be checked in this environment."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 
@@ -14,14 +13,7 @@ import pytest
 from benchmark.model import Article
 from benchmark.release.rows import ArticleRows
 
-REPO = Path(__file__).resolve().parents[2]
-
-
-def _check_floor():
-    spec = importlib.util.spec_from_file_location("check_floor", REPO / "scripts" / "check_floor.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from ..support import load_script
 
 
 def test_the_card_declares_no_json_feature_type(tmp_path):
@@ -29,7 +21,7 @@ def test_the_card_declares_no_json_feature_type(tmp_path):
     from datasets import Value
 
     assert ArticleRows().features()["meta"] == Value("string")
-    check_floor = _check_floor()
+    check_floor = load_script("check_floor")
     public, private = check_floor.build_sample_release(tmp_path)
     for folder in (public, private):
         card = (Path(folder) / "README.md").read_text(encoding="utf-8")
@@ -51,6 +43,6 @@ def test_meta_reads_back_from_json_text_and_bad_meta_names_the_document():
 
 
 def test_the_floor_script_reads_pyproject_floors():
-    floors = _check_floor().declared_floors()
+    floors = load_script("check_floor").declared_floors()
     assert set(floors) == {"datasets", "pyarrow", "numpy"}
     assert int(floors["datasets"].split(".")[0]) >= 4  # the code imports datasets.List (4.0+)

@@ -14,13 +14,9 @@ REPO = Path(__file__).resolve().parents[2]
 SAMPLE = REPO / "annotations" / "gold" / "sample.articles.jsonl"
 
 
-def _script():
-    return load_script("cv_baselines")
-
-
 @pytest.mark.slow
 def test_the_loop_scores_quotes_and_stance_and_reuses_its_cached_mentions(tmp_path, capsys):
-    script = _script()
+    script = load_script("cv_baselines")
     manifest = sample_manifest(tmp_path, {"seed/vostochny": "train", "seed/un-security-council": "validation"})
     cache = tmp_path / "cv"
     args = [str(SAMPLE), "--manifest", str(manifest), "--cache", str(cache), "--folds", "2"]
@@ -38,7 +34,7 @@ def test_the_loop_scores_quotes_and_stance_and_reuses_its_cached_mentions(tmp_pa
 
 
 def test_test_documents_are_never_read(tmp_path):
-    script = _script()
+    script = load_script("cv_baselines")
     manifest = sample_manifest(tmp_path, {"seed/vostochny": "train", "seed/un-security-council": "test"})
     with pytest.raises(ValueError, match="at least two documents"):  # one train document left: nothing to fold
         script.main([str(SAMPLE), "--manifest", str(manifest), "--cache", str(tmp_path / "cv"), "--folds", "2"])

@@ -16,10 +16,6 @@ REPO = Path(__file__).resolve().parents[2]
 SAMPLE = REPO / "annotations" / "gold" / "sample.articles.jsonl"
 
 
-def _script():
-    return load_script("stance_test_submissions")
-
-
 def _read(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 
@@ -34,7 +30,8 @@ def test_it_writes_the_end_to_end_and_the_gold_holder_submissions_of_the_test_ro
     spans = sorted((q.start, q.end) for q in test_doc.quotes)[1:]
     write_jsonl(quotes, [{"doc_id": test_doc.doc_id, "quotes": [{"start": s, "end": e} for s, e in spans]}])
     out = tmp_path / "out"
-    assert _script().main([str(SAMPLE), "--manifest", str(manifest), "--quotes", str(quotes), "--out", str(out)]) == 0
+    args = [str(SAMPLE), "--manifest", str(manifest), "--quotes", str(quotes), "--out", str(out)]
+    assert load_script("stance_test_submissions").main(args) == 0
     e2e, oracle = _read(out / "e2e.jsonl"), _read(out / "oracle.jsonl")
     rows = get_task("stance").rows([test_doc], KHABAR)
     assert [line["id"] for line in e2e] == [line["id"] for line in oracle] == [row["id"] for row in rows]
@@ -49,4 +46,4 @@ def test_it_writes_the_end_to_end_and_the_gold_holder_submissions_of_the_test_ro
 def test_a_manifest_without_test_documents_is_refused_with_the_fix(tmp_path: Path):
     manifest = sample_manifest(tmp_path, {"seed/un-security-council": "train", "seed/vostochny": "validation"})
     with pytest.raises(ValueError, match=r"0 test document\(s\).*fix: pass the corpus and the manifest"):
-        _script().stance_test_submissions(SAMPLE, manifest, tmp_path / "none.jsonl")
+        load_script("stance_test_submissions").stance_test_submissions(SAMPLE, manifest, tmp_path / "none.jsonl")

@@ -6,7 +6,6 @@ The first 40 articles of ``selection.json`` were annotated under guidelines v1.0
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 from collections import Counter
@@ -16,15 +15,14 @@ import pytest
 from benchmark.model import Article, Provenance
 from benchmark.schema import GUIDELINES_VERSION
 
+from ..support import load_script
+
 FILES = ("passes/annotator-a.standoff.jsonl", "passes/annotator-b.standoff.jsonl", "gold.standoff.jsonl")
 
 
 @pytest.fixture(scope="module")
-def workflow(repo_root):
-    spec = importlib.util.spec_from_file_location("v01_workflow", repo_root / "scripts" / "v01_workflow.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def workflow():
+    return load_script("v01_workflow")
 
 
 def test_the_rounds_versions_are_released_guidelines_versions(repo_root, workflow):

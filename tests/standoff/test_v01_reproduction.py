@@ -3,11 +3,12 @@ the committed v0.1 files byte for byte from the committed pass stand-offs and th
 
 from __future__ import annotations
 
-import importlib.util
 from contextlib import redirect_stdout
 from io import StringIO
 
 import pytest
+
+from ..support import load_script
 
 # agreement-vs-gold.* also compares the baseline CRF's pre-annotation, whose prediction file is made
 # outside the repo (docs/corpus-v0.1.md): without --predictions these two files differ by that model's rows.
@@ -16,9 +17,7 @@ NEEDS_PREDICTIONS = {"agreement-vs-gold.json", "agreement-vs-gold.md"}
 
 @pytest.mark.realdata
 def test_from_standoff_reproduces_every_committed_file(shared_data, repo_root, tmp_path):
-    spec = importlib.util.spec_from_file_location("v01_workflow", repo_root / "scripts" / "v01_workflow.py")
-    workflow = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(workflow)
+    workflow = load_script("v01_workflow")
     out = tmp_path / "v0.1"
     with redirect_stdout(StringIO()) as printed:
         code = workflow.main(["--from-standoff", "--corpus", str(shared_data / "saudinewsnet"),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from collections import Counter
 
@@ -13,15 +12,10 @@ from benchmark.model import Article, Mention, Provenance, Quote, Span, Stance
 from benchmark.standoff import sha256_text
 from benchmark.studio.agreement import fleiss_kappa
 
+from ..support import load_script
+
 TEXT = "قال الوزير إن الخطة جاهزة. وأضاف أن مصر شريك. وقال النادي إن المدرب ممتاز. وذكر أن الفريق وصل."
 A, B, C = "annotator-a@khabar.local", "annotator-b@khabar.local", "annotator-c@khabar.local"
-
-
-def _load_workflow(repo_root):
-    spec = importlib.util.spec_from_file_location("v01_workflow", repo_root / "scripts" / "v01_workflow.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def _span(word: str) -> tuple[int, int]:
@@ -174,7 +168,7 @@ def test_vote_from_committed_standoffs_reproduces_the_gold(shared_data, repo_roo
     from benchmark.standoff import to_standoff
     from benchmark.studio.adjudicate import adjudicate
 
-    wf = _load_workflow(repo_root)
+    wf = load_script("v01_workflow")
     articles, by_annotator, _ = wf.passes_from_standoff(shared_data / "saudinewsnet", None, None)
     outcome = adjudicate(articles, rule="majority")
     decisions = wf.load_decisions(wf.V01 / "adjudication.jsonl")
