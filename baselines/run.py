@@ -129,8 +129,6 @@ def train_and_predict(train: Sequence[Article], test: Sequence[Article], cluster
     from baselines.sklearn.ner import NerModel, NestedSpansWarning
     from baselines.sklearn.quotes import QuoteModel
     from baselines.sklearn.submission import ner_lines, quote_lines, stance_lines
-    from benchmark.schema import KHABAR
-    from benchmark.tasks import get_task
 
     with warnings.catch_warnings(record=True) as caught:  # a note each (printed per fold), not a Python warning
         warnings.simplefilter("always", NestedSpansWarning)
@@ -143,19 +141,28 @@ def train_and_predict(train: Sequence[Article], test: Sequence[Article], cluster
     # at prediction time the quote baseline sees only the text: speakers come from the NER model's mentions
     lines = {"ner": ner_lines(ner, test), "quotes": quote_lines(quotes, test, ner=ner, use_gold_entities=False)}
     candidates = {line["doc_id"]: sorted((q["start"], q["end"]) for q in line["quotes"]) for line in lines["quotes"]}
-    stance = train_stance(get_task("stance").rows(train, KHABAR), notes, encoder=encoder)
+    stance = train_stance(train, notes, encoder=encoder)
     lines["stance"] = stance_lines(stance, test, candidates=candidates)
     return lines
 
 
-def train_stance(rows: Sequence[dict[str, Any]], notes: list[str], encoder: Any = None) -> Any:
-    """The stance baseline of training ``rows``: a ``StanceModel``, or :class:`SingleLabel` when the rows hold one
-    label (a classifier needs two; with one seen, the only honest prediction is that label; noted in ``notes``)."""
+def train_stance(train: Sequence[Article], notes: list[str], encoder: Any = None) -> Any:
+    """The stance baseline of the training articles: a ``StanceModel`` on their stance rows, or :class:`SingleLabel`
+    when the rows hold one label (a classifier needs two; with one seen, the only honest prediction is that label;
+    noted in ``notes``). Its holder ranker learns to choose among the quotes the quote baseline's span scorer finds
+    in each training article when trained on the other folds (``cross_fitted_quote_spans``): the candidates it
+    meets at prediction, missed, extra and cut-differently quotes included."""
+    from baselines.sklearn.quotes import cross_fitted_quote_spans
     from baselines.sklearn.stance import StanceModel
+    from benchmark.schema import KHABAR
+    from benchmark.tasks import get_task
 
+    rows = get_task("stance").rows(train, KHABAR)
     labels = sorted({row["label"] for row in rows})
     if len(labels) >= 2:
-        return StanceModel.train(rows, encoder=encoder)
+        quoted = any(row["holder_kind"] == "quote" for row in rows)
+        return StanceModel.train(rows, encoder=encoder,
+                                 holder_candidates=cross_fitted_quote_spans(train) if quoted else None)
     if labels:
         notes.append(f"stance: the training documents hold one stance label ({labels[0]!r}); predicted it for all")
         return SingleLabel(labels[0])

@@ -113,7 +113,7 @@ def cross_validate_stance(folds, gold: Path, cache: Path, encoder: str | None = 
     for i, (train, held) in enumerate(folds, start=1):
         notes: list[str] = []
         try:
-            model = train_stance(task.rows(train, KHABAR), notes, encoder=encoder)  # as khabar run
+            model = train_stance(train, notes, encoder=encoder)  # as khabar run
         except ValueError as error:
             raise ValueError(f"fold {i}: {error}") from None
         for note in notes:

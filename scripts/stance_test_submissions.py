@@ -46,7 +46,7 @@ def stance_test_submissions(gold: str | Path, manifest: str | Path, quotes: str 
 
         encoder = SentenceEncoder(encoder)
     task = get_task("stance")
-    model = train_stance(task.rows(train, KHABAR), [], encoder=encoder)  # as khabar run
+    model = train_stance(train, [], encoder=encoder)  # as khabar run
     gold_rows = task.rows(test, KHABAR)  # the gold holder spans are kept: the oracle's input
     return {"e2e": stance_lines(model, test, candidates=read_quote_candidates(quotes)),
             "oracle": [stance_line(row, label) for row, label in zip(gold_rows, model.predict(gold_rows),

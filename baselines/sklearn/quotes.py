@@ -73,8 +73,8 @@ from benchmark.text import tokenize
 if TYPE_CHECKING:  # pragma: no cover
     from baselines.sklearn.ner import NerModel
 
-__all__ = ["CUE_VERBS", "SPAN_LEARNERS", "Candidate", "QuoteModel", "SpanScorer", "find_cues", "quote_candidates",
-           "quote_kind"]
+__all__ = ["CUE_VERBS", "SPAN_LEARNERS", "Candidate", "QuoteModel", "SpanScorer", "choose_quotes",
+           "cross_fitted_quote_spans", "find_cues", "quote_candidates", "quote_kind"]
 
 MODEL_FILE = "quotes_lr.joblib"
 FEATURE_VERSION = 7
@@ -502,6 +502,35 @@ class SpanScorer:
         return self.classifier.predict_proba(matrix)[:, 1]
 
 
+
+def _span_training_data(articles: Sequence[Article], spans: SpanConfig) -> tuple[list[dict[str, float]], list[int]]:
+    """The span scorer's training data: every candidate of every article, labelled 1 when it is a gold quote span."""
+    span_x, span_y = [], []
+    for article in articles:
+        gold = {(q.start, q.end) for q in article.quotes}
+        for cand in quote_candidates(article.text, spans):
+            span_x.append(cand.features)
+            span_y.append(int((cand.start, cand.end) in gold))
+    if len(set(span_y)) < 2:
+        raise ValueError(f"the span scorer needs both matching and non-matching candidates; got "
+                         f"{sum(span_y)} matching of {len(span_y)} (do the gold quote spans follow the "
+                         "guidelines: marks included for direct quotes?)")
+    return span_x, span_y
+
+
+def choose_quotes(candidates: Sequence[Candidate], scorer: SpanScorer, threshold: float) -> list[Candidate]:
+    """The quotes predicted among ``candidates``: those scoring at least ``threshold``, taken greedily by score
+    (ties: text order) without overlaps; in text order."""
+    chosen: list[Candidate] = []
+    if candidates:
+        scores = scorer.probabilities([c.features for c in candidates])
+        for score, cand in sorted(zip(scores, candidates, strict=True), key=lambda x: (-x[0], x[1].start)):
+            if score < threshold:
+                break
+            if all(cand.end <= c.start or cand.start >= c.end for c in chosen):
+                chosen.append(cand)
+    return sorted(chosen, key=lambda c: c.start)
+
 @dataclass
 class QuoteModel:
     """The span scorer (:class:`SpanScorer`) and the pairwise speaker ranker (a logistic regression over dict
@@ -609,19 +638,10 @@ class QuoteModel:
         spans, speakers = spans or SpanConfig(), speakers or SpeakerConfig()
         model = cls(None, None, None, spans=spans, speakers=speakers)
         mention_spans = _cross_fitted_mentions(articles, ner_trainer, cross_fit_folds)
-        span_x, span_y = [], []
+        span_x, span_y = _span_training_data(articles, spans)
         groups: list[tuple[list[dict[str, float]], list[int]]] = []
         for article in articles:
-            text = article.text
-            gold = {(q.start, q.end): q for q in article.quotes}
-            for cand in quote_candidates(text, spans):
-                span_x.append(cand.features)
-                span_y.append(int((cand.start, cand.end) in gold))
             groups += model._speaker_groups(article, mention_spans[article.doc_id], ner_trainer is not None)
-        if len(set(span_y)) < 2:
-            raise ValueError(f"the span scorer needs both matching and non-matching candidates; got "
-                             f"{sum(span_y)} matching of {len(span_y)} (do the gold quote spans follow the "
-                             "guidelines: marks included for direct quotes?)")
         model.span_scorer = SpanScorer.train(span_x, span_y, learner=span_learner, C=C)
         model.speaker_vectorizer = DictVectorizer()
         model.speaker_vectorizer.fit([f for feats, _ in groups for f in feats])
@@ -694,16 +714,7 @@ class QuoteModel:
                         use_gold_entities: bool = True) -> list[dict[str, Any]]:
         """Submission quotes for one article: ``[{start, end, kind, speaker: {start, end} | None}]``."""
         text = article.text
-        candidates = quote_candidates(text, self.spans)
-        chosen: list[Candidate] = []
-        if candidates:
-            scores = self.span_scorer.probabilities([c.features for c in candidates])
-            for score, cand in sorted(zip(scores, candidates, strict=True), key=lambda x: (-x[0], x[1].start)):
-                if score < self.span_threshold:
-                    break
-                if all(cand.end <= c.start or cand.start >= c.end for c in chosen):
-                    chosen.append(cand)
-        chosen.sort(key=lambda c: c.start)
+        chosen = choose_quotes(quote_candidates(text, self.spans), self.span_scorer, self.span_threshold)
         spans, _ = self.mentions_for(article, ner, use_gold_entities)
         context = self._context(text, spans)
         out = []
@@ -754,4 +765,32 @@ def _cross_fitted_mentions(articles: Sequence[Article], ner_trainer: Callable[[S
         ner = ner_trainer([a for j, a in enumerate(articles) if j % k != i])
         for article in held:
             out[article.doc_id] = ner.predict_spans(article.text)
+    return out
+
+
+def cross_fitted_quote_spans(articles: Sequence[Article], folds: int = 4, *, span_learner: str = "boosted",
+                             C: float = 1.0, spans: SpanConfig | None = None,
+                             threshold: float = QuoteModel.span_threshold) -> dict[str, list[tuple[int, int]]]:
+    """doc_id → the quote spans a span scorer trained on the other folds predicts in each article (articles dealt
+    round-robin into ``folds`` folds, as :func:`_cross_fitted_mentions`): training articles' quotes as the quote
+    baseline finds them in unseen text (missed, extra, cut differently), for a model downstream that must learn
+    from the candidates it will meet. Articles without gold quotes get their predictions too; folds whose
+    training articles hold no quotes predict none."""
+    spans = spans or SpanConfig()
+    articles = list(articles)
+    if len(articles) < 2:
+        return {a.doc_id: [] for a in articles}
+    k = max(2, min(folds, len(articles)))
+    out: dict[str, list[tuple[int, int]]] = {}
+    for i in range(k):
+        held = articles[i::k]
+        training = [a for j, a in enumerate(articles) if j % k != i and a.quotes]
+        try:
+            scorer = SpanScorer.train(*_span_training_data(training, spans), learner=span_learner, C=C)
+        except ValueError:  # no quotes (or no non-quote candidate) to learn from in the other folds
+            out.update((a.doc_id, []) for a in held)
+            continue
+        for article in held:
+            chosen = choose_quotes(quote_candidates(article.text, spans), scorer, threshold)
+            out[article.doc_id] = [(c.start, c.end) for c in chosen]
     return out

@@ -374,23 +374,27 @@ def encoder_context(row: Mapping[str, Any]) -> str:
     return row["text"][:ENCODER_CONTEXT_CHARS]
 
 
-def _holder_ranker(rows: Sequence[Mapping[str, Any]], encoder: Any = None) -> Any:
-    """The learned holder ranker (:class:`~baselines.sklearn.stance_holders.HolderRanker`) of the training rows,
-    their holder quotes as each document's candidates; ``None`` when the rows cannot train one."""
+def _holder_ranker(rows: Sequence[Mapping[str, Any]], encoder: Any = None,
+                   candidates: Mapping[str, Sequence[tuple[int, int]]] | None = None) -> tuple[Any, str | None]:
+    """The learned holder ranker (:class:`~baselines.sklearn.stance_holders.HolderRanker`) of the training rows and
+    what its candidates were: each document's spans in ``candidates`` (doc_id → spans), or, without any, its rows'
+    holder quotes; ``(None, None)`` when the rows cannot train one."""
     from baselines.sklearn.stance_holders import HolderRanker
 
     task_rows = [row for row in rows
                  if row.get("doc_id") is not None and row.get("holder_kind") in ("article", "quote")]
-    candidates: dict[str, list[tuple[int, int]]] = {}
-    for row in task_rows:
-        if row["holder_kind"] == "quote" and row.get("holder_start", -1) >= 0:
-            candidates.setdefault(row["doc_id"], []).append((row["holder_start"], row["holder_end"]))
-    if not candidates:  # rows that are not the stance task's (no document, no holder kind)
-        return None
+    source = "given quote spans"
+    if candidates is None or not any(candidates.values()):
+        source, candidates = "gold holder quotes", {}
+        for row in task_rows:
+            if row["holder_kind"] == "quote" and row.get("holder_start", -1) >= 0:
+                candidates.setdefault(row["doc_id"], []).append((row["holder_start"], row["holder_end"]))
+    if not any(candidates.values()):  # rows that are not the stance task's (no document, no holder kind)
+        return None, None
     try:
-        return HolderRanker.train(task_rows, candidates, C=HOLDER_RANKER_C, encoder=encoder)
+        return HolderRanker.train(task_rows, candidates, C=HOLDER_RANKER_C, encoder=encoder), source
     except ValueError:  # no document with two candidate quotes: the relevance rule assigns
-        return None
+        return None, None
 
 
 @dataclass
@@ -496,7 +500,8 @@ class StanceModel:
 
     @classmethod
     def train(cls, rows: Sequence[Mapping[str, Any]], *, C: float | None = None, max_words: int | None = None,
-              polarity: bool | None = None, polarity_weight: float = 3.0, encoder: Any = None) -> StanceModel:
+              polarity: bool | None = None, polarity_weight: float = 3.0, encoder: Any = None,
+              holder_candidates: Mapping[str, Sequence[tuple[int, int]]] | None = None) -> StanceModel:
         """Fit on stance rows (``target``, ``text``, ``label``; optional ``holder_start/end``).
 
         ``max_words`` keeps only the first N words of each text (long web articles, e.g. Baly's);
@@ -508,7 +513,9 @@ class StanceModel:
         :class:`~baselines.sklearn.encoder.SentenceEncoder` or a model folder/id for one) adds frozen sentence
         embeddings: of the holder quote (or the article's lead) to the classifier's features, with quote holders also
         of the words before the quote (:func:`encoder_context`), and the target–candidate similarities to the holder
-        ranker's."""
+        ranker's. ``holder_candidates`` (doc_id → spans): the candidate quotes the holder ranker learns to choose
+        among, best the spans a quote model predicts in the training documents out of fold (what it will meet at
+        prediction); without any, the training rows' own holder quotes."""
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.linear_model import LogisticRegression
 
@@ -543,10 +550,11 @@ class StanceModel:
             encoder = SentenceEncoder(str(encoder))
         model = cls(vectorizers=vectorizers, classifier=None, labels=labels, max_words=max_words,
                     polarity=polarity, polarity_weight=polarity_weight, encoder=encoder)
+        ranker_candidates = None
         if polarity:
             model.context = TfidfVectorizer(ngram_range=(1, 2), min_df=2, **words)
             model.group_smoothing = GROUP_SMOOTHING
-            model.holder_ranker = _holder_ranker(rows, encoder)
+            model.holder_ranker, ranker_candidates = _holder_ranker(rows, encoder, holder_candidates)
         matrix = model._matrix(rows, fit=True)
         model.classifier = LogisticRegression(C=C, class_weight="balanced", max_iter=5000)
         model.classifier.fit(matrix, [row["label"] for row in rows])
@@ -554,6 +562,7 @@ class StanceModel:
                       "polarity": polarity, "context_block": model.context is not None,
                       "holder_choice": ("learned ranker" if model.holder_ranker is not None
                                         else "target relevance rule" if polarity else "none"),
+                      "holder_ranker_candidates": ranker_candidates,
                       "encoder": encoder.describe() if encoder is not None else None,
                       "labels": list(labels),
                       "n_features": int(matrix.shape[1])}

@@ -20,7 +20,10 @@ most relevant candidate. Nothing is learned, so nothing can leak from the test l
 A Khabar stance model (version 4) carries a :class:`HolderRanker` instead: the same one-to-one matching over
 learned scores (a logistic regression over these shares, ranks and the candidate's place, length, cue and
 marks), trained on the training rows' own holder quotes. 5-fold CV on the v0.2 train/validation documents:
-rows with a wrong holder 643 → 621 of 2,066 (docs/RESULTS.md).
+rows with a wrong holder 643 → 621 of 2,066 (docs/RESULTS.md). Since stance model v7 the ranker learns among the
+quotes the quote baseline predicts in each training document out of fold, the candidates it meets at prediction
+(:func:`baselines.sklearn.quotes.cross_fitted_quote_spans`); a candidate is a positive when it answers a holder
+quote of its target by the scorer's rule (the same core span).
 
 >>> text = 'قال الوزير: "الاتفاق مع إيران خطأ". وأضاف: "الدوري السعودي قوي".'
 >>> rows = [{"id": "d#1", "doc_id": "d", "text": text, "target": "الدوري السعودي", "holder_kind": "quote"},
@@ -279,6 +282,15 @@ def _target_pairs(doc_rows: Sequence[Mapping[str, Any]], spans: Sequence[tuple[i
     return targets, _document_pairs(doc_rows[0]["text"], spans, targets, article_targets, counts, encoder)
 
 
+
+def _names_a_holder(text: str, span: tuple[int, int], holders: Sequence[tuple[int, int]]) -> bool:
+    """Whether a line naming the quote at ``span`` answers one of the ``holders`` (the scorer's rule,
+    :func:`benchmark.metrics.stance.quote_spans_match`: the same span or the same core span)."""
+    from benchmark.metrics.stance import quote_spans_match
+
+    predicted = {"start": span[0], "end": span[1]}
+    return any(quote_spans_match(predicted, start, end, text) for start, end in holders)
+
 @dataclass
 class HolderRanker:
     """A learned relevance of a candidate quote to a quote-holder row's target (stance task v2.0).
@@ -293,10 +305,11 @@ class HolderRanker:
     (:class:`~baselines.sklearn.encoder.SentenceEncoder`), also the target's embedding similarity to the
     candidate quote and to the quote with the words before it, the candidate's rank by each and, with several
     targets, the margin over its closest other target. Trained on gold rows and each document's candidate
-    spans (label: the candidate is the holder quote of a row with this target; the stance model passes its
-    training rows' own holder quotes, so a saved model carries its ranker); at prediction the candidates are a
-    quote model's spans, and :func:`assign_holder_quotes` matches rows and candidates one to one maximising
-    the summed scores. Only public inputs (text, target, ``holder_kind``) and the
+    spans (label: the candidate answers a holder quote of a row with this target by the scorer's core-span rule;
+    ``khabar run`` passes the spans the quote baseline predicts in each training document out of fold, and without
+    any the stance model passes its training rows' own holder quotes; a saved model carries its ranker); at
+    prediction the candidates are a quote model's spans, and :func:`assign_holder_quotes` matches rows and
+    candidates one to one maximising the summed scores. Only public inputs (text, target, ``holder_kind``) and the
     candidate spans are read."""
 
     vectorizer: Any
@@ -307,8 +320,9 @@ class HolderRanker:
     def train(cls, rows: Sequence[Mapping[str, Any]], candidates: Mapping[str, Sequence[tuple[int, int]]],
               C: float = 1.0, encoder: Any = None) -> HolderRanker:
         """Fit on gold stance ``rows`` (with their ``holder_start``/``holder_end``) and each document's
-        ``candidates`` (its gold quote spans); ``encoder``: a sentence encoder whose similarities join the
-        features."""
+        ``candidates``: its gold holder quotes, or the spans a quote model predicts in it (a candidate is a positive
+        for a target when it answers one of the target's holder quotes by the scorer's rule, the same core span);
+        ``encoder``: a sentence encoder whose similarities join the features."""
         from sklearn.feature_extraction import DictVectorizer
         from sklearn.linear_model import LogisticRegression
 
@@ -323,12 +337,12 @@ class HolderRanker:
             if not spans:
                 continue
             doc_rows = [rows[i] for i in members]
-            holders = {(row["target"], (row["holder_start"], row["holder_end"])) for row in doc_rows}
             targets, pairs = _target_pairs(doc_rows, spans, article_targets.get(doc_id, set()), encoder)
             for target, row in zip(targets, pairs, strict=True):
+                holders = [(r["holder_start"], r["holder_end"]) for r in doc_rows if r["target"] == target]
                 for span, feats in zip(spans, row, strict=True):
                     x.append(feats)
-                    y.append(int((target, span) in holders))
+                    y.append(int(_names_a_holder(doc_rows[0]["text"], span, holders)))
         if len(set(y)) < 2:
             raise ValueError(f"the holder ranker needs holder and non-holder candidates; got {sum(y)} holder(s) "
                              f"of {len(y)} pair(s) (train on documents with quote-holder stances and quotes)")

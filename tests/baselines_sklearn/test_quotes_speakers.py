@@ -142,3 +142,19 @@ def test_position_features_are_conjoined_with_the_label():
     assert f_per["last_before_quote"] == 1.0 and f_per["last_before_quote&label=PER"] == 1.0
     assert f_org["last_before_quote"] == 0.0 and f_org["first_mention_after_cue&label=ORG"] == 1.0
     assert "first_mention_after_cue&label=PER" not in f_per
+
+
+def test_cross_fitted_quote_spans_predict_each_article_from_a_scorer_that_never_saw_it():
+    from baselines.sklearn.quotes import cross_fitted_quote_spans
+
+    articles = _articles(12)
+    spans = cross_fitted_quote_spans(articles, folds=4)
+    assert set(spans) == {a.doc_id for a in articles}
+    first = articles[0]
+    assert (first.quotes[0].start, first.quotes[0].end) in spans[first.doc_id]  # the marked quote is found
+    # the article's own gold never reaches its prediction: blank it, and its spans stay as they were
+    blanked = [Article(doc_id=first.doc_id, text=first.text, entities=first.entities), *articles[1:]]
+    assert cross_fitted_quote_spans(blanked, folds=4)[first.doc_id] == spans[first.doc_id]
+    assert cross_fitted_quote_spans(articles[:1]) == {first.doc_id: []}  # nothing to train on
+    no_quotes = [Article(doc_id=a.doc_id, text=a.text, entities=a.entities) for a in articles]
+    assert cross_fitted_quote_spans(no_quotes) == {a.doc_id: [] for a in articles}

@@ -153,3 +153,25 @@ def test_a_khabar_stance_model_carries_its_ranker_and_context_block_an_ans_model
     plain = StanceModel.train(ans)
     assert plain.holder_ranker is None and plain.context is None and plain.group_smoothing == 0.0
     assert plain.meta["holder_choice"] == "none"
+
+
+def test_the_ranker_learns_from_predicted_spans_that_answer_a_holder_by_its_core():
+    """Predicted quotes are cut otherwise than the gold (here without the quotation marks the gold holders
+    include); a candidate is a positive when the scorer would count it right: the same core span."""
+    from baselines.sklearn.stance import StanceModel
+    from baselines.sklearn.stance_holders import HolderRanker
+
+    rows = [{**row, "holder_start": row["holder_start"] - 1, "holder_end": row["holder_end"] + 1}
+            for row in _training_rows()]
+    assert all(row["text"][row["holder_start"]] == '"' for row in rows)
+    predicted: dict[str, list[tuple[int, int]]] = {}
+    for row in rows:
+        predicted.setdefault(row["doc_id"], []).append((row["holder_start"] + 1, row["holder_end"] - 1))
+        weather = row["text"].index("الطقس")
+        predicted[row["doc_id"]].append((weather, weather + len("الطقس حار اليوم")))
+    ranker = HolderRanker.train(rows, predicted)  # exact matching would find no positive and refuse
+    assert _holders(assign_holder_quotes([_row(1, "الدوري السعودي"), _row(2, "إيران")], {"d": [WEATHER, IRAN, LEAGUE]},
+                                         ranker=ranker)) == [LEAGUE, IRAN]
+    rows = [{**row, "target": row["target"] + " والموقف"} for row in rows]  # a word the quote drops
+    assert StanceModel.train(rows, holder_candidates=predicted).meta["holder_ranker_candidates"] == "given quote spans"
+    assert StanceModel.train(rows).meta["holder_ranker_candidates"] == "gold holder quotes"

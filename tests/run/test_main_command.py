@@ -81,3 +81,26 @@ def test_khabar_run_on_the_bundled_sample(tmp_path, capsys, recwarn) -> None:
     assert "license: cc-by-nc-sa-4.0" in card and (out / "dataset-private").is_dir()
     html = (out / "leaderboard" / "index.html").read_text(encoding="utf-8")
     assert "scikit-learn baselines" in html
+
+
+def test_the_stance_baselines_holder_ranker_learns_among_quotes_predicted_out_of_fold() -> None:
+    """``khabar run``'s stance baseline: its holder ranker trains on the quote spans a span scorer trained on the
+    other training articles finds in each (what it meets at prediction); where no span was predicted (one article
+    has no other to learn from) it falls back to the gold holder quotes, and says so."""
+    from baselines.run import train_stance
+    from baselines.sklearn.quotes import cross_fitted_quote_spans
+    from baselines.sklearn.stance import StanceModel
+    from benchmark.io import read_articles
+    from benchmark.schema import KHABAR
+    from benchmark.tasks import get_task
+    from tests.support import REPO
+
+    articles = list(read_articles(REPO / "annotations" / "gold" / "sample.articles.jsonl"))
+    assert len(articles) == 2 and all(a.quotes and a.stances for a in articles)
+    model = train_stance(articles, [])
+    assert model.meta["holder_choice"] == "learned ranker"
+    assert model.meta["holder_ranker_candidates"] == "given quote spans"
+    alone = cross_fitted_quote_spans(articles[:1])
+    assert alone == {articles[0].doc_id: []}
+    fallback = StanceModel.train(get_task("stance").rows(articles, KHABAR), holder_candidates=alone)
+    assert fallback.meta["holder_ranker_candidates"] == "gold holder quotes"
