@@ -5,9 +5,9 @@ quotes submission's spans, exactly what ``khabar run`` writes) and with the gold
 
 For scoring a model already chosen (on the train/validation folds, ``scripts/cv_baselines.py``), never for choosing
 one. Two uses: the oracle figure of the committed model, and a paired comparison of two stance models on the same
-quote spans — run this file with an older commit's packages first on the path (``git worktree add ../old REV``,
-then ``PYTHONPATH=../old python scripts/stance_test_submissions.py …``) and compare the two ``e2e.jsonl`` with
-``khabar evaluate --compare``. Usage::
+quote spans — run the older commit's copy of this file with its packages first on the path (``git worktree add
+../old REV``, then ``PYTHONPATH=../old python ../old/scripts/stance_test_submissions.py …``) and compare the two
+``e2e.jsonl`` with ``khabar evaluate --compare``. Usage::
 
     python scripts/stance_test_submissions.py GOLD.jsonl --manifest annotations/splits/manifest-v0.2.json \\
         --quotes runs/v02/submissions/sklearn-baselines/quotes.jsonl --encoder models/e5-small --out runs/stance-test
