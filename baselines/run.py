@@ -150,19 +150,16 @@ def train_stance(train: Sequence[Article], notes: list[str], encoder: Any = None
     """The stance baseline of the training articles: a ``StanceModel`` on their stance rows, or :class:`SingleLabel`
     when the rows hold one label (a classifier needs two; with one seen, the only honest prediction is that label;
     noted in ``notes``). Its holder ranker learns to choose among the quotes the quote baseline's span scorer finds
-    in each training article when trained on the other folds (``cross_fitted_quote_spans``): the candidates it
+    in each training article when trained on the other folds (``predicted_holder_candidates``): the candidates it
     meets at prediction, missed, extra and cut-differently quotes included."""
-    from baselines.sklearn.quotes import cross_fitted_quote_spans
-    from baselines.sklearn.stance import StanceModel
+    from baselines.sklearn.stance import StanceModel, predicted_holder_candidates
     from benchmark.schema import KHABAR
     from benchmark.tasks import get_task
 
     rows = get_task("stance").rows(train, KHABAR)
     labels = sorted({row["label"] for row in rows})
     if len(labels) >= 2:
-        quoted = any(row["holder_kind"] == "quote" for row in rows)
-        return StanceModel.train(rows, encoder=encoder,
-                                 holder_candidates=cross_fitted_quote_spans(train) if quoted else None)
+        return StanceModel.train(rows, encoder=encoder, holder_candidates=predicted_holder_candidates(train, rows))
     if labels:
         notes.append(f"stance: the training documents hold one stance label ({labels[0]!r}); predicted it for all")
         return SingleLabel(labels[0])

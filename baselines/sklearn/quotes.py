@@ -502,7 +502,6 @@ class SpanScorer:
         return self.classifier.predict_proba(matrix)[:, 1]
 
 
-
 def _span_training_data(articles: Sequence[Article], spans: SpanConfig) -> tuple[list[dict[str, float]], list[int]]:
     """The span scorer's training data: every candidate of every article, labelled 1 when it is a gold quote span."""
     span_x, span_y = [], []
@@ -530,6 +529,7 @@ def choose_quotes(candidates: Sequence[Candidate], scorer: SpanScorer, threshold
             if all(cand.end <= c.start or cand.start >= c.end for c in chosen):
                 chosen.append(cand)
     return sorted(chosen, key=lambda c: c.start)
+
 
 @dataclass
 class QuoteModel:

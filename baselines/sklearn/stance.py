@@ -60,7 +60,7 @@ from baselines.sklearn.persist import load_model, save_model
 from benchmark.text import tokenize
 
 __all__ = ["ANTONYMS", "DOWN_WORDS", "NEGATIONS", "UP_WORDS", "EditPair", "StanceModel", "edit_features",
-           "edit_pair", "light_stem", "pair_text", "skeleton", "soft_match"]
+           "edit_pair", "light_stem", "pair_text", "predicted_holder_candidates", "skeleton", "soft_match"]
 
 MODEL_FILE = "stance_linear.joblib"
 FEATURE_VERSION = 5  # 5: with an encoder, the embedding of the words before the holder quote (cue, speaker)
@@ -396,6 +396,19 @@ def _holder_ranker(rows: Sequence[Mapping[str, Any]], encoder: Any = None,
     except ValueError:  # no document with two candidate quotes: the relevance rule assigns
         return None, None
 
+
+
+def predicted_holder_candidates(articles: Sequence[Any], rows: Sequence[Mapping[str, Any]]
+                                ) -> dict[str, list[tuple[int, int]]] | None:
+    """The candidates the holder ranker of ``rows`` (the stance rows of ``articles``) learns among: the quotes the
+    quote baseline's span scorer, trained on the other folds, predicts in each article
+    (:func:`~baselines.sklearn.quotes.cross_fitted_quote_spans`), the candidates it meets at prediction; ``None``
+    when no row's holder is a quote (ANS, Baly: no ranker)."""
+    from baselines.sklearn.quotes import cross_fitted_quote_spans
+
+    if not any(row.get("holder_kind") == "quote" for row in rows):
+        return None
+    return cross_fitted_quote_spans(articles)
 
 @dataclass
 class StanceModel:

@@ -282,7 +282,6 @@ def _target_pairs(doc_rows: Sequence[Mapping[str, Any]], spans: Sequence[tuple[i
     return targets, _document_pairs(doc_rows[0]["text"], spans, targets, article_targets, counts, encoder)
 
 
-
 def _names_a_holder(text: str, span: tuple[int, int], holders: Sequence[tuple[int, int]]) -> bool:
     """Whether a line naming the quote at ``span`` answers one of the ``holders`` (the scorer's rule,
     :func:`benchmark.metrics.stance.quote_spans_match`: the same span or the same core span)."""
@@ -290,6 +289,7 @@ def _names_a_holder(text: str, span: tuple[int, int], holders: Sequence[tuple[in
 
     predicted = {"start": span[0], "end": span[1]}
     return any(quote_spans_match(predicted, start, end, text) for start, end in holders)
+
 
 @dataclass
 class HolderRanker:

@@ -203,14 +203,12 @@ def _train(args: argparse.Namespace) -> int:
             print(f"warning: {warning.message}", file=sys.stderr)
     elif args.baseline_task == "stance":
         from baselines.sklearn.data import resolve_schema
-        from baselines.sklearn.quotes import cross_fitted_quote_spans
-        from baselines.sklearn.stance import StanceModel
+        from baselines.sklearn.stance import StanceModel, predicted_holder_candidates
         from benchmark.tasks import get_task
 
         rows = get_task("stance").rows(articles, resolve_schema(args.schema))
-        quoted = any(row.get("holder_kind") == "quote" for row in rows)  # the holder ranker's candidates, as run's
         model = StanceModel.train(rows, C=args.C, max_words=args.max_words, encoder=args.encoder,
-                                  holder_candidates=cross_fitted_quote_spans(articles) if quoted else None)
+                                  holder_candidates=predicted_holder_candidates(articles, rows))  # as khabar run
     else:
         from baselines.sklearn.quotes import QuoteModel
 

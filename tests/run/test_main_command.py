@@ -89,7 +89,7 @@ def test_the_stance_baselines_holder_ranker_learns_among_quotes_predicted_out_of
     has no other to learn from) it falls back to the gold holder quotes, and says so."""
     from baselines.run import train_stance
     from baselines.sklearn.quotes import cross_fitted_quote_spans
-    from baselines.sklearn.stance import StanceModel
+    from baselines.sklearn.stance import StanceModel, predicted_holder_candidates
     from benchmark.io import read_articles
     from benchmark.schema import KHABAR
     from benchmark.tasks import get_task
@@ -104,3 +104,5 @@ def test_the_stance_baselines_holder_ranker_learns_among_quotes_predicted_out_of
     assert alone == {articles[0].doc_id: []}
     fallback = StanceModel.train(get_task("stance").rows(articles, KHABAR), holder_candidates=alone)
     assert fallback.meta["holder_ranker_candidates"] == "gold holder quotes"
+    claims = [{"target": "ارتفاع النفط", "text": "ارتفع النفط", "label": "agree"}]  # ANS-like rows: no holder quote
+    assert predicted_holder_candidates(articles, claims) is None
