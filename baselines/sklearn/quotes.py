@@ -48,7 +48,7 @@ other folds of the training articles (cross-fitting: the ranker learns on mentio
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -502,12 +502,15 @@ class SpanScorer:
         return self.classifier.predict_proba(matrix)[:, 1]
 
 
-def _span_training_data(articles: Sequence[Article], spans: SpanConfig) -> tuple[list[dict[str, float]], list[int]]:
-    """The span scorer's training data: every candidate of every article, labelled 1 when it is a gold quote span."""
+def _span_training_data(articles: Sequence[Article], spans: SpanConfig,
+                        candidates: Mapping[str, Sequence[Candidate]] | None = None
+                        ) -> tuple[list[dict[str, float]], list[int]]:
+    """The span scorer's training data: every candidate of every article (``candidates[doc_id]`` when given, else
+    :func:`quote_candidates` of its text), labelled 1 when it is a gold quote span."""
     span_x, span_y = [], []
     for article in articles:
         gold = {(q.start, q.end) for q in article.quotes}
-        for cand in quote_candidates(article.text, spans):
+        for cand in candidates[article.doc_id] if candidates is not None else quote_candidates(article.text, spans):
             span_x.append(cand.features)
             span_y.append(int((cand.start, cand.end) in gold))
     if len(set(span_y)) < 2:
@@ -758,14 +761,20 @@ def _cross_fitted_mentions(articles: Sequence[Article], ner_trainer: Callable[[S
     of a NER model trained on the other folds (articles dealt round-robin into ``folds`` folds)."""
     if ner_trainer is None or len(articles) < 2:
         return {a.doc_id: _entity_spans(a) for a in articles}
-    k = max(2, min(folds, len(articles)))
     out: dict[str, list[tuple[int, int, str]]] = {}
-    for i in range(k):
-        held = articles[i::k]
-        ner = ner_trainer([a for j, a in enumerate(articles) if j % k != i])
+    for training, held in _round_robin_folds(articles, folds):
+        ner = ner_trainer(training)
         for article in held:
             out[article.doc_id] = ner.predict_spans(article.text)
     return out
+
+
+def _round_robin_folds(articles: Sequence[Article], folds: int) -> Iterator[tuple[list[Article], list[Article]]]:
+    """``(the other folds' articles, the fold's articles)`` per fold, the articles dealt round-robin into ``folds``
+    folds (at least 2, at most one per article)."""
+    k = max(2, min(folds, len(articles)))
+    for i in range(k):
+        yield [a for j, a in enumerate(articles) if j % k != i], list(articles[i::k])
 
 
 def cross_fitted_quote_spans(articles: Sequence[Article], folds: int = 4, *, span_learner: str = "boosted",
@@ -780,17 +789,16 @@ def cross_fitted_quote_spans(articles: Sequence[Article], folds: int = 4, *, spa
     articles = list(articles)
     if len(articles) < 2:
         return {a.doc_id: [] for a in articles}
-    k = max(2, min(folds, len(articles)))
+    candidates = {a.doc_id: quote_candidates(a.text, spans) for a in articles}  # once, not once per fold
     out: dict[str, list[tuple[int, int]]] = {}
-    for i in range(k):
-        held = articles[i::k]
-        training = [a for j, a in enumerate(articles) if j % k != i and a.quotes]
+    for training, held in _round_robin_folds(articles, folds):
         try:
-            scorer = SpanScorer.train(*_span_training_data(training, spans), learner=span_learner, C=C)
+            scorer = SpanScorer.train(*_span_training_data([a for a in training if a.quotes], spans, candidates),
+                                      learner=span_learner, C=C)
         except ValueError:  # no quotes (or no non-quote candidate) to learn from in the other folds
             out.update((a.doc_id, []) for a in held)
             continue
         for article in held:
-            chosen = choose_quotes(quote_candidates(article.text, spans), scorer, threshold)
+            chosen = choose_quotes(candidates[article.doc_id], scorer, threshold)
             out[article.doc_id] = [(c.start, c.end) for c in chosen]
     return out

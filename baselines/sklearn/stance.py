@@ -397,7 +397,6 @@ def _holder_ranker(rows: Sequence[Mapping[str, Any]], encoder: Any = None,
         return None, None
 
 
-
 def predicted_holder_candidates(articles: Sequence[Any], rows: Sequence[Mapping[str, Any]]
                                 ) -> dict[str, list[tuple[int, int]]] | None:
     """The candidates the holder ranker of ``rows`` (the stance rows of ``articles``) learns among: the quotes the
@@ -409,6 +408,7 @@ def predicted_holder_candidates(articles: Sequence[Any], rows: Sequence[Mapping[
     if not any(row.get("holder_kind") == "quote" for row in rows):
         return None
     return cross_fitted_quote_spans(articles)
+
 
 @dataclass
 class StanceModel:

@@ -12,6 +12,8 @@ from baselines.run import STAGES, evaluation_folds
 from benchmark.cli import main
 from benchmark.model import Article
 
+from ..support import REPO
+
 
 def _article(doc_id: str) -> Article:
     return Article(doc_id=doc_id, text="خبر")
@@ -93,7 +95,6 @@ def test_the_stance_baselines_holder_ranker_learns_among_quotes_predicted_out_of
     from benchmark.io import read_articles
     from benchmark.schema import KHABAR
     from benchmark.tasks import get_task
-    from tests.support import REPO
 
     articles = list(read_articles(REPO / "annotations" / "gold" / "sample.articles.jsonl"))
     assert len(articles) == 2 and all(a.quotes and a.stances for a in articles)
